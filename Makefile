@@ -1,0 +1,59 @@
+# Broadsheet. `make run` serves on SQLite; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+BENCH_STAMP := $(VENV)/.bench-installed
+# The PostgreSQL server the second pass of `make test` uses, when set (.ci/run sets it).
+BROADSHEET_TEST_POSTGRES ?=
+
+.PHONY: run install dev test test-sqlite test-postgres lint format bench load fuzz clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+
+$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e . --group dev
+	touch $@ $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP)
+dev: $(DEV_STAMP)
+
+## run: the service on SQLite at http://127.0.0.1:8000 with a background worker; Ctrl-C stops both
+run: $(RUNTIME_STAMP)
+	$(BIN)/broadsheet run
+
+## test: lint, types, import contracts, then the whole suite (and again on PostgreSQL when set)
+test: lint test-sqlite
+	@if [ -n "$(BROADSHEET_TEST_POSTGRES)" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite: $(DEV_STAMP)
+	BROADSHEET_SECRET_KEY=test-only-secret $(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+
+test-postgres: $(DEV_STAMP)
+	@test -n "$(BROADSHEET_TEST_POSTGRES)" || { echo "set BROADSHEET_TEST_POSTGRES=postgresql://user@host:5432/db"; exit 2; }
+	DATABASE_URL=$(BROADSHEET_TEST_POSTGRES) BROADSHEET_SECRET_KEY=test-only-secret $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+## load: a short load run on loopback (saves and list requests per second, p50/p99)
+load: $(DEV_STAMP)
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

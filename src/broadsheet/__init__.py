@@ -1,0 +1,1 @@
+"""Broadsheet: save news stories and read them later."""

@@ -1,0 +1,128 @@
+"""The REST API, /api/v1/. OpenAPI at /api/v1/openapi.json, rendered docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, ValidationError
+
+from broadsheet.api.auth import BearerToken
+from broadsheet.api.schemas import ErrorOut, ItemList, ItemOut, MeOut, PatchIn, SaveIn
+from broadsheet.core import access, queries, services
+from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound
+
+api = NinjaAPI(
+    title="Broadsheet API",
+    version="1",
+    description="Save news stories and read them later. Authenticate with `Authorization: Bearer <token>`.",
+    auth=BearerToken(),
+    urls_namespace="api",
+)
+
+ERRORS: dict[int | tuple[int, ...], Any] = {(401, 404, 409, 422): ErrorOut}
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message, **extra}
+    return api.create_response(request, {"error": body}, status=status)
+
+
+@api.exception_handler(BroadsheetError)
+def _domain_error(request: HttpRequest, exc: BroadsheetError) -> HttpResponse:
+    extra = {"item_id": exc.item_id} if isinstance(exc, AlreadySaved) else {}
+    return _error(request, exc.status, exc.code, exc.message, **extra)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(request, 401, "unauthorized", "A valid API token is required.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "payload", "query"))
+    message = f"{where}: {first.get('msg', 'invalid input')}" if where else "Invalid input."
+    return _error(request, 422, "invalid_input", message, details=exc.errors)
+
+
+def _item_out(item: Any) -> ItemOut:
+    return ItemOut.model_validate(item, from_attributes=True)
+
+
+@api.post("/items", response={201: ItemOut, 409: ErrorOut, 422: ErrorOut, 401: ErrorOut})
+def save(request: HttpRequest, payload: SaveIn) -> tuple[int, ItemOut]:
+    """Save a story. Answers at once with `status: pending`; fetching runs in the background."""
+    item = services.save_item(request.user, payload.url)  # type: ignore[arg-type]
+    return 201, _item_out(item)
+
+
+@api.get("/items", response={200: ItemList, 401: ErrorOut})
+def list_items(
+    request: HttpRequest,
+    state: Literal["unread", "archived", "all"] = "unread",
+    limit: int = Query(50, ge=1, le=queries.MAX_PAGE_SIZE),
+    offset: int = Query(0, ge=0),
+) -> ItemList:
+    """The reader's items, newest first."""
+    qs = queries.items(request.user, state, with_body=True)
+    total = qs.count()
+    page = qs[offset : offset + limit]
+    return ItemList(items=[_item_out(i) for i in page], count=total, limit=limit, offset=offset)
+
+
+@api.get("/items/{item_id}", response={200: ItemOut, 401: ErrorOut, 404: ErrorOut})
+def get_item(request: HttpRequest, item_id: int) -> ItemOut:
+    try:
+        return _item_out(access.item_for(request.user, item_id))
+    except NotFound:
+        fold = access.fold_for(request.user, item_id)
+        if fold is None:
+            raise
+        raise _Folded(fold.into_id) from None
+
+
+class _Folded(BroadsheetError):
+    code = "folded"
+    status = 404
+
+    def __init__(self, into: int) -> None:
+        super().__init__(f"This story was already saved; it was folded into item {into}.")
+        self.item_id = into
+
+
+@api.exception_handler(_Folded)
+def _folded(request: HttpRequest, exc: _Folded) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, item_id=exc.item_id)
+
+
+@api.patch("/items/{item_id}", response={200: ItemOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def patch_item(request: HttpRequest, item_id: int, payload: PatchIn) -> ItemOut:
+    """Archive or unarchive an item."""
+    if payload.archived is None:
+        return _item_out(access.item_for(request.user, item_id))
+    return _item_out(services.set_archived(request.user, item_id, payload.archived))
+
+
+@api.delete("/items/{item_id}", response={204: None, 401: ErrorOut, 404: ErrorOut})
+def delete_item(request: HttpRequest, item_id: int) -> tuple[int, None]:
+    """Delete an item; it frees a slot under the limit."""
+    services.delete_item(request.user, item_id)
+    return 204, None
+
+
+@api.post("/items/{item_id}/retry", response={202: ItemOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def retry_item(request: HttpRequest, item_id: int) -> tuple[int, ItemOut]:
+    """Fetch a failed item again."""
+    return 202, _item_out(services.retry_item(request.user, item_id))
+
+
+@api.get("/me", response={200: MeOut, 401: ErrorOut})
+def me(request: HttpRequest) -> MeOut:
+    """Who the token belongs to, and their saved count and limit."""
+    c = queries.counter(request.user)
+    return MeOut(username=request.user.get_username(), saved=c.saved, limit=c.limit, counter=str(c))

@@ -1,0 +1,68 @@
+"""What the API accepts and returns. Only documented fields are accepted (no mass assignment)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SaveIn(Strict):
+    url: str = Field(..., max_length=4096, description="Address of the story to save.")
+
+
+class PatchIn(Strict):
+    archived: bool | None = Field(None, description="Move the item to the archive, or back.")
+
+
+class ItemOut(Schema):
+    id: int
+    url: str
+    canonical_url: str
+    status: Literal["pending", "ready", "failed"]
+    error: str = Field(description="Why the fetch failed, in words a reader understands.")
+    error_code: str
+    title: str
+    summary: str
+    byline: str
+    published: datetime | None
+    site_name: str
+    language: str
+    image: str
+    text: str
+    html: str = Field(description="The sanitised article body.")
+    word_count: int
+    reading_minutes: int
+    archived: bool
+    saved_at: datetime
+    fetched_at: datetime | None
+
+
+class ItemList(Schema):
+    items: list[ItemOut]
+    count: int = Field(description="How many items match the filter, across all pages.")
+    limit: int
+    offset: int
+
+
+class MeOut(Schema):
+    username: str
+    saved: int
+    limit: int | None = Field(description="The saved-item limit; null means unlimited.")
+    counter: str = Field(description='The counter as the web shows it: "Saved (3 of 20 items)".')
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    item_id: int | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorBody

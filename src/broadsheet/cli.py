@@ -1,0 +1,353 @@
+"""The `broadsheet` command. It honours the same BROADSHEET_* variables as the server.
+
+Every subcommand is documented in docs/cli.md; a test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
+    import django
+
+    django.setup()
+
+
+def _user(name: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=name).first()
+    if user is None:
+        raise SystemExit(f"broadsheet: no user named {name!r}")
+    return user
+
+
+def _quota(raw: str) -> int | None:
+    if raw.lower() in {"none", "unlimited"}:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError("a whole number, or 'unlimited'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be zero or more")
+    return value
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+# --- run / worker ---------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Migrate, start the background worker(s) beside the server, and serve until Ctrl-C."""
+    _setup()
+    from django.conf import settings
+    from waitress import serve
+
+    from broadsheet.wsgi import application
+
+    _migrate()
+    host = args.host or settings.BROADSHEET_HOST
+    port = args.port or settings.BROADSHEET_PORT
+    workers_n = settings.BROADSHEET_WORKERS if args.workers is None else args.workers
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "worker"])  # noqa: S603
+        for _ in range(workers_n)
+    ]
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Broadsheet on http://{host}:{port}/ with {workers_n} worker(s). Ctrl-C stops.", flush=True)
+    try:
+        serve(application, host=host, port=port, threads=settings.BROADSHEET_THREADS, ident="Broadsheet")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            try:
+                w.wait(timeout=25)
+            except subprocess.TimeoutExpired:
+                w.kill()
+        print("Broadsheet stopped.", flush=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run background tasks (fetching and extracting) until stopped."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from broadsheet.core.tasks import sweep_stalled
+
+    stop = threading.Event()
+    interval = max(0.5, min(settings.BROADSHEET_TASK_LEASE / 2, 30.0))
+
+    def sweeper() -> None:
+        from django.db import close_old_connections
+
+        while not stop.is_set():
+            try:
+                sweep_stalled()
+            finally:
+                close_old_connections()
+            stop.wait(interval)
+
+    thread = threading.Thread(target=sweeper, name="broadsheet-sweeper", daemon=True)
+    thread.start()
+    try:
+        call_command("db_worker", interval=args.interval, startup_delay=False, verbosity=1)
+    finally:
+        stop.set()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Create or update the database tables."""
+    _setup()
+    _migrate(verbosity=1)
+    return 0
+
+
+# --- users and tokens -----------------------------------------------------------------------------
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import services
+    from broadsheet.core.errors import BroadsheetError
+
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ")
+    kwargs: dict[str, Any] = {"admin": args.admin}
+    if args.quota is not _NO_QUOTA:
+        kwargs["quota"] = args.quota
+    try:
+        user = services.create_user(args.name, password, **kwargs)
+    except BroadsheetError as exc:
+        raise SystemExit(f"broadsheet: {exc.message}") from None
+    from broadsheet.core import queries
+
+    print(f"Created {'admin ' if args.admin else ''}user {user.get_username()}: {queries.counter(user)}")
+    return 0
+
+
+def cmd_user_quota(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import queries, services
+
+    user = _user(args.name)
+    services.set_quota(user, args.quota)
+    print(f"{user.get_username()}: {queries.counter(user)}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    from broadsheet.core import queries
+
+    for user in get_user_model().objects.order_by("username"):
+        role = "admin" if user.is_superuser else "user"
+        print(f"{user.get_username()}\t{role}\t{queries.counter(user)}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import services
+
+    new = services.create_token(_user(args.name), args.label)
+    print(new.secret)
+    return 0
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def cmd_save(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import services
+    from broadsheet.core.errors import AlreadySaved, BroadsheetError
+
+    try:
+        item = services.save_item(_user(args.user), args.url)
+    except AlreadySaved as exc:
+        print(f"Failed to save: {exc.message} (item {exc.item_id})", file=sys.stderr)
+        return 1
+    except BroadsheetError as exc:
+        print(f"Failed to save: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Saved item {item.pk}: {item.url}")
+    print("This item has been saved to read later from any device.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import queries
+
+    user = _user(args.user)
+    rows = queries.items(user, args.state)
+    if args.json:
+        out = [
+            {"id": i.pk, "url": i.url, "title": i.title, "status": i.status, "archived": i.archived,
+             "saved_at": i.saved_at.isoformat(), "error": i.error}
+            for i in rows
+        ]
+        print(json.dumps(out, indent=2))
+        return 0
+    print(queries.counter(user))
+    for i in rows:
+        state = {"ready": f"{i.reading_minutes} min", "pending": "fetching", "failed": f"failed: {i.error}"}
+        print(f"{i.pk}\t{i.saved_at:%Y-%m-%d}\t{state[i.status]}\t{i.display_title}")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Print the article of an address or a local file, without saving it."""
+    from broadsheet import extract
+
+    source: str = args.source
+    if Path(source).exists():
+        html: str | bytes = Path(source).read_bytes()
+        url = None
+    else:
+        _setup()
+        from broadsheet.core.errors import BroadsheetError
+        from broadsheet.core.processing import fetch_page
+
+        try:
+            page = fetch_page(source)
+        except BroadsheetError as exc:
+            raise SystemExit(f"broadsheet: {exc.message}") from None
+        html, url = page.content, page.final_url
+    try:
+        article = extract.extract(html, url=url)
+    except extract.ExtractError as exc:
+        raise SystemExit(f"broadsheet: {exc.message}") from None
+    print(extract.render(article, args.format))
+    return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    """Run the extraction engine again over kept pages (after an upgrade)."""
+    _setup()
+    from rich.progress import Progress
+
+    from broadsheet.core.models import Item
+    from broadsheet.core.processing import reextract
+
+    qs = Item.objects.exclude(status=Item.Status.PENDING).filter(snapshot__isnull=False)
+    if args.user:
+        qs = qs.filter(user=_user(args.user))
+    ids = list(qs.values_list("id", flat=True))
+    counts: dict[str, int] = {}
+    with Progress(disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("Re-extracting", total=len(ids))
+        for item_id in ids:
+            item = Item.objects.filter(pk=item_id).first()
+            if item is not None:
+                outcome = reextract(item)
+                counts[outcome.value] = counts.get(outcome.value, 0) + 1
+            progress.advance(task)
+    summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "nothing to do"
+    print(f"Re-extracted {len(ids)} item(s): {summary}")
+    return 0
+
+
+# --- the parser -----------------------------------------------------------------------------------
+
+_NO_QUOTA = object()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="broadsheet", description="Save news stories and read them later.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="serve on BROADSHEET_HOST:BROADSHEET_PORT with a worker beside it")
+    run.add_argument("--host", help="listen address (default BROADSHEET_HOST)")
+    run.add_argument("--port", type=int, help="port (default BROADSHEET_PORT)")
+    run.add_argument("--workers", type=int, help="background workers to start (default BROADSHEET_WORKERS)")
+    run.set_defaults(func=cmd_run)
+
+    worker = sub.add_parser("worker", help="run background tasks (start more for more throughput)")
+    worker.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
+    worker.set_defaults(func=cmd_worker)
+
+    sub.add_parser("migrate", help="create or update the database").set_defaults(func=cmd_migrate)
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    create = user.add_parser("create", help="create a user")
+    create.add_argument("name")
+    create.add_argument("--password", help="the password (prompted for when omitted)")
+    create.add_argument("--admin", action="store_true", help="make the user an admin (unlimited unless --quota)")
+    create.add_argument("--quota", type=_quota, default=_NO_QUOTA, help="saved-item limit, or 'unlimited'")
+    create.set_defaults(func=cmd_user_create)
+    quota = user.add_parser("quota", help="set a user's saved-item limit")
+    quota.add_argument("name")
+    quota.add_argument("quota", type=_quota, help="a whole number, or 'unlimited'")
+    quota.set_defaults(func=cmd_user_quota)
+    user.add_parser("list", help="list users with their counters").set_defaults(func=cmd_user_list)
+
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    tcreate = token.add_parser("create", help="print a new API token for a user")
+    tcreate.add_argument("name", help="the user")
+    tcreate.add_argument("--label", default="cli", help="a name for the token")
+    tcreate.set_defaults(func=cmd_token_create)
+
+    save = sub.add_parser("save", help="save a story for a user")
+    save.add_argument("url")
+    save.add_argument("--user", required=True)
+    save.set_defaults(func=cmd_save)
+
+    lst = sub.add_parser("list", help="list a user's saved items")
+    lst.add_argument("--user", required=True)
+    lst.add_argument("--state", choices=["unread", "archived", "all"], default="unread")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(func=cmd_list)
+
+    ex = sub.add_parser("extract", help="print the article of an address or file without saving it")
+    ex.add_argument("source", help="an http(s) address or a local HTML file")
+    ex.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    ex.set_defaults(func=cmd_extract)
+
+    rx = sub.add_parser("reextract", help="extract kept pages again with the current engine")
+    rx.add_argument("--user", help="only this user's items")
+    rx.set_defaults(func=cmd_reextract)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.func
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The only way to load a user's rows. Another user's row is indistinguishable from a missing one."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from broadsheet.core.errors import NotFound
+from broadsheet.core.models import ApiToken, Fold, Item
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def items_of(user: User) -> QuerySet[Item]:
+    if not user.is_authenticated:
+        return Item.objects.none()
+    return Item.objects.filter(user_id=user.pk)
+
+
+def item_for(user: User, item_id: int | str, *, for_update: bool = False) -> Item:
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    qs = items_of(user)
+    if for_update:
+        qs = qs.select_for_update()
+    item = qs.filter(pk=pk).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def fold_for(user: User, old_item_id: int) -> Fold | None:
+    """Where an item that was folded into an earlier one went, if it was this user's."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Fold.objects.filter(user_id=user.pk, old_item_id=old_item_id).select_related("into").first()
+    )
+
+
+def token_for(user: User, token_id: int | str) -> ApiToken:
+    if not user.is_authenticated:
+        raise NotFound()
+    try:
+        pk = int(token_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    token = ApiToken.objects.filter(user_id=user.pk, pk=pk).first()
+    if token is None:
+        raise NotFound()
+    return token
+
+
+def user_for_token(secret: str) -> AbstractBaseUser | None:
+    """The owner of a bearer token, or None. The digest lookup is an index probe on a SHA-256 of
+    the secret, so timing reveals nothing about stored tokens; the final compare is constant-time."""
+    import hashlib
+    import hmac
+
+    from django.utils import timezone
+
+    if not secret or len(secret) > 200:
+        return None
+    digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+    if token is None or not hmac.compare_digest(token.digest, digest):
+        return None
+    if not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

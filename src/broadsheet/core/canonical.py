@@ -1,0 +1,88 @@
+"""URL canonicalisation: two addresses of the same story compare equal after `canonicalize`.
+
+The rules are data (DESIGN.md, "rules as data"): tracking parameters live in the tables below.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from broadsheet.core.errors import InvalidURL
+
+# Query parameters that never change which story a page shows.
+TRACKING_PARAMS: frozenset[str] = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+        "mc_cid", "mc_eid", "igshid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id",
+        "oly_enc_id", "vero_id", "vero_conv", "wickedid", "rb_clickid", "s_cid", "ncid", "cmpid",
+        "ocid", "ref_src", "ref_url", "sr_share", "spm", "share", "smid", "cid", "at_medium",
+        "at_campaign", "ito", "taid",
+    }
+)
+# Parameter name prefixes that are tracking whatever follows (utm_source, utm_medium, ...).
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "ga_")
+DEFAULT_PORTS: dict[str, int] = {"http": 80, "https": 443}
+ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https"})
+MAX_URL_LENGTH = 4096
+
+_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def normalize_input(raw: str) -> str:
+    """What the reader typed, as an absolute http(s) URL, or InvalidURL saying why."""
+    url = raw.strip()
+    if not url:
+        raise InvalidURL("Enter the address of a story to save.")
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL("That address is too long.")
+    if any(ch.isspace() for ch in url) or any(ord(ch) < 32 for ch in url):
+        raise InvalidURL("That is not a web address.")
+    if url.startswith("//"):
+        url = "https:" + url
+    elif not _SCHEME_RE.match(url) or (
+        ":" in url.split("/", 1)[0] and url.split(":", 1)[1][:1].isdigit()
+    ):
+        # "example.com/story" or "example.com:8080/story": assume https, as browsers do.
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        raise InvalidURL("Only http and https addresses can be saved.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise InvalidURL("That address has an invalid port.") from None
+    host = parts.hostname or ""
+    if not host or host.startswith(".") or ".." in host:
+        raise InvalidURL("That is not a web address.")
+    if port == 0:
+        raise InvalidURL("That address has an invalid port.")
+    return url
+
+
+def canonicalize(raw: str) -> str:
+    """The comparison key of an address: scheme and host lower-case, default port, fragment and
+    tracking parameters dropped, remaining query sorted, path percent-encoding normalised."""
+    url = normalize_input(raw)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        raise InvalidURL("That address has an invalid host name.") from None
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port is None or port == DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
+    path = quote(unquote(parts.path or "/"), safe="/:@!$&'()*+,;=-._~%")
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
+    ]
+    query.sort()
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))

@@ -1,0 +1,123 @@
+"""The domain's tables. Writes go through `core.services`; reads of a user's rows through
+`core.access`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Profile(models.Model):
+    """Per-user settings that Django's User does not hold."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # None means unlimited. New users get BROADSHEET_DEFAULT_QUOTA; admins None unless set.
+    quota = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Saved-item limit; empty means unlimited."
+    )
+
+    def __str__(self) -> str:
+        return f"profile of {self.user}"
+
+
+class Item(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items")
+    url = models.URLField(max_length=4096, help_text="The address as the reader saved it.")
+    canonical_url = models.CharField(max_length=4096, help_text="Comparison key of the address.")
+    final_url = models.CharField(max_length=4096, blank=True, default="")
+    page_canonical_url = models.CharField(max_length=4096, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error_code = models.CharField(max_length=64, blank=True, default="")
+    error = models.CharField(max_length=500, blank=True, default="")
+    title = models.CharField(max_length=1000, blank=True, default="")
+    summary = models.TextField(blank=True, default="")
+    byline = models.CharField(max_length=500, blank=True, default="")
+    published = models.DateTimeField(null=True, blank=True)
+    site_name = models.CharField(max_length=300, blank=True, default="")
+    language = models.CharField(max_length=32, blank=True, default="")
+    image = models.CharField(max_length=4096, blank=True, default="")
+    text = models.TextField(blank=True, default="")
+    html = models.TextField(blank=True, default="", help_text="Sanitised article HTML.")
+    word_count = models.PositiveIntegerField(default=0)
+    reading_minutes = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    saved_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Fencing token of the one fetch task allowed to work on this item; a new enqueue replaces it,
+    # so a task that lost its claim cannot overwrite the item.
+    task_token = models.CharField(max_length=36, blank=True, default="")
+    # A running task holds the item until this moment; after it, a sweep enqueues the fetch again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "canonical_url"], name="item_unique_per_user"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "archived", "-saved_at"], name="item_list"),
+            models.Index(fields=["status", "lease_until"], name="item_sweep"),
+        ]
+        ordering = ["-saved_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.url
+
+
+class PageSnapshot(models.Model):
+    """The fetched page, compressed, so an item can be extracted again later."""
+
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="snapshot")
+    content = models.BinaryField(help_text="zstd-compressed page bytes")
+    charset = models.CharField(max_length=64, default="utf-8")
+    content_type = models.CharField(max_length=128, default="text/html")
+    final_url = models.CharField(max_length=4096)
+    fetched_at = models.DateTimeField(auto_now=True)
+    raw_size = models.PositiveIntegerField(default=0)
+
+
+class Fold(models.Model):
+    """An item that turned out to be a story the reader already had, folded into that one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    old_item_id = models.BigIntegerField()
+    into = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="folds")
+    url = models.URLField(max_length=4096)
+    created_at = models.DateTimeField(auto_now_add=True)
+    seen = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "old_item_id"], name="fold_lookup")]
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 digest is stored; the secret is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True, default="")
+    prefix = models.CharField(max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'})"

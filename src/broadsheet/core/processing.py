@@ -1,0 +1,236 @@
+"""Fetch and extract one item: the body of the background task.
+
+Network I/O runs outside transactions. The item's task token fences the work: a task whose token
+was replaced (a retry, or a sweep after a crash) cannot write to the item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from broadsheet import extract, fetch
+from broadsheet.core.canonical import canonicalize, normalize_input
+from broadsheet.core.errors import FetchFailed, InvalidURL
+from broadsheet.core.models import Fold, Item, PageSnapshot
+from broadsheet.core.snapshots import compress, decompress
+
+log = logging.getLogger("broadsheet.processing")
+
+# Failures worth another try later: the site may come back.
+TRANSIENT_FETCH_CODES = frozenset({"timeout", "connection_failed", "dns_failure"})
+RETRY_BACKOFF = (timedelta(seconds=15), timedelta(minutes=2), timedelta(minutes=10))
+MIN_FINGERPRINT_WORDS = 80
+
+
+class Outcome(str, Enum):
+    READY = "ready"
+    FAILED = "failed"
+    FOLDED = "folded"
+    RETRY = "retry"
+    SKIPPED = "skipped"
+
+
+def fetch_options() -> fetch.FetchOptions:
+    return fetch.FetchOptions(
+        allow_private=fetch.parse_allow_private(settings.BROADSHEET_FETCH_ALLOW_PRIVATE),
+        deadline=float(settings.BROADSHEET_FETCH_DEADLINE),
+    )
+
+
+def fetch_page(url: str) -> fetch.Page:
+    """Fetch one address through the safe client with the server's options (for previews)."""
+    address = normalize_input(url)
+    try:
+        return fetch.fetch(address, options=fetch_options())
+    except fetch.FetchError as exc:
+        raise FetchFailed(exc.code, exc.reason) from exc
+
+
+def _claim(item_id: int, token: str) -> bool:
+    now = timezone.now()
+    lease = timedelta(seconds=settings.BROADSHEET_TASK_LEASE)
+    from django.db.models import F, Q
+
+    claimed = (
+        Item.objects.filter(pk=item_id, status=Item.Status.PENDING, task_token=token)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + lease, attempts=F("attempts") + 1)
+    )
+    return claimed == 1
+
+
+def _owned(item_id: int, token: str) -> Item | None:
+    """The item, locked, if this task still owns it."""
+    return (
+        Item.objects.select_for_update()
+        .filter(pk=item_id, status=Item.Status.PENDING, task_token=token)
+        .first()
+    )
+
+
+def fingerprint(text: str) -> str:
+    words = re.findall(r"\w+", text.lower())
+    if len(words) < MIN_FINGERPRINT_WORDS:
+        return ""
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def process_item(item_id: int, token: str) -> Outcome:
+    if not _claim(item_id, token):
+        return Outcome.SKIPPED
+    item = Item.objects.get(pk=item_id)
+    snapshot = PageSnapshot.objects.filter(item_id=item_id).first()
+    if snapshot is None:
+        try:
+            page = fetch.fetch(item.url, options=fetch_options())
+        except fetch.FetchError as exc:
+            return _fetch_failed(item_id, token, exc)
+        with transaction.atomic():
+            if _owned(item_id, token) is None:
+                return Outcome.SKIPPED
+            snapshot, _ = PageSnapshot.objects.update_or_create(
+                item_id=item_id,
+                defaults={
+                    "content": compress(page.content),
+                    "charset": page.charset,
+                    "content_type": page.content_type,
+                    "final_url": page.final_url,
+                    "raw_size": len(page.content),
+                },
+            )
+    return _extract_and_store(item_id, token, snapshot)
+
+
+def _fetch_failed(item_id: int, token: str, exc: fetch.FetchError) -> Outcome:
+    from broadsheet.core import services
+
+    with transaction.atomic():
+        item = _owned(item_id, token)
+        if item is None:
+            return Outcome.SKIPPED
+        retries = settings.BROADSHEET_FETCH_RETRIES
+        if exc.code in TRANSIENT_FETCH_CODES and item.attempts <= retries:
+            delay = RETRY_BACKOFF[min(item.attempts - 1, len(RETRY_BACKOFF) - 1)]
+            log.info("item %s: %s; retrying in %s", item_id, exc.reason, delay)
+            services.requeue(item, run_after=timezone.now() + delay)
+            return Outcome.RETRY
+        mark_failed(item, exc.code, exc.reason)
+        return Outcome.FAILED
+
+
+def mark_failed(item: Item, code: str, reason: str) -> None:
+    item.status = Item.Status.FAILED
+    item.error_code = code
+    item.error = reason
+    item.lease_until = None
+    item.save(update_fields=["status", "error_code", "error", "lease_until", "updated_at"])
+    log.info("item %s failed: %s", item.pk, reason)
+
+
+def _decode(snapshot: PageSnapshot) -> str:
+    data = decompress(snapshot.content)
+    try:
+        return data.decode(snapshot.charset or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Outcome:
+    base_url = snapshot.final_url
+    try:
+        article = extract.extract(_decode(snapshot), url=base_url)
+    except extract.ExtractError as exc:
+        with transaction.atomic():
+            item = _owned(item_id, token)
+            if item is None:
+                return Outcome.SKIPPED
+            mark_failed(item, exc.code, exc.message)
+        return Outcome.FAILED
+    with transaction.atomic():
+        item = _owned(item_id, token)
+        if item is None:
+            return Outcome.SKIPPED
+        apply_article(item, article, final_url=base_url)
+        earlier = _same_story(item)
+        if earlier is not None:
+            Fold.objects.create(user_id=item.user_id, old_item_id=item.pk, into=earlier, url=item.canonical_url)
+            log.info("item %s folded into %s", item.pk, earlier.pk)
+            item.delete()
+            return Outcome.FOLDED
+        item.status = Item.Status.READY
+        item.lease_until = None
+        item.fetched_at = timezone.now()
+        item.save()
+    return Outcome.READY
+
+
+def apply_article(item: Item, article: extract.Article, *, final_url: str) -> None:
+    """Copy what the engine found onto the item (not saved here)."""
+    item.final_url = final_url
+    page_canonical = ""
+    if article.canonical_url:
+        try:
+            page_canonical = canonicalize(article.canonical_url)
+        except InvalidURL:
+            page_canonical = ""
+    item.page_canonical_url = page_canonical
+    item.title = article.title[:1000]
+    item.summary = article.summary
+    item.byline = article.byline[:500]
+    item.published = article.published
+    item.site_name = article.site_name[:300]
+    item.language = article.language[:32]
+    item.image = (article.image or "")[:4096]
+    item.text = article.text
+    item.html = extract.sanitize_html(article.html, base_url=final_url)
+    item.word_count = article.word_count
+    item.reading_minutes = article.reading_minutes
+    item.fingerprint = fingerprint(article.text)
+    item.error = ""
+    item.error_code = ""
+
+
+def _same_story(item: Item) -> Item | None:
+    """An earlier item of the same user that is this story under another address."""
+    others = Item.objects.filter(user_id=item.user_id).exclude(pk=item.pk)
+    keys = {k for k in (item.page_canonical_url, canonicalize_or_empty(item.final_url)) if k}
+    for key in keys:
+        match = others.filter(canonical_url=key).first() or others.filter(page_canonical_url=key).first()
+        if match is not None:
+            return match
+    if item.fingerprint:
+        return others.filter(fingerprint=item.fingerprint).first()
+    return None
+
+
+def canonicalize_or_empty(url: str) -> str:
+    try:
+        return canonicalize(url) if url else ""
+    except InvalidURL:
+        return ""
+
+
+def reextract(item: Item) -> Outcome:
+    """Run the engine again on the kept page (after an engine upgrade)."""
+    snapshot = PageSnapshot.objects.filter(item=item).first()
+    if snapshot is None:
+        return Outcome.SKIPPED
+    try:
+        article = extract.extract(_decode(snapshot), url=snapshot.final_url)
+    except extract.ExtractError as exc:
+        with transaction.atomic():
+            mark_failed(item, exc.code, exc.message)
+        return Outcome.FAILED
+    with transaction.atomic():
+        apply_article(item, article, final_url=snapshot.final_url)
+        item.status = Item.Status.READY
+        item.save()
+    return Outcome.READY

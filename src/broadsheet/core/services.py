@@ -1,0 +1,236 @@
+"""Every write of the domain. Web, API, CLI, imports and the bookmarklet all come through here."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from broadsheet.core import access
+from broadsheet.core.canonical import canonicalize, normalize_input
+from broadsheet.core.errors import (
+    AlreadySaved,
+    InvalidInput,
+    NothingToRetry,
+    QuotaExceeded,
+    SignupClosed,
+)
+from broadsheet.core.models import ApiToken, Fold, Item, PageSnapshot, Profile
+from broadsheet.core.snapshots import compress
+
+User = AbstractBaseUser | AnonymousUser
+TOKEN_PREFIX = "bs_"
+
+_UNSET = object()
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+
+def create_user(
+    username: str,
+    password: str,
+    *,
+    admin: bool = False,
+    quota: int | None | object = _UNSET,
+    email: str = "",
+) -> AbstractBaseUser:
+    """A new account. Admins are unlimited unless a quota is given; others get the default."""
+    model = get_user_model()
+    username = username.strip()
+    if not username:
+        raise InvalidInput("A user name is required.")
+    if len(password) < 8:
+        raise InvalidInput("The password must be at least 8 characters long.")
+    with transaction.atomic():
+        if model.objects.filter(username__iexact=username).exists():
+            raise InvalidInput(f"The user name {username!r} is taken.")
+        if admin:
+            user = model.objects.create_superuser(username=username, email=email, password=password)
+        else:
+            user = model.objects.create_user(username=username, email=email, password=password)
+        if quota is not _UNSET:
+            set_quota(user, quota)  # type: ignore[arg-type]
+    return user
+
+
+def sign_up(username: str, password: str) -> AbstractBaseUser:
+    """Self-service sign-up. The first account on a server becomes its admin."""
+    model = get_user_model()
+    first = not model.objects.exists()
+    if not settings.BROADSHEET_OPEN_SIGNUP:
+        raise SignupClosed()
+    return create_user(username, password, admin=first)
+
+
+def set_quota(user: AbstractBaseUser, quota: int | None) -> None:
+    if quota is not None and quota < 0:
+        raise InvalidInput("The limit must be zero or more.")
+    Profile.objects.update_or_create(user_id=user.pk, defaults={"quota": quota})
+
+
+def _locked_profile(user: AbstractBaseUser) -> Profile:
+    """The user's profile, locked for this transaction (PostgreSQL row lock; on SQLite the
+    IMMEDIATE transaction already holds the database's write lock)."""
+    profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
+    if profile is None:
+        quota = None if getattr(user, "is_superuser", False) else settings.BROADSHEET_DEFAULT_QUOTA
+        Profile.objects.get_or_create(user_id=user.pk, defaults={"quota": quota})
+        profile = Profile.objects.select_for_update().get(user_id=user.pk)
+    return profile
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def _existing_item_id(user: AbstractBaseUser, canonical: str) -> int | None:
+    found = (
+        Item.objects.filter(user_id=user.pk)
+        .filter(Q(canonical_url=canonical) | Q(page_canonical_url=canonical))
+        .values_list("id", flat=True)
+        .first()
+    )
+    if found is not None:
+        return found
+    fold = Fold.objects.filter(user_id=user.pk, url=canonical).values_list("into_id", flat=True)
+    return fold.first()
+
+
+def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> Item:
+    """Store the item at once with its address; fetching and extraction run in the background.
+
+    `html`, when given (the bookmarklet or an import that already has the page), is used instead
+    of fetching. Raises InvalidURL, AlreadySaved or QuotaExceeded.
+    """
+    address = normalize_input(url)
+    canonical = canonicalize(address)
+    try:
+        with transaction.atomic():
+            profile = _locked_profile(user)
+            existing = _existing_item_id(user, canonical)
+            if existing is not None:
+                raise AlreadySaved(existing)
+            if profile.quota is not None:
+                if Item.objects.filter(user_id=user.pk).count() >= profile.quota:
+                    raise QuotaExceeded(profile.quota)
+            item = Item.objects.create(
+                user_id=user.pk,
+                url=address,
+                canonical_url=canonical,
+                task_token=str(uuid.uuid4()),
+            )
+            if html is not None:
+                data = html.encode("utf-8")
+                PageSnapshot.objects.create(
+                    item=item,
+                    content=compress(data),
+                    charset="utf-8",
+                    final_url=address,
+                    raw_size=len(data),
+                )
+            _enqueue_on_commit(item)
+    except IntegrityError:
+        # The same address saved by a concurrent request won the unique constraint.
+        existing = _existing_item_id(user, canonical)
+        if existing is None:
+            raise
+        raise AlreadySaved(existing) from None
+    return item
+
+
+def _enqueue_on_commit(item: Item, *, run_after: datetime | None = None) -> None:
+    item_id, token = item.pk, item.task_token
+
+    def enqueue() -> None:
+        from broadsheet.core.tasks import fetch_item
+
+        task = fetch_item.using(run_after=run_after) if run_after else fetch_item
+        task.enqueue(item_id, token)
+
+    transaction.on_commit(enqueue)
+
+
+def requeue(item: Item, *, run_after: datetime | None = None) -> None:
+    """Give the item a new task token and enqueue its fetch. Call inside a transaction."""
+    item.task_token = str(uuid.uuid4())
+    item.lease_until = None
+    item.save(update_fields=["task_token", "lease_until", "updated_at"])
+    _enqueue_on_commit(item, run_after=run_after)
+
+
+def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if item.archived != archived:
+            item.archived = archived
+            item.archived_at = timezone.now() if archived else None
+            item.save(update_fields=["archived", "archived_at", "updated_at"])
+    return item
+
+
+def delete_item(user: User, item_id: int | str) -> None:
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        item.delete()
+
+
+def retry_item(user: User, item_id: int | str) -> Item:
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if item.status != Item.Status.FAILED:
+            raise NothingToRetry()
+        item.status = Item.Status.PENDING
+        item.error = ""
+        item.error_code = ""
+        item.attempts = 0
+        item.save(update_fields=["status", "error", "error_code", "attempts", "updated_at"])
+        PageSnapshot.objects.filter(item=item).delete()
+        requeue(item)
+    return item
+
+
+def mark_folds_seen(user: User) -> None:
+    if user.is_authenticated:
+        Fold.objects.filter(user_id=user.pk, seen=False).update(seen=True)
+
+
+# --- API tokens -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def create_token(user: AbstractBaseUser, name: str = "") -> NewToken:
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user_id=user.pk,
+        name=name.strip()[:100],
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=token_digest(secret),
+    )
+    return NewToken(token=token, secret=secret)
+
+
+def revoke_token(user: User, token_id: int | str) -> None:
+    access.token_for(user, token_id).delete()
+
+
+def revoke_all_tokens(user: AbstractBaseUser) -> int:
+    deleted, _ = ApiToken.objects.filter(user_id=user.pk).delete()
+    return deleted

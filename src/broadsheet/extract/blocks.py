@@ -1,0 +1,333 @@
+"""Turning a (pruned) DOM into a flat list of candidate blocks, each remembering where it came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from . import rules
+from .article import Block
+from .chrome import is_chrome_text
+from .dom import normalize_space, tag_of
+
+_BR = "\x00"  # stands for <br> until lines are split
+_CREDIT_IN_CAPTION = re.compile(rules.CAPTION_CREDIT, re.IGNORECASE)
+_STRUCTURAL = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "ul", "ol", "table",
+               "blockquote", "section", "article", "pre", "dl")  # fmt: skip
+_LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-url", "data-hi-res-src")
+_ICON_SRC = re.compile(r"(?:^|[/_.-])(?:logo|icon|sprite|spacer|pixel|blank|avatar|badge)", re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A block plus what scoring needs: the element it came from and its link text."""
+
+    block: Block
+    el: HtmlElement
+    chars: int
+    link_chars: int
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+
+class _Inline:
+    """Accumulates inline text and how much of it sits inside links."""
+
+    __slots__ = ("link_chars", "parts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.link_chars = 0
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        if text:
+            self.parts.append(text)
+            if in_link:
+                self.link_chars += len(text.strip())
+
+    def take(self) -> tuple[str, int]:
+        raw = "".join(self.parts)
+        links = self.link_chars
+        self.parts = []
+        self.link_chars = 0
+        lines = (normalize_space(line) for line in raw.split(_BR))
+        return "\n".join(line for line in lines if line), links
+
+
+def _has_block_descendant(el: HtmlElement) -> bool:
+    if len(el) == 0:
+        return False
+    return next(el.iterdescendants(*_STRUCTURAL), None) is not None
+
+
+def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
+    """Text of an inline subtree (links counted), <br> kept as a line break."""
+    in_link = in_link or tag_of(el) == "a"
+    acc.add(el.text, in_link)
+    for child in el:
+        tag = tag_of(child)
+        if tag == "br":
+            acc.add(_BR, False)
+        elif tag and tag not in rules.DROP_TAGS:
+            _flatten_inline(child, acc, in_link)
+        acc.add(child.tail, in_link)
+
+
+def _text_of(el: HtmlElement) -> tuple[str, int]:
+    acc = _Inline()
+    _flatten_inline(el, acc, False)
+    return acc.take()
+
+
+def image_src(img: HtmlElement, base: str | None) -> str | None:
+    """The best URL of an <img>, made absolute; lazy-loading attributes count."""
+    candidates = [img.get("src")] + [img.get(a) for a in _LAZY_SRC_ATTRS]
+    srcset = img.get("srcset") or img.get("data-srcset")
+    if srcset:
+        first = srcset.strip().split(",")[0].strip().split(" ")[0]
+        candidates.append(first)
+    for raw in candidates:
+        if not raw:
+            continue
+        raw = raw.strip()
+        if not raw or raw.lower().startswith(("data:", "javascript:", "about:")):
+            continue
+        url = urljoin(base, raw) if base else raw
+        if url.startswith(("http://", "https://")) or not base:
+            return url
+    return None
+
+
+def _is_tiny(img: HtmlElement) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < rules.MIN_FIGURE_SIDE:
+            return True
+    return False
+
+
+class BlockBuilder:
+    """Walks containers and emits Candidates in document order."""
+
+    def __init__(self, *, base_url: str | None, max_depth: int) -> None:
+        self.base_url = base_url
+        self.max_depth = max_depth
+        self.out: list[Candidate] = []
+
+    # -- emitting ---------------------------------------------------------------------------
+
+    def _emit(self, block: Block, el: HtmlElement, link_chars: int) -> None:
+        chars = len(block.plain())
+        self.out.append(Candidate(block, el, chars, min(link_chars, chars)))
+
+    def _emit_text(self, text: str, links: int, el: HtmlElement) -> None:
+        if text:
+            self._emit(Block("paragraph", text=text), el, links)
+
+    # -- walking ----------------------------------------------------------------------------
+
+    def walk(self, el: HtmlElement, depth: int = 0) -> None:
+        """Emit the blocks inside a container element."""
+        if depth > self.max_depth:
+            return
+        acc = _Inline()
+        acc.add(el.text, False)
+        for child in el:
+            tag = tag_of(child)
+            if not tag or tag in rules.DROP_TAGS:
+                acc.add(child.tail, False)
+                continue
+            if tag == "br":
+                acc.add(_BR, False)
+            elif tag == "img":
+                text, links = acc.take()
+                self._emit_text(text, links, el)
+                self._image(child, el)
+            elif tag in rules.BLOCK_TAGS or _has_block_descendant(child):
+                text, links = acc.take()
+                self._emit_text(text, links, el)
+                self._block(child, tag, depth + 1)
+            else:
+                _flatten_inline(child, acc, False)
+            acc.add(child.tail, False)
+        text, links = acc.take()
+        self._emit_text(text, links, el)
+
+    def _block(self, el: HtmlElement, tag: str, depth: int) -> None:
+        if depth > self.max_depth:
+            return
+        if tag in rules.HEADING_TAGS:
+            text, links = _text_of(el)
+            if text:
+                level = max(2, int(tag[1]))
+                self._emit(Block("heading", text=text.replace("\n", " "), level=level), el, links)
+        elif tag == "p":
+            if _has_block_descendant(el):
+                self.walk(el, depth)
+                return
+            text, links = _text_of(el)
+            if text:
+                self._emit(Block("paragraph", text=text), el, links)
+            else:
+                for img in el.iter("img"):
+                    self._image(img, el)
+        elif tag in rules.LIST_TAGS:
+            self._list(el, tag, depth)
+        elif tag == "blockquote":
+            self._quote(el, depth)
+        elif tag == "figure":
+            self._figure(el, depth)
+        elif tag in ("pre", "listing", "xmp", "plaintext"):
+            self._pre(el)
+        elif tag == "table":
+            self._table(el, depth)
+        elif tag == "hr":
+            return
+        else:
+            self.walk(el, depth)
+
+    def _list(self, el: HtmlElement, tag: str, depth: int) -> None:
+        items = [c for c in el if tag_of(c) == "li"]
+        if any(_has_block_descendant(li) for li in items) or not items:
+            for child in el:
+                ctag = tag_of(child)
+                if ctag and ctag not in rules.DROP_TAGS:
+                    self.walk(child, depth + 1)
+            return
+        texts: list[str] = []
+        links = 0
+        for li in items:
+            text, li_links = _text_of(li)
+            if text:
+                texts.append(text.replace("\n", " "))
+                links += li_links
+        if texts:
+            self._emit(Block("list", items=tuple(texts), ordered=tag == "ol"), el, links)
+
+    def _quote(self, el: HtmlElement, depth: int) -> None:
+        inner = BlockBuilder(base_url=self.base_url, max_depth=self.max_depth)
+        inner.walk(el, depth)
+        parts = [c for c in inner.out if c.block.kind != "figure"]
+        text = "\n".join(c.block.plain() for c in parts if not is_chrome_text(c.block.plain()))
+        if text:
+            self._emit(Block("quote", text=text), el, sum(c.link_chars for c in parts))
+
+    def _pre(self, el: HtmlElement) -> None:
+        text = "".join(t for t in el.itertext() if isinstance(t, str)).strip("\n")
+        if text.strip():
+            self._emit(Block("preformatted", text=text.rstrip()), el, 0)
+
+    def _table(self, el: HtmlElement, depth: int) -> None:
+        layout = next(el.iterdescendants("table"), None) is not None or any(
+            _has_block_descendant(cell) for cell in el.iter("td", "th")
+        )
+        if layout:
+            for cell in el.iter("td", "th", "caption"):
+                self.walk(cell, depth + 1)
+            return
+        rows: list[str] = []
+        links = 0
+        for tr in el.iter("tr"):
+            cells: list[str] = []
+            for cell in tr:
+                if tag_of(cell) in ("td", "th"):
+                    text, cell_links = _text_of(cell)
+                    cells.append(text.replace("\n", " "))
+                    links += cell_links
+            if any(cells):
+                rows.append(" | ".join(cells))
+        if not rows:
+            return
+        if len(rows) == 1 and rows[0].count(" | ") == 0:
+            self._emit(Block("paragraph", text=rows[0]), el, links)
+        else:
+            self._emit(Block("table", text="\n".join(rows)), el, links)
+
+    def _image(self, img: HtmlElement, el: HtmlElement) -> None:
+        if _is_tiny(img):
+            return
+        src = image_src(img, self.base_url)
+        if not src or _ICON_SRC.search(src.rsplit("?", 1)[0].rsplit("/", 1)[-1]):
+            return
+        alt = normalize_space(img.get("alt") or "") or None
+        self._emit(Block("figure", src=src, alt=alt), el, 0)
+
+    def _figure(self, el: HtmlElement, depth: int) -> None:
+        img = next(el.iter("img"), None)
+        captions = [c for c in el.iter("figcaption")]
+        if not captions:
+            captions = [
+                c for c in el.iterdescendants() if "caption" in (c.get("class") or "").lower()
+            ][:1]
+        if img is None and not captions:
+            self.walk(el, depth)
+            return
+        caption, credit = self._caption(captions[0]) if captions else ("", "")
+        if not credit:
+            for c in el.iterdescendants():
+                if c not in captions and _is_credit(c):
+                    credit = _strip_credit(_text_of(c)[0])
+                    if credit:
+                        break
+        src = image_src(img, self.base_url) if img is not None else None
+        alt = normalize_space(img.get("alt") or "") or None if img is not None else None
+        if not (src or caption or credit):
+            return
+        block = Block("figure", src=src, alt=alt, caption=caption or None, credit=credit or None)
+        self._emit(block, el, 0)
+
+    def _caption(self, cap: HtmlElement) -> tuple[str, str]:
+        """Caption text and photo credit, with gallery toggles left out."""
+        credit = ""
+        for c in cap.iterdescendants():
+            if _is_credit(c):
+                credit = _strip_credit(_text_of(c)[0])
+                if credit:
+                    parent = c.getparent()
+                    if parent is not None:
+                        tail = c.tail
+                        c.tail = None
+                        parent.remove(c)
+                        if tail:
+                            parent.text = (parent.text or "") + tail
+                    break
+        inner = BlockBuilder(base_url=self.base_url, max_depth=self.max_depth)
+        inner.walk(cap)
+        lines = [
+            c.block.plain() for c in inner.out if c.block.kind != "figure"
+        ]
+        lines = [line for line in lines if not is_chrome_text(line)]
+        caption = normalize_space(" ".join(lines))
+        if not credit:
+            found = _CREDIT_IN_CAPTION.search(caption)
+            if found:
+                credit = (found.group(1) or found.group(2) or "").strip()
+                caption = caption[: found.start()].rstrip()
+        return caption, credit
+
+
+def _is_credit(el: HtmlElement) -> bool:
+    words = ((el.get("class") or "") + " " + (el.get("itemprop") or "")).lower()
+    return any(h in words for h in rules.CREDIT_HINTS)
+
+
+def _strip_credit(text: str) -> str:
+    text = normalize_space(text).strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def build_blocks(root: HtmlElement, *, base_url: str | None, max_depth: int) -> list[Candidate]:
+    builder = BlockBuilder(base_url=base_url, max_depth=max_depth)
+    builder.walk(root)
+    return builder.out
+
+
+def with_text(c: Candidate, text: str) -> Candidate:
+    return replace(c, block=replace(c.block, text=text), chars=len(text))

@@ -1,0 +1,116 @@
+"""Recognising chrome: subtrees to drop before scoring, and blocks to drop after it."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from . import rules
+from .dom import attr_words, normalize_space, tag_of
+
+_SPLIT_WORDS = re.compile(r"[\s_\-]+")
+_BOILERPLATE_WORDS = frozenset(rules.BOILERPLATE_WORDS)
+_BOILERPLATE_SUBSTRINGS = re.compile("|".join(re.escape(s) for s in rules.BOILERPLATE_SUBSTRINGS))
+_CONTENT_WORDS = frozenset(rules.CONTENT_WORDS)
+_CHROME_LINE = re.compile(
+    "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + r")[\s.:!?|>»›→-]*", re.IGNORECASE
+)
+_CHROME_PHRASE = re.compile("|".join(re.escape(p) for p in rules.CHROME_PHRASES), re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"}
+)
+_NEVER_DROP = frozenset({"html", "body", "main"})
+
+
+def is_boilerplate_attrs(words: str) -> bool:
+    """Whether a class/id/role string names chrome (and does not name the story)."""
+    if not words:
+        return False
+    tokens = words.split()
+    if any(t in _CONTENT_WORDS for t in tokens):
+        return False
+    if any(w in _BOILERPLATE_WORDS for w in _SPLIT_WORDS.split(words)):
+        return True
+    return _BOILERPLATE_SUBSTRINGS.search(words) is not None
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
+        return True
+    style = get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _looks_like_story(el: HtmlElement) -> bool:
+    """A subtree with several real paragraphs is kept whatever its class says."""
+    total = 0
+    count = 0
+    for p in el.iter("p"):
+        text = p.text_content()
+        if len(text) > 80:
+            total += len(text)
+            count += 1
+            if count >= 3 and total > 600:
+                return True
+    return False
+
+
+def drop_chrome(root: HtmlElement) -> None:
+    """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome."""
+    doomed: list[HtmlElement] = []
+    doomed_set: set[HtmlElement] = set()
+    for el in root.iter():
+        tag = tag_of(el)
+        if not tag:
+            doomed.append(el)
+            continue
+        if tag in _NEVER_DROP:
+            continue
+        parent = el.getparent()
+        if parent is not None and parent in doomed_set:
+            doomed_set.add(el)
+            continue
+        drop = False
+        if tag in rules.DROP_TAGS or is_hidden(el):
+            drop = True
+        else:
+            role = (el.get("role") or "").lower()
+            if role in _CHROME_ROLES:
+                drop = True
+            else:
+                words = attr_words(el)
+                if words and is_boilerplate_attrs(words) and not _looks_like_story(el):
+                    drop = True
+        if drop:
+            doomed.append(el)
+            doomed_set.add(el)
+    for el in doomed:
+        if not isinstance(el.tag, str) or el in doomed_set:
+            _remove_keep_tail(el)
+
+
+def _remove_keep_tail(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def is_chrome_text(text: str) -> bool:
+    """Whether a block or line of text is chrome by its words alone."""
+    text = normalize_space(text)
+    if not text:
+        return True
+    if len(text) <= 300 and _CHROME_LINE.fullmatch(text):
+        return True
+    return len(text) <= rules.CHROME_PHRASE_MAX_CHARS and _CHROME_PHRASE.search(text) is not None

@@ -1,0 +1,202 @@
+"""Rules as data: tag sets, class/id patterns and chrome phrases.
+
+Everything the engine knows about "what is boilerplate" lives here, as tables. Code in
+``chrome.py``, ``scoring.py`` and ``flat_text.py`` compiles and applies them. Entries are
+general web conventions; none is keyed to one site.
+"""
+
+from __future__ import annotations
+
+# Elements dropped with everything inside them before anything else happens.
+DROP_TAGS: frozenset[str] = frozenset(
+    {
+        "script", "style", "noscript", "template", "head", "title", "iframe", "frame",
+        "frameset", "object", "embed", "applet", "svg", "math", "canvas", "button", "input",
+        "select", "textarea", "option", "optgroup", "datalist", "video", "audio", "source",
+        "track", "map", "area", "link", "meta", "base", "dialog", "menu", "nav", "aside",
+        "footer", "form-control",
+    }
+)  # fmt: skip
+
+# Elements that start a new block of text.
+BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
+        "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+        "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "nav", "ol", "p",
+        "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        "caption", "legend", "listing", "xmp", "plaintext", "noframes",
+    }
+)  # fmt: skip
+
+HEADING_TAGS: frozenset[str] = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+LIST_TAGS: frozenset[str] = frozenset({"ul", "ol"})
+
+# class/id/role words that mark a subtree as chrome: matched as whole words of the
+# class/id (split on spaces, "-" and "_").
+BOILERPLATE_WORDS: tuple[str, ...] = (
+    "ad", "ads", "adv", "advert", "advertisement", "advertising", "adslot", "adunit", "banner",
+    "breadcrumb", "breadcrumbs", "byline", "bylines", "comment", "comments", "cookie", "cookies",
+    "disqus", "dfp", "footer", "gdpr", "masthead", "menu", "modal", "nav", "navbar", "navigation",
+    "newsletter", "newsletters", "outbrain", "pagination", "pager", "paywall", "popular", "popup",
+    "print", "promo", "promos", "promoted", "rail", "rating", "ratings", "recirc", "recommended",
+    "related", "share", "sharing", "sharebar", "sidebar", "signup", "skip", "social", "sponsor",
+    "sponsored", "subscribe", "subscription", "survey", "taboola", "tags", "toolbar", "tools",
+    "trending", "feedback", "widget", "bookmark", "save", "saved", "login", "signin", "author",
+    "timestamp", "dateline-meta", "meta", "kicker", "toggle", "caption-toggle", "close",
+    "overlay", "lightbox-controls", "controls", "sr", "hidden", "visually", "offscreen",
+    "newsletter-signup", "most", "viewed", "readmore", "read", "next", "prev", "previous",
+    "pullquote-share", "follow", "donate", "donation", "difference", "headline", "title",
+)  # fmt: skip
+
+# Substrings of class/id that mark chrome wherever they appear.
+BOILERPLATE_SUBSTRINGS: tuple[str, ...] = (
+    "advert", "sharing", "share-", "social", "newsletter", "related-", "relatedstor",
+    "sidebar", "breadcrumb", "most-read", "most-viewed", "mostviewed", "mostpopular",
+    "most-popular", "comment-", "comments-", "signup", "sign-up", "subscribe", "outbrain",
+    "taboola", "sponsored", "cookie", "consent", "save-for-later", "saveforlater",
+    "read-later", "video-ad", "ad-slot", "ad-container", "ad-wrapper", "adslot", "adcontainer",
+    "ad-unit", "ad-placeholder", "dfp-", "gpt-ad", "more-stories", "morestories", "read-more",
+    "read-next", "up-next", "recommend", "trending", "author-bio", "authorbio", "bio-box",
+    "article-tags", "tag-list", "taglist", "byline", "nav-", "-nav", "footer", "masthead",
+    "promo", "feedback", "rating", "paywall", "skip-link", "sr-only", "visually-hidden",
+    "screen-reader", "gallery-nav", "gallery-control", "slideshow-control", "caption-toggle",
+    "toggle-caption", "make-a-difference", "donate",
+)  # fmt: skip
+
+# class/id words that mark the main text; a subtree with one of these is never dropped
+# by class alone.
+CONTENT_WORDS: tuple[str, ...] = (
+    "article-body", "articlebody", "article-content", "article-text", "articletext",
+    "story-body", "storybody", "story-content", "story-text", "entry-content", "post-content",
+    "post-body", "postbody", "main-content", "body-text", "bodytext", "article__body",
+    "article__content", "c-entry-content", "rich-text", "richtext", "caption", "figcaption",
+    "credit", "content-body",
+)  # fmt: skip
+
+# class/id substrings that make a candidate container more likely to be the story.
+POSITIVE_HINTS: tuple[str, ...] = (
+    "article", "body", "content", "entry", "main", "page", "post", "story", "text", "blog",
+)  # fmt: skip
+
+# ...and less likely.
+NEGATIVE_HINTS: tuple[str, ...] = (
+    "comment", "footer", "sidebar", "widget", "related", "promo", "share", "social", "nav",
+    "menu", "sponsor", "ad-", "banner", "tags", "popular", "trending", "newsletter",
+)  # fmt: skip
+
+# class/id substrings naming a photo credit inside a caption.
+CREDIT_HINTS: tuple[str, ...] = (
+    "credit", "copyright", "photographer", "source", "courtesy", "attribution", "byline",
+)  # fmt: skip
+
+# Whole lines (case-insensitive regex, matched against the whitespace-normalised text of a
+# block or line) that are chrome wherever they appear.
+CHROME_LINES: tuple[str, ...] = (
+    # gallery and media controls
+    r"close", r"close (gallery|window|this|x)", r"x", r"×", r"view caption", r"hide caption",
+    r"show caption", r"toggle caption", r"caption", r"expand", r"collapse", r"enlarge( this)? image",
+    r"(click|tap) to (enlarge|expand|zoom)", r"open gallery", r"view gallery", r"view (all )?photos?",
+    r"(image|photo|slide)? ?\d+ (of|/) \d+", r"prev(ious)?", r"next", r"back to (top|gallery)",
+    r"play video", r"watch( video| now)?", r"replay", r"mute", r"unmute", r"full ?screen",
+    r"about video ads", r"video ads?", r"advertisement", r"advertising", r"ad", r"ads",
+    r"sponsored( content)?", r"paid (content|post|partner)", r"promoted( stories| content)?",
+    r"(story|article) continues below( advertisement)?", r"continue reading( below)?",
+    r"scroll (down )?to continue( reading)?", r"skip (to (main )?content|advertisement|ad)",
+    # inline promos and recirculation
+    r"recommended:.{0,200}", r"related:.{0,200}", r"read more:.{0,200}", r"see also:.{0,200}",
+    r"also read:.{0,200}", r"read also:.{0,200}", r"more:.{0,160}", r"must read:.{0,200}",
+    r"don't miss:.{0,200}", r"watch:.{0,160}", r"listen:.{0,160}", r"trending:.{0,200}",
+    r"read more", r"more stories", r"more news", r"related (stories|articles|coverage|content|links|news)",
+    r"(you may|you might) (also )?like", r"recommended( for you| stories| reading)?",
+    r"most (viewed|read|popular|shared|emailed|commented)", r"trending( now| stories)?",
+    r"(top|latest) (stories|news|headlines)", r"around the web", r"from our partners",
+    r"more from .{1,40}", r"editors'? picks", r"popular (now|stories)",
+    # newsletters, donations, accounts
+    r"make a difference", r"free newsletters?", r"newsletters?", r"sign up", r"sign up( now| today| here)?[.!]?",
+    r"subscribe( now| today| here)?[.!]?", r"subscribe to .{1,60}", r"get (our|the) .{0,50}newsletter.{0,80}",
+    r"sign up for .{0,80}newsletters?.{0,120}", r".{0,80}delivered (straight )?to your inbox.{0,80}",
+    r"enter your email( address)?.{0,60}", r"your email( address)?", r"(log|sign) ?in", r"register",
+    r"log ?out", r"my account", r"donate( now| today)?", r"support (our|us|independent) .{0,60}",
+    # ratings and feedback prompts
+    r".{0,80}did we miss an angle.{0,160}", r".{0,80}should we come back to this topic.{0,120}",
+    r"(how would you )?rate this (article|story).{0,40}", r"was this (article|story|page) (helpful|useful)\??.{0,40}",
+    r"(yes|no)", r"thanks for your feedback.{0,60}", r"tell us what you think.{0,80}",
+    r"(send|give|leave) (us )?(your )?feedback.{0,40}", r"rating", r"\d(\.\d)? out of \d stars?",
+    # save-for-later widgets and their messages
+    r"save( for later| article| story)?", r"saved", r"saved \(\d+( of \d+)? items?\)",
+    r"this item has been saved to read later from any device\.?",
+    r"access saved items through your user name at the top of the page\.?",
+    r"view saved items", r"failed to save", r"you have already saved this item\.?",
+    r"you reached the limit of \d+ saved items\.?",
+    r"please visit following link to manage your saved items\.?", r"read later", r"bookmark",
+    # sharing
+    r"share( this)?( article| story| page| post)?:?", r"share (on|via|to) .{1,30}", r"tweet( this)?",
+    r"(e-?mail|print|facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|flipboard|messenger)",
+    r"copy (the )?link", r"link copied.{0,20}", r"copied!?", r"shares?", r"\d+ shares?",
+    r"follow us( on .{1,40})?", r"follow .{1,40} on (twitter|x|facebook|instagram)",
+    # comments, footers, site furniture
+    r"comments?", r"\d+ comments?", r"(leave|post|add) a comment", r"show comments",
+    r"view comments", r"join the (conversation|discussion)", r"all rights reserved.{0,80}",
+    r"©.{0,120}", r"copyright ©?.{0,120}", r"(terms of (use|service)|privacy( policy)?|cookie (policy|settings))",
+    r"contact us", r"about us", r"site ?map", r"back to top", r"menu", r"search", r"home",
+    r"loading\.*", r"please enable javascript.{0,120}", r"advertisement - scroll to continue",
+    r"(updated|published|posted):? .{0,60}", r"tags?:.{0,200}", r"topics?:.{0,200}",
+    r"filed under:?.{0,200}", r"image( source)?:.{0,80}",
+)  # fmt: skip
+
+# Phrases that mark a short block as chrome wherever inside it they appear.
+CHROME_PHRASES: tuple[str, ...] = (
+    "did we miss an angle", "should we come back to this topic", "saved to read later",
+    "saved items", "you reached the limit of", "about video ads", "free newsletters",
+    "sign up for our newsletter", "sign up for the newsletter", "subscribe to our newsletter",
+    "make a difference", "view caption", "this article was helpful", "rate this article",
+    "story continues below", "continue reading below", "all rights reserved",
+    "click here to subscribe", "get our newsletter", "enable javascript",
+    "this content is not available", "privacy policy", "terms of service", "terms of use",
+    "cookie policy", "share this article", "share this story", "follow us on",
+)  # fmt: skip
+# A block longer than this is prose even when it contains a chrome phrase.
+CHROME_PHRASE_MAX_CHARS = 260
+
+# The reporting credits line of wire stories, e.g. "(Additional reporting by X; Editing by Y)".
+CREDITS_LINE = (
+    r"^[(\[]?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|research|production)"
+    r"\s+by\b.{0,400}?[)\]]?\.?$"
+)
+
+# Photo credits at the end of a caption: "(AP Photo/Misha Japaridze)", "Photo: Jane Doe".
+CAPTION_CREDIT = (
+    r"(?:[(\[]\s*((?:AP|AFP|Reuters|EPA|Getty|Photo|Image|Credit|Courtesy|Picture)[^()\[\]]{0,120})"
+    r"\s*[)\]]\s*$)"
+    r"|(?:(?:^|\s)((?:Photo|Photograph|Image|Picture|Credit|Courtesy|Source)s?(?: by)?\s*[:/]"
+    r"\s*[^.]{2,120}?)\.?\s*$)"
+)
+
+# Bylines and datelines at the top of a body: "By Jane Doe", "Updated 5:03 PM ET".
+BYLINE_LINE = r"^(?:by|words by|written by|posted by|reporting by)\s+\S.{0,120}$"
+DATE_LINE = (
+    r"^(?:(?:published|updated|posted|last updated|first published)\s*(?:on|at)?:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}/\d{1,2}/\d{2,4})"
+    r"[\s,]*(?:\d{4})?[\s,]*(?:at\s+)?(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[a-z]{0,4})?"
+    r"(?:\s*[|/]\s*updated.{0,60})?$"
+)
+
+# JSON-LD @type values that describe an article.
+ARTICLE_TYPES: frozenset[str] = frozenset(
+    {
+        "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+        "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "blogposting",
+        "socialmediaposting", "liveblogposting", "techarticle", "scholarlyarticle", "report",
+        "webpage", "creativework", "review", "medicalscholarlyarticle", "satiricalarticle",
+    }
+)  # fmt: skip
+
+# Separators between a page title and the site name: "Story | Site", "Story - Site".
+TITLE_SEPARATORS: tuple[str, ...] = (" | ", " - ", " – ", " — ", " :: ", " · ", " // ", " » ")
+
+# Tracking pixels and spacers are not figures.
+MIN_FIGURE_SIDE = 50

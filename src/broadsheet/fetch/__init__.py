@@ -1,0 +1,46 @@
+"""Broadsheet's one door out to the web: a safe HTTP client.
+
+``fetch(url)`` returns a :class:`Page` or raises a :class:`FetchError` whose ``reason`` can be
+shown to readers. Addresses are checked at connect time (no private networks unless allowed, no
+DNS rebinding), bodies are capped after decompression, and one deadline covers the whole fetch.
+See ``docs/fetching.md``.
+"""
+
+from __future__ import annotations
+
+from .client import fetch
+from .errors import (
+    AddressNotAllowed,
+    ConnectionFailed,
+    DNSFailure,
+    EmptyResponse,
+    FetchError,
+    HTTPStatus,
+    InvalidURL,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContent,
+    UnsupportedScheme,
+)
+from .options import FetchOptions, parse_allow_private
+from .page import Page
+
+__all__ = [
+    "AddressNotAllowed",
+    "ConnectionFailed",
+    "DNSFailure",
+    "EmptyResponse",
+    "FetchError",
+    "FetchOptions",
+    "HTTPStatus",
+    "InvalidURL",
+    "Page",
+    "Timeout",
+    "TooLarge",
+    "TooManyRedirects",
+    "UnsupportedContent",
+    "UnsupportedScheme",
+    "fetch",
+    "parse_allow_private",
+]

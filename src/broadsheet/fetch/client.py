@@ -1,0 +1,149 @@
+"""``fetch``: one GET, redirects followed by hand, one deadline, every limit enforced.
+
+Each hop's URL is checked (scheme, host); each connection is checked at connect time by the
+transport's backend; the body is read raw and decompressed under the size cap; the type is
+checked before the body is read when the server names one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from types import MappingProxyType
+
+import httpx
+
+from . import transport
+from .address import AddressPolicy
+from .charset import DEFAULT as DEFAULT_CHARSET
+from .charset import find_charset
+from .content import accept_header, is_accepted, parse_content_type, sniff
+from .decode import (
+    ACCEPT_ENCODING,
+    DecodeError,
+    UnsupportedEncoding,
+    decoded,
+    parse_content_encoding,
+    read_limited,
+)
+from .errors import (
+    ConnectionFailed,
+    EmptyResponse,
+    FetchError,
+    HTTPStatus,
+    Timeout,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContent,
+)
+from .options import FetchOptions
+from .page import Page
+from .url import normalize_url, redirect_target
+
+__all__ = ["fetch"]
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+UNKNOWN_TYPE = "of an unknown type"
+
+
+def fetch(url: str, *, options: FetchOptions | None = None) -> Page:
+    """Fetch ``url`` and return the page, or raise a :class:`FetchError` saying why not."""
+    options = options if options is not None else FetchOptions()
+    deadline = time.monotonic() + options.deadline
+    target = normalize_url(url)
+    backend = transport.GuardedBackend(AddressPolicy.from_option(options.allow_private), deadline)
+    headers = {
+        "User-Agent": options.user_agent,
+        "Accept": accept_header(options.accept),
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
+    try:
+        with httpx.Client(
+            transport=transport.GuardedTransport(backend, transport.default_ssl_context()),
+            trust_env=False,
+            follow_redirects=False,
+            headers=headers,
+        ) as client:
+            for _hop in range(options.max_redirects + 1):
+                request = client.build_request("GET", target, timeout=_timeout(deadline))
+                response = client.send(request, stream=True)
+                try:
+                    location = response.headers.get("location")
+                    if response.status_code in REDIRECTS and location:
+                        target = redirect_target(target, location)
+                        continue
+                    return _page(url, response, options, deadline)
+                finally:
+                    response.close()
+            raise TooManyRedirects()
+    except FetchError:
+        raise
+    except httpx.TimeoutException as exc:  # pragma: no cover - the transport maps these
+        raise Timeout() from exc
+    except httpx.HTTPError as exc:
+        raise ConnectionFailed() from exc
+
+
+def _timeout(deadline: float) -> httpx.Timeout:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise Timeout()
+    return httpx.Timeout(left)
+
+
+def _page(url: str, response: httpx.Response, options: FetchOptions, deadline: float) -> Page:
+    status = response.status_code
+    if not 200 <= status < 300:
+        raise HTTPStatus(status)
+    media_type, header_charset = parse_content_type(response.headers.get("content-type"))
+    if media_type and not is_accepted(media_type, options.accept):
+        raise UnsupportedContent(media_type)
+    length = response.headers.get("content-length", "").strip()
+    if length.isdigit() and int(length) > options.max_bytes:
+        raise TooLarge(options.max_bytes)
+    encodings = parse_content_encoding(response.headers.get("content-encoding"))
+    raw = _raw_chunks(response, options.max_bytes, deadline)
+    try:
+        content = read_limited(decoded(raw, encodings), options.max_bytes)
+    except UnsupportedEncoding as exc:
+        raise UnsupportedContent(
+            f"{media_type or UNKNOWN_TYPE} compressed with {exc.encoding}"
+        ) from exc
+    except DecodeError as exc:
+        raise ConnectionFailed() from exc
+    if not content.strip():
+        raise EmptyResponse()
+    if not media_type:
+        media_type = sniff(content) or UNKNOWN_TYPE
+        if not is_accepted(media_type, options.accept):
+            raise UnsupportedContent(media_type)
+    charset = (
+        DEFAULT_CHARSET
+        if media_type.startswith("image/")
+        else find_charset(content, header_charset)
+    )
+    headers: dict[str, str] = {}
+    for name, value in response.headers.multi_items():
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return Page(
+        url=url,
+        final_url=str(response.url),
+        status=status,
+        headers=MappingProxyType(headers),
+        content=content,
+        content_type=media_type,
+        charset=charset,
+    )
+
+
+def _raw_chunks(response: httpx.Response, limit: int, deadline: float) -> Iterator[bytes]:
+    """The body as sent (still compressed), cut at the deadline and at ``limit`` bytes."""
+    received = 0
+    for chunk in response.iter_raw():
+        if time.monotonic() > deadline:
+            raise Timeout()
+        received += len(chunk)
+        if received > limit:
+            raise TooLarge(limit)
+        yield chunk

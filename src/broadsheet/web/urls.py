@@ -1,0 +1,24 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from broadsheet.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.unread, name="unread"),
+    path("archive/", views.archived, name="archive"),
+    path("save/", views.save, name="save"),
+    path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/archive/", views.archive, name="item-archive"),
+    path("items/<int:item_id>/unarchive/", views.unarchive, name="item-unarchive"),
+    path("items/<int:item_id>/delete/", views.delete, name="item-delete"),
+    path("items/<int:item_id>/retry/", views.retry, name="item-retry"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/tokens/", views.token_create, name="token-create"),
+    path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,221 @@
+"""Pages. Every write goes through core.services, every row through core.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from broadsheet.core import access, queries, services
+from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound, QuotaExceeded
+from broadsheet.web import bookmarklet
+from broadsheet.web.forms import SaveForm, SignupForm, TokenForm
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "broadsheet/not_found.html", status=404)
+
+
+def _list(request: HttpRequest, state: queries.State, template_tab: str) -> HttpResponse:
+    paginator = Paginator(queries.items(request.user, state), queries.PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    folds = queries.unseen_folds(request.user)
+    if folds:
+        services.mark_folds_seen(request.user)
+    return render(
+        request,
+        "broadsheet/list.html",
+        {"page": page, "tab": template_tab, "folds": folds},
+    )
+
+
+@login_required
+@require_GET
+def unread(request: HttpRequest) -> HttpResponse:
+    return _list(request, "unread", "unread")
+
+
+@login_required
+@require_GET
+def archived(request: HttpRequest) -> HttpResponse:
+    return _list(request, "archived", "archive")
+
+
+def _save_result(request: HttpRequest, url: str) -> HttpResponse:
+    context: dict[str, Any] = {"url": url}
+    try:
+        item = services.save_item(request.user, url)  # type: ignore[arg-type]
+    except QuotaExceeded as exc:
+        context.update(outcome="quota", message=exc.message)
+        return render(request, "broadsheet/save_result.html", context, status=409)
+    except AlreadySaved as exc:
+        context.update(outcome="already", message=exc.message, item_id=exc.item_id)
+        return render(request, "broadsheet/save_result.html", context, status=409)
+    except BroadsheetError as exc:
+        context.update(outcome="invalid", message=exc.message, form=SaveForm(initial={"url": url}))
+        return render(request, "broadsheet/save_result.html", context, status=422)
+    context.update(outcome="saved", item=item)
+    return render(request, "broadsheet/save_result.html", context, status=201)
+
+
+@require_http_methods(["GET", "POST"])
+def save(request: HttpRequest) -> HttpResponse:
+    """POST from the `Save for later` form; GET from the bookmarklet (signed save-only key)."""
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('web:login')}?next=/")
+        form = SaveForm(request.POST)
+        if not form.is_valid():
+            return render(
+                request,
+                "broadsheet/save_result.html",
+                {"outcome": "invalid", "message": "Enter the address of a story to save.", "form": form},
+                status=422,
+            )
+        return _save_result(request, form.cleaned_data["url"])
+    url = request.GET.get("url", "")
+    key = request.GET.get("k", "")
+    if request.user.is_authenticated and key and bookmarklet.user_id_from(key) == request.user.pk:
+        return _save_result(request, url)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('web:login')}?next={request.get_full_path()}")
+    # Without a valid key, ask: a link elsewhere must not save into the reader's list by itself.
+    return render(request, "broadsheet/save_confirm.html", {"form": SaveForm(initial={"url": url})})
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    try:
+        item = access.item_for(request.user, item_id)
+    except NotFound:
+        fold = access.fold_for(request.user, item_id)
+        if fold is None:
+            return _not_found(request)
+        messages.info(request, "You had already saved this story; here it is.")
+        return redirect("web:item", item_id=fold.into_id)
+    return render(request, "broadsheet/item.html", {"item": item})
+
+
+def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
+    try:
+        if action == "archive":
+            services.set_archived(request.user, item_id, True)
+            messages.success(request, "Moved to the archive.")
+        elif action == "unarchive":
+            services.set_archived(request.user, item_id, False)
+            messages.success(request, "Moved back to your unread list.")
+        elif action == "delete":
+            services.delete_item(request.user, item_id)
+            messages.success(request, "Deleted.")
+        elif action == "retry":
+            services.retry_item(request.user, item_id)
+            messages.success(request, "Fetching it again.")
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(_next_url(request, item_id, action))
+
+
+def _next_url(request: HttpRequest, item_id: int, action: str) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        if action == "delete" and target.startswith(f"/items/{item_id}/"):
+            return reverse("web:unread")
+        return target
+    return reverse("web:unread") if action == "delete" else reverse("web:item", args=[item_id])
+
+
+@login_required
+@require_POST
+def archive(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _item_action(request, item_id, "archive")
+
+
+@login_required
+@require_POST
+def unarchive(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _item_action(request, item_id, "unarchive")
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _item_action(request, item_id, "delete")
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _item_action(request, item_id, "retry")
+
+
+@login_required
+@require_GET
+def settings_page(request: HttpRequest) -> HttpResponse:
+    origin = request.build_absolute_uri("/").rstrip("/")
+    key = bookmarklet.key_for(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "broadsheet/settings.html",
+        {
+            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+            "form": TokenForm(),
+            "bookmarklet": bookmarklet.script(origin, key),
+            "new_secret": request.session.pop("new_token_secret", None),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        new = services.create_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        # Shown once on the next page, then gone: the server keeps only its digest.
+        request.session["new_token_secret"] = new.secret
+    return redirect("web:settings")
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        services.revoke_token(request.user, token_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, "Token revoked.")
+    return redirect("web:settings")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    if not settings.BROADSHEET_OPEN_SIGNUP:
+        return render(request, "registration/signup_closed.html", status=403)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.sign_up(form.cleaned_data["username"], form.cleaned_data["password"])
+        except BroadsheetError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("web:unread")
+    first = not get_user_model().objects.exists()
+    return render(request, "registration/signup.html", {"form": form, "first": first})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

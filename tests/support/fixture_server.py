@@ -1,0 +1,114 @@
+"""A real HTTP server on 127.0.0.1 serving the fixture news pages, plus a few special routes.
+
+Routes:
+  /pages/NAME          tests/fixtures/pages/NAME (text/html)
+  /status/CODE         answers CODE with a small HTML body
+  /slow/SECONDS/NAME   waits SECONDS before answering with the page (first request only when
+                       the query has ?once=1; later requests answer at once)
+  /redirect/NAME       302 to /pages/NAME
+  /type/MIME           a body of that content type
+  /empty               200 with no body
+  /giant               a 12 MiB HTML page
+  /raw?body=...        the given HTML (URL-encoded) as text/html
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+
+
+@dataclass
+class FixtureServer:
+    base_url: str
+    hits: dict[str, int] = field(default_factory=dict)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def page(self, name: str) -> str:
+        return self.url(f"/pages/{name}")
+
+
+def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet
+            pass
+
+        def _send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", extra: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
+            query = parse_qs(parts.query)
+            state.hits[path] = state.hits.get(path, 0) + 1
+            segs = [s for s in path.split("/") if s]
+            try:
+                if segs[:1] == ["pages"] and len(segs) == 2:
+                    f = PAGES / segs[1]
+                    if f.is_file() and f.parent == PAGES:
+                        self._send(200, f.read_bytes())
+                        return
+                    self._send(404, b"<html><body>Not found</body></html>")
+                elif segs[:1] == ["status"] and len(segs) == 2:
+                    self._send(int(segs[1]), b"<html><body>status page</body></html>")
+                elif segs[:1] == ["slow"] and len(segs) == 3:
+                    once = query.get("once") == ["1"]
+                    if not once or state.hits[path] == 1:
+                        time.sleep(float(segs[1]))
+                    self._send(200, (PAGES / segs[2]).read_bytes())
+                elif segs[:1] == ["redirect"] and len(segs) == 2:
+                    self._send(302, b"", extra={"Location": f"/pages/{segs[1]}"})
+                elif segs[:1] == ["type"]:
+                    mime = "/".join(segs[1:])
+                    self._send(200, b"%PDF-1.4 not html", ctype=mime)
+                elif segs == ["empty"]:
+                    self._send(200, b"")
+                elif segs == ["giant"]:
+                    para = b"<p>" + b"word " * 200 + b"</p>\n"
+                    body = b"<html><body><article>" + para * (12 * 1024 * 1024 // len(para) + 1) + b"</article></body></html>"
+                    self._send(200, body)
+                elif segs == ["raw"]:
+                    self._send(200, query.get("body", [""])[0].encode("utf-8"))
+                else:
+                    self._send(404, b"<html><body>Not found</body></html>")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+@contextmanager
+def serve_fixtures() -> Iterator[FixtureServer]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(FixtureServer("")))
+    state = FixtureServer(f"http://127.0.0.1:{httpd.server_address[1]}")
+    httpd.RequestHandlerClass = _handler(state)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -70,7 +70,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     port = args.port or settings.BROADSHEET_PORT
     workers_n = settings.BROADSHEET_WORKERS if args.workers is None else args.workers
     workers = [
-        subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "worker"])  # noqa: S603
+        subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "worker"])
         for _ in range(workers_n)
     ]
 
@@ -78,9 +78,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"Broadsheet on http://{host}:{port}/ with {workers_n} worker(s). Ctrl-C stops.", flush=True)
+    print(
+        f"Broadsheet on http://{host}:{port}/ with {workers_n} worker(s). Ctrl-C stops.", flush=True
+    )
     try:
-        serve(application, host=host, port=port, threads=settings.BROADSHEET_THREADS, ident="Broadsheet")
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=settings.BROADSHEET_THREADS,
+            ident="Broadsheet",
+        )
     except KeyboardInterrupt:
         pass
     finally:
@@ -152,7 +160,8 @@ def cmd_user_create(args: argparse.Namespace) -> int:
         raise SystemExit(f"broadsheet: {exc.message}") from None
     from broadsheet.core import queries
 
-    print(f"Created {'admin ' if args.admin else ''}user {user.get_username()}: {queries.counter(user)}")
+    role = "admin user" if args.admin else "user"
+    print(f"Created {role} {user.get_username()}: {queries.counter(user)}")
     return 0
 
 
@@ -216,15 +225,26 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = queries.items(user, args.state)
     if args.json:
         out = [
-            {"id": i.pk, "url": i.url, "title": i.title, "status": i.status, "archived": i.archived,
-             "saved_at": i.saved_at.isoformat(), "error": i.error}
+            {
+                "id": i.pk,
+                "url": i.url,
+                "title": i.title,
+                "status": i.status,
+                "archived": i.archived,
+                "saved_at": i.saved_at.isoformat(),
+                "error": i.error,
+            }
             for i in rows
         ]
         print(json.dumps(out, indent=2))
         return 0
     print(queries.counter(user))
     for i in rows:
-        state = {"ready": f"{i.reading_minutes} min", "pending": "fetching", "failed": f"failed: {i.error}"}
+        state = {
+            "ready": f"{i.reading_minutes} min",
+            "pending": "fetching",
+            "failed": f"failed: {i.error}",
+        }
         print(f"{i.pk}\t{i.saved_at:%Y-%m-%d}\t{state[i.status]}\t{i.display_title}")
     return 0
 
@@ -287,27 +307,41 @@ _NO_QUOTA = object()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="broadsheet", description="Save news stories and read them later.")
+    p = argparse.ArgumentParser(
+        prog="broadsheet", description="Save news stories and read them later."
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="serve on BROADSHEET_HOST:BROADSHEET_PORT with a worker beside it")
+    run = sub.add_parser(
+        "run", help="serve on BROADSHEET_HOST:BROADSHEET_PORT with a worker beside it"
+    )
     run.add_argument("--host", help="listen address (default BROADSHEET_HOST)")
     run.add_argument("--port", type=int, help="port (default BROADSHEET_PORT)")
-    run.add_argument("--workers", type=int, help="background workers to start (default BROADSHEET_WORKERS)")
+    run.add_argument(
+        "--workers", type=int, help="background workers to start (default BROADSHEET_WORKERS)"
+    )
     run.set_defaults(func=cmd_run)
 
     worker = sub.add_parser("worker", help="run background tasks (start more for more throughput)")
-    worker.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
+    worker.add_argument(
+        "--interval", type=float, default=0.5, help="seconds between polls when idle"
+    )
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="create or update the database").set_defaults(func=cmd_migrate)
 
-    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    user = sub.add_parser("user", help="manage users").add_subparsers(
+        dest="user_command", required=True, metavar="ACTION"
+    )
     create = user.add_parser("create", help="create a user")
     create.add_argument("name")
     create.add_argument("--password", help="the password (prompted for when omitted)")
-    create.add_argument("--admin", action="store_true", help="make the user an admin (unlimited unless --quota)")
-    create.add_argument("--quota", type=_quota, default=_NO_QUOTA, help="saved-item limit, or 'unlimited'")
+    create.add_argument(
+        "--admin", action="store_true", help="make the user an admin (unlimited unless --quota)"
+    )
+    create.add_argument(
+        "--quota", type=_quota, default=_NO_QUOTA, help="saved-item limit, or 'unlimited'"
+    )
     create.set_defaults(func=cmd_user_create)
     quota = user.add_parser("quota", help="set a user's saved-item limit")
     quota.add_argument("name")
@@ -315,7 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     quota.set_defaults(func=cmd_user_quota)
     user.add_parser("list", help="list users with their counters").set_defaults(func=cmd_user_list)
 
-    token = sub.add_parser("token", help="manage API tokens").add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(
+        dest="token_command", required=True, metavar="ACTION"
+    )
     tcreate = token.add_parser("create", help="print a new API token for a user")
     tcreate.add_argument("name", help="the user")
     tcreate.add_argument("--label", default="cli", help="a name for the token")

@@ -56,21 +56,41 @@ class Setting:
 
 
 SETTINGS_TABLE: tuple[Setting, ...] = (
-    Setting("BROADSHEET_DATA_DIR", "./data", _str, "Where the SQLite database and the secret key live."),
+    Setting(
+        "BROADSHEET_DATA_DIR", "./data", _str, "Where the SQLite database and the secret key live."
+    ),
     Setting("BROADSHEET_HOST", "127.0.0.1", _str, "Address the server listens on."),
-    Setting("BROADSHEET_PORT", "8000", lambda n, r: _int(n, r, minimum=1), "Port the server listens on."),
+    Setting(
+        "BROADSHEET_PORT", "8000", lambda n, r: _int(n, r, minimum=1), "Port the server listens on."
+    ),
     Setting("BROADSHEET_DEFAULT_QUOTA", "20", _quota, "Saved-item limit for new users."),
     Setting("BROADSHEET_OPEN_SIGNUP", "true", _bool, "Whether anyone may create an account."),
-    Setting("BROADSHEET_FETCH_ALLOW_PRIVATE", "false", _str, "Non-public addresses that may be fetched."),
-    Setting("BROADSHEET_FETCH_DEADLINE", "20", lambda n, r: _int(n, r, minimum=1), "Seconds per fetch."),
-    Setting("BROADSHEET_SECRET_KEY", "", _str, "Django secret key; generated into the data dir if empty."),
+    Setting(
+        "BROADSHEET_FETCH_ALLOW_PRIVATE", "false", _str, "Non-public addresses that may be fetched."
+    ),
+    Setting(
+        "BROADSHEET_FETCH_DEADLINE", "20", lambda n, r: _int(n, r, minimum=1), "Seconds per fetch."
+    ),
+    Setting(
+        "BROADSHEET_SECRET_KEY",
+        "",
+        _str,
+        "Django secret key; generated into the data dir if empty.",
+    ),
     Setting("BROADSHEET_DEBUG", "false", _bool, "Django debug mode. Never in production."),
     Setting("BROADSHEET_HTTPS", "false", _bool, "Served over HTTPS: secure cookies and HSTS."),
-    Setting("BROADSHEET_ALLOWED_HOSTS", "*", _str, "Comma-separated host names the server answers."),
+    Setting(
+        "BROADSHEET_ALLOWED_HOSTS", "*", _str, "Comma-separated host names the server answers."
+    ),
     Setting("BROADSHEET_WORKERS", "1", lambda n, r: _int(n, r, minimum=0), "Workers `run` starts."),
     Setting("BROADSHEET_THREADS", "8", lambda n, r: _int(n, r, minimum=1), "Server threads."),
     Setting("BROADSHEET_FETCH_RETRIES", "2", _int, "Retries after a timeout or unreachable site."),
-    Setting("BROADSHEET_TASK_LEASE", "120", lambda n, r: _int(n, r, minimum=1), "Seconds a fetch may run."),
+    Setting(
+        "BROADSHEET_TASK_LEASE",
+        "120",
+        lambda n, r: _int(n, r, minimum=1),
+        "Seconds a fetch may run.",
+    ),
     Setting("BROADSHEET_EMAIL_FROM", "broadsheet@localhost", _str, "Sender of e-mail."),
     Setting("DATABASE_URL", "", _str, "Database URL; empty means SQLite in the data directory."),
 )

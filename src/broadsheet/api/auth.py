@@ -15,5 +15,5 @@ class BearerToken(HttpBearer):
         user = access.user_for_token(token)
         if user is None:
             return None
-        request.user = user
+        request.user = user  # type: ignore[assignment]
         return user

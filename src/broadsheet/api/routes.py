@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, ValidationError
 
 from broadsheet.api.auth import BearerToken
-from broadsheet.api.schemas import ErrorOut, ItemList, ItemOut, MeOut, PatchIn, SaveIn
+from broadsheet.api.schemas import (
+    ErrorOut,
+    ItemList,
+    ItemOut,
+    ListFilters,
+    MeOut,
+    PatchIn,
+    SaveIn,
+)
 from broadsheet.core import access, queries, services
 from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound
 
 api = NinjaAPI(
     title="Broadsheet API",
     version="1",
-    description="Save news stories and read them later. Authenticate with `Authorization: Bearer <token>`.",
+    description=(
+        "Save news stories and read them later. Authenticate with `Authorization: Bearer <token>`."
+    ),
     auth=BearerToken(),
     urls_namespace="api",
 )
@@ -24,7 +34,9 @@ api = NinjaAPI(
 ERRORS: dict[int | tuple[int, ...], Any] = {(401, 404, 409, 422): ErrorOut}
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message, **extra}
     return api.create_response(request, {"error": body}, status=status)
 
@@ -62,17 +74,17 @@ def save(request: HttpRequest, payload: SaveIn) -> tuple[int, ItemOut]:
 
 
 @api.get("/items", response={200: ItemList, 401: ErrorOut})
-def list_items(
-    request: HttpRequest,
-    state: Literal["unread", "archived", "all"] = "unread",
-    limit: int = Query(50, ge=1, le=queries.MAX_PAGE_SIZE),
-    offset: int = Query(0, ge=0),
-) -> ItemList:
-    """The reader's items, newest first."""
-    qs = queries.items(request.user, state, with_body=True)
+def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
+    """The reader's items, newest first, `limit` at a time from `offset`."""
+    qs = queries.items(request.user, filters.state, with_body=True)
     total = qs.count()
-    page = qs[offset : offset + limit]
-    return ItemList(items=[_item_out(i) for i in page], count=total, limit=limit, offset=offset)
+    page = qs[filters.offset : filters.offset + filters.limit]
+    return ItemList(
+        items=[_item_out(i) for i in page],
+        count=total,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
 
 
 @api.get("/items/{item_id}", response={200: ItemOut, 401: ErrorOut, 404: ErrorOut})
@@ -115,7 +127,9 @@ def delete_item(request: HttpRequest, item_id: int) -> tuple[int, None]:
     return 204, None
 
 
-@api.post("/items/{item_id}/retry", response={202: ItemOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+@api.post(
+    "/items/{item_id}/retry", response={202: ItemOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+)
 def retry_item(request: HttpRequest, item_id: int) -> tuple[int, ItemOut]:
     """Fetch a failed item again."""
     return 202, _item_out(services.retry_item(request.user, item_id))

@@ -44,6 +44,12 @@ class ItemOut(Schema):
     fetched_at: datetime | None
 
 
+class ListFilters(Strict):
+    state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
+    limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
+    offset: int = Field(0, ge=0, description="Items to skip.")
+
+
 class ItemList(Schema):
     items: list[ItemOut]
     count: int = Field(description="How many items match the filter, across all pages.")

@@ -1,4 +1,7 @@
-"""The only way to load a user's rows. Another user's row is indistinguishable from a missing one."""
+"""The only way to load a user's rows.
+
+Another user's row is indistinguishable from a missing one: both raise NotFound.
+"""
 
 from __future__ import annotations
 
@@ -54,8 +57,11 @@ def token_for(user: User, token_id: int | str) -> ApiToken:
 
 
 def user_for_token(secret: str) -> AbstractBaseUser | None:
-    """The owner of a bearer token, or None. The digest lookup is an index probe on a SHA-256 of
-    the secret, so timing reveals nothing about stored tokens; the final compare is constant-time."""
+    """The owner of a bearer token, or None.
+
+    The lookup is an index probe on the SHA-256 of the secret, so timing reveals nothing about
+    stored tokens; the final compare is constant-time.
+    """
     import hashlib
     import hmac
 

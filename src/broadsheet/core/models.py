@@ -28,7 +28,9 @@ class Item(models.Model):
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="items"
+    )
     url = models.URLField(max_length=4096, help_text="The address as the reader saved it.")
     canonical_url = models.CharField(max_length=4096, help_text="Comparison key of the address.")
     final_url = models.CharField(max_length=4096, blank=True, default="")
@@ -89,6 +91,9 @@ class PageSnapshot(models.Model):
     fetched_at = models.DateTimeField(auto_now=True)
     raw_size = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"page of item {self.item_id}"
+
 
 class Fold(models.Model):
     """An item that turned out to be a story the reader already had, folded into that one."""
@@ -102,6 +107,9 @@ class Fold(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "old_item_id"], name="fold_lookup")]
+
+    def __str__(self) -> str:
+        return f"item {self.old_item_id} folded into {self.into_id}"
 
 
 class ApiToken(models.Model):

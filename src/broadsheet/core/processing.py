@@ -10,7 +10,7 @@ import hashlib
 import logging
 import re
 from datetime import timedelta
-from enum import Enum
+from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
@@ -30,7 +30,7 @@ RETRY_BACKOFF = (timedelta(seconds=15), timedelta(minutes=2), timedelta(minutes=
 MIN_FINGERPRINT_WORDS = 80
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     READY = "ready"
     FAILED = "failed"
     FOLDED = "folded"
@@ -161,7 +161,9 @@ def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Outc
         apply_article(item, article, final_url=base_url)
         earlier = _same_story(item)
         if earlier is not None:
-            Fold.objects.create(user_id=item.user_id, old_item_id=item.pk, into=earlier, url=item.canonical_url)
+            Fold.objects.create(
+                user_id=item.user_id, old_item_id=item.pk, into=earlier, url=item.canonical_url
+            )
             log.info("item %s folded into %s", item.pk, earlier.pk)
             item.delete()
             return Outcome.FOLDED
@@ -203,7 +205,10 @@ def _same_story(item: Item) -> Item | None:
     others = Item.objects.filter(user_id=item.user_id).exclude(pk=item.pk)
     keys = {k for k in (item.page_canonical_url, canonicalize_or_empty(item.final_url)) if k}
     for key in keys:
-        match = others.filter(canonical_url=key).first() or others.filter(page_canonical_url=key).first()
+        match = (
+            others.filter(canonical_url=key).first()
+            or others.filter(page_canonical_url=key).first()
+        )
         if match is not None:
             return match
     if item.fingerprint:

@@ -29,6 +29,8 @@ class Counter:
 
 
 def quota_of(user: AbstractBaseUser | AnonymousUser) -> int | None:
+    if not user.is_authenticated or user.pk is None:
+        return None
     return Profile.objects.filter(user_id=user.pk).values_list("quota", flat=True).first()
 
 

@@ -28,7 +28,7 @@ from broadsheet.core.models import ApiToken, Fold, Item, PageSnapshot, Profile
 from broadsheet.core.snapshots import compress
 
 User = AbstractBaseUser | AnonymousUser
-TOKEN_PREFIX = "bs_"
+TOKEN_PREFIX = "bs_"  # noqa: S105  (a visible prefix, not a secret)
 
 _UNSET = object()
 
@@ -41,7 +41,7 @@ def create_user(
     password: str,
     *,
     admin: bool = False,
-    quota: int | None | object = _UNSET,
+    quota: int | object | None = _UNSET,
     email: str = "",
 ) -> AbstractBaseUser:
     """A new account. Admins are unlimited unless a quota is given; others get the default."""
@@ -119,9 +119,9 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
             existing = _existing_item_id(user, canonical)
             if existing is not None:
                 raise AlreadySaved(existing)
-            if profile.quota is not None:
-                if Item.objects.filter(user_id=user.pk).count() >= profile.quota:
-                    raise QuotaExceeded(profile.quota)
+            limit = profile.quota
+            if limit is not None and Item.objects.filter(user_id=user.pk).count() >= limit:
+                raise QuotaExceeded(limit)
             item = Item.objects.create(
                 user_id=user.pk,
                 url=address,

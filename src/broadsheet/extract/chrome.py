@@ -44,52 +44,65 @@ def is_hidden(el: HtmlElement) -> bool:
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
-def _looks_like_story(el: HtmlElement) -> bool:
-    """A subtree with several real paragraphs is kept whatever its class says."""
+PROSE_NODE_CHARS = 60
+STORY_SHARE = 0.4
+
+
+def prose_chars(el: HtmlElement) -> int:
+    """Characters in long text nodes: a cheap measure of how much running text a subtree holds."""
     total = 0
-    count = 0
-    for p in el.iter("p"):
-        text = p.text_content()
-        if len(text) > 80:
-            total += len(text)
-            count += 1
-            if count >= 3 and total > 600:
-                return True
-    return False
+    for text in el.itertext():
+        n = len(text)
+        if n >= PROSE_NODE_CHARS:
+            n = len(text.strip())
+            if n >= PROSE_NODE_CHARS:
+                total += n
+    return total
 
 
-def drop_chrome(root: HtmlElement) -> None:
-    """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome."""
+def _drop_tags_and_hidden(root: HtmlElement) -> None:
     doomed: list[HtmlElement] = []
-    doomed_set: set[HtmlElement] = set()
     for el in root.iter():
         tag = tag_of(el)
         if not tag:
             doomed.append(el)
+        elif tag in _NEVER_DROP:
             continue
-        if tag in _NEVER_DROP:
-            continue
+        elif (
+            tag in rules.DROP_TAGS
+            or is_hidden(el)
+            or (el.get("role") or "").lower() in _CHROME_ROLES
+        ):
+            doomed.append(el)
+    for el in doomed:
+        _remove_keep_tail(el)
+
+
+def drop_chrome(root: HtmlElement) -> None:
+    """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome.
+
+    A subtree that holds a large share of the page's running text is kept whatever its class
+    says: wrappers are named after layouts ("rail", "widget") more often than after content.
+    """
+    _drop_tags_and_hidden(root)
+    story_floor = STORY_SHARE * prose_chars(root)
+    doomed: list[HtmlElement] = []
+    doomed_set: set[HtmlElement] = set()
+    for el in root.iter():
         parent = el.getparent()
         if parent is not None and parent in doomed_set:
             doomed_set.add(el)
             continue
-        drop = False
-        if tag in rules.DROP_TAGS or is_hidden(el):
-            drop = True
-        else:
-            role = (el.get("role") or "").lower()
-            if role in _CHROME_ROLES:
-                drop = True
-            else:
-                words = attr_words(el)
-                if words and is_boilerplate_attrs(words) and not _looks_like_story(el):
-                    drop = True
-        if drop:
+        if tag_of(el) in _NEVER_DROP:
+            continue
+        words = attr_words(el)
+        if words and is_boilerplate_attrs(words):
+            if story_floor > 0 and prose_chars(el) >= story_floor:
+                continue
             doomed.append(el)
             doomed_set.add(el)
     for el in doomed:
-        if not isinstance(el.tag, str) or el in doomed_set:
-            _remove_keep_tail(el)
+        _remove_keep_tail(el)
 
 
 def _remove_keep_tail(el: HtmlElement) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 # Elements dropped with everything inside them before anything else happens.
 DROP_TAGS: frozenset[str] = frozenset(
     {
-        "script", "style", "noscript", "template", "head", "title", "iframe", "frame",
+        "script", "style", "noscript", "template", "head",  "iframe", "frame",
         "frameset", "object", "embed", "applet", "svg", "math", "canvas", "button", "input",
         "select", "textarea", "option", "optgroup", "datalist", "video", "audio", "source",
         "track", "map", "area", "link", "meta", "base", "dialog", "menu", "nav", "aside",
@@ -42,11 +42,11 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "print", "promo", "promos", "promoted", "rail", "rating", "ratings", "recirc", "recommended",
     "related", "share", "sharing", "sharebar", "sidebar", "signup", "skip", "social", "sponsor",
     "sponsored", "subscribe", "subscription", "survey", "taboola", "tags", "toolbar", "tools",
-    "trending", "feedback", "widget", "bookmark", "save", "saved", "login", "signin", "author",
+    "trending", "feedback", "widget", "bookmark", "login", "signin", "author",
     "timestamp", "dateline-meta", "meta", "kicker", "toggle", "caption-toggle", "close",
     "overlay", "lightbox-controls", "controls", "sr", "hidden", "visually", "offscreen",
-    "newsletter-signup", "most", "viewed", "readmore", "read", "next", "prev", "previous",
-    "pullquote-share", "follow", "donate", "donation", "difference", "headline", "title",
+    "newsletter-signup", "readmore", 
+    "pullquote-share", "follow", "donate", "donation", "title",
 )  # fmt: skip
 
 # Substrings of class/id that mark chrome wherever they appear.

@@ -76,7 +76,11 @@ def save(request: HttpRequest) -> HttpResponse:
             return render(
                 request,
                 "broadsheet/save_result.html",
-                {"outcome": "invalid", "message": "Enter the address of a story to save.", "form": form},
+                {
+                    "outcome": "invalid",
+                    "message": "Enter the address of a story to save.",
+                    "form": form,
+                },
                 status=422,
             )
         return _save_result(request, form.cleaned_data["url"])
@@ -210,7 +214,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except BroadsheetError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
             return redirect("web:unread")
     first = not get_user_model().objects.exists()
     return render(request, "registration/signup.html", {"form": form, "first": first})

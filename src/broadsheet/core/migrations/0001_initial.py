@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,104 +14,199 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, default='', max_length=100)),
-                ('prefix', models.CharField(db_index=True, max_length=16)),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, default="", max_length=100)),
+                ("prefix", models.CharField(db_index=True, max_length=16)),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(help_text='The address as the reader saved it.', max_length=4096)),
-                ('canonical_url', models.CharField(help_text='Comparison key of the address.', max_length=4096)),
-                ('final_url', models.CharField(blank=True, default='', max_length=4096)),
-                ('page_canonical_url', models.CharField(blank=True, default='', max_length=4096)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('ready', 'Ready'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('error_code', models.CharField(blank=True, default='', max_length=64)),
-                ('error', models.CharField(blank=True, default='', max_length=500)),
-                ('title', models.CharField(blank=True, default='', max_length=1000)),
-                ('summary', models.TextField(blank=True, default='')),
-                ('byline', models.CharField(blank=True, default='', max_length=500)),
-                ('published', models.DateTimeField(blank=True, null=True)),
-                ('site_name', models.CharField(blank=True, default='', max_length=300)),
-                ('language', models.CharField(blank=True, default='', max_length=32)),
-                ('image', models.CharField(blank=True, default='', max_length=4096)),
-                ('text', models.TextField(blank=True, default='')),
-                ('html', models.TextField(blank=True, default='', help_text='Sanitised article HTML.')),
-                ('word_count', models.PositiveIntegerField(default=0)),
-                ('reading_minutes', models.PositiveIntegerField(default=0)),
-                ('fingerprint', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('archived', models.BooleanField(default=False)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('saved_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('task_token', models.CharField(blank=True, default='', max_length=36)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        help_text="The address as the reader saved it.", max_length=4096
+                    ),
+                ),
+                (
+                    "canonical_url",
+                    models.CharField(help_text="Comparison key of the address.", max_length=4096),
+                ),
+                ("final_url", models.CharField(blank=True, default="", max_length=4096)),
+                ("page_canonical_url", models.CharField(blank=True, default="", max_length=4096)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("ready", "Ready"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("error_code", models.CharField(blank=True, default="", max_length=64)),
+                ("error", models.CharField(blank=True, default="", max_length=500)),
+                ("title", models.CharField(blank=True, default="", max_length=1000)),
+                ("summary", models.TextField(blank=True, default="")),
+                ("byline", models.CharField(blank=True, default="", max_length=500)),
+                ("published", models.DateTimeField(blank=True, null=True)),
+                ("site_name", models.CharField(blank=True, default="", max_length=300)),
+                ("language", models.CharField(blank=True, default="", max_length=32)),
+                ("image", models.CharField(blank=True, default="", max_length=4096)),
+                ("text", models.TextField(blank=True, default="")),
+                (
+                    "html",
+                    models.TextField(blank=True, default="", help_text="Sanitised article HTML."),
+                ),
+                ("word_count", models.PositiveIntegerField(default=0)),
+                ("reading_minutes", models.PositiveIntegerField(default=0)),
+                (
+                    "fingerprint",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64),
+                ),
+                ("archived", models.BooleanField(default=False)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("saved_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("task_token", models.CharField(blank=True, default="", max_length=36)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-saved_at', '-id'],
+                "ordering": ["-saved_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Fold',
+            name="Fold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_item_id', models.BigIntegerField()),
-                ('url', models.URLField(max_length=4096)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('seen', models.BooleanField(default=False)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('into', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='folds', to='core.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("old_item_id", models.BigIntegerField()),
+                ("url", models.URLField(max_length=4096)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("seen", models.BooleanField(default=False)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "into",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="folds",
+                        to="core.item",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PageSnapshot',
+            name="PageSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', models.BinaryField(help_text='zstd-compressed page bytes')),
-                ('charset', models.CharField(default='utf-8', max_length=64)),
-                ('content_type', models.CharField(default='text/html', max_length=128)),
-                ('final_url', models.CharField(max_length=4096)),
-                ('fetched_at', models.DateTimeField(auto_now=True)),
-                ('raw_size', models.PositiveIntegerField(default=0)),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='core.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content", models.BinaryField(help_text="zstd-compressed page bytes")),
+                ("charset", models.CharField(default="utf-8", max_length=64)),
+                ("content_type", models.CharField(default="text/html", max_length=128)),
+                ("final_url", models.CharField(max_length=4096)),
+                ("fetched_at", models.DateTimeField(auto_now=True)),
+                ("raw_size", models.PositiveIntegerField(default=0)),
+                (
+                    "item",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshot",
+                        to="core.item",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quota', models.PositiveIntegerField(blank=True, help_text='Saved-item limit; empty means unlimited.', null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "quota",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Saved-item limit; empty means unlimited.", null=True
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['user', 'archived', '-saved_at'], name='item_list'),
+            model_name="item",
+            index=models.Index(fields=["user", "archived", "-saved_at"], name="item_list"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['status', 'lease_until'], name='item_sweep'),
+            model_name="item",
+            index=models.Index(fields=["status", "lease_until"], name="item_sweep"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('user', 'canonical_url'), name='item_unique_per_user'),
+            model_name="item",
+            constraint=models.UniqueConstraint(
+                fields=("user", "canonical_url"), name="item_unique_per_user"
+            ),
         ),
         migrations.AddIndex(
-            model_name='fold',
-            index=models.Index(fields=['user', 'old_item_id'], name='fold_lookup'),
+            model_name="fold",
+            index=models.Index(fields=["user", "old_item_id"], name="fold_lookup"),
         ),
     ]

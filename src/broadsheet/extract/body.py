@@ -1,0 +1,106 @@
+"""From the chosen container's candidates to the article's blocks: the last chrome sweep."""
+
+from __future__ import annotations
+
+import re
+
+from . import rules
+from .article import Block
+from .blocks import Candidate
+from .chrome import is_chrome_text
+from .dom import normalize_space
+
+_BYLINE = re.compile(rules.BYLINE_LINE, re.IGNORECASE)
+_DATE = re.compile(rules.DATE_LINE, re.IGNORECASE)
+_CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE | re.DOTALL)
+
+BLOCK_LINK_DENSITY_MAX = 0.5
+LEAD_SCAN_BLOCKS = 6
+LEAD_MAX_CHARS = 160
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize_space(a).casefold() == normalize_space(b).casefold()
+
+
+def assemble(
+    candidates: list[Candidate], *, title: str, byline: str, include_figures: bool = True
+) -> list[Block]:
+    """Drop chrome, link lists, repeated blocks and the title/byline lines from the body."""
+    out: list[Block] = []
+    seen_text: set[str] = set()
+    seen_src: set[str] = set()
+    for c in candidates:
+        block = c.block
+        if block.kind == "figure":
+            if not include_figures:
+                continue
+            if block.src and block.src in seen_src:
+                continue
+            caption = block.caption if block.caption and not is_chrome_text(block.caption) else None
+            if not (block.src or caption):
+                continue
+            if block.src:
+                seen_src.add(block.src)
+            out.append(Block("figure", src=block.src, alt=block.alt, caption=caption,
+                             credit=block.credit))  # fmt: skip
+            continue
+        text = block.plain()
+        if block.kind == "list":
+            items = tuple(i for i in block.items if not is_chrome_text(i))
+            if not items:
+                continue
+            block = Block("list", items=items, ordered=block.ordered)
+            text = block.plain()
+        elif is_chrome_text(text):
+            continue
+        if c.link_density > BLOCK_LINK_DENSITY_MAX and block.kind != "preformatted":
+            continue
+        key = normalize_space(text).casefold()
+        if key in seen_text:
+            continue
+        seen_text.add(key)
+        if block.kind == "heading" and title and _same(text, title):
+            continue
+        out.append(block)
+    _drop_lead_lines(out, title=title, byline=byline)
+    while out and out[-1].kind == "heading":
+        out.pop()
+    return out
+
+
+def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str) -> None:
+    """Bylines, datelines and a repeated title before the first real paragraph."""
+    i = 0
+    scanned = 0
+    while i < len(blocks) and scanned < LEAD_SCAN_BLOCKS:
+        block = blocks[i]
+        scanned += 1
+        text = block.plain()
+        if block.kind not in ("paragraph", "heading") or len(text) > LEAD_MAX_CHARS:
+            if block.kind == "figure":
+                i += 1
+                continue
+            break
+        first = text.split("\n")[0]
+        if (
+            (title and _same(text, title))
+            or _BYLINE.match(first)
+            or (byline and _same(first, byline))
+            or _DATE.match(first)
+        ):
+            del blocks[i]
+            continue
+        i += 1
+
+
+def find_credits(blocks: list[Block]) -> str:
+    """The reporting credits line, e.g. "(Additional reporting by X; Editing by Y)"."""
+    for block in reversed(blocks):
+        if block.kind != "paragraph":
+            continue
+        for line in reversed(block.text.split("\n")):
+            line = line.strip()
+            if len(line) <= 500 and _CREDITS.match(line):
+                return line
+    return ""

@@ -1,0 +1,77 @@
+"""The extraction pipeline: decode, parse, read metadata, drop chrome, score, assemble."""
+
+from __future__ import annotations
+
+from .article import Article, Block, ExtractOptions, reading_minutes
+from .blocks import build_blocks
+from .body import assemble, find_credits
+from .chrome import drop_chrome
+from .dom import parse, to_text
+from .errors import NoArticle
+from .metadata import read_metadata
+from .render import blocks_html
+from .sanitize import sanitize_generated
+from .scoring import choose_container, inside
+
+# libxml2 stops nesting here whatever the options say.
+PARSER_MAX_DEPTH = 255
+
+
+def extract(
+    html: str | bytes, *, url: str | None = None, options: ExtractOptions | None = None
+) -> Article:
+    """Extract the article from a page. Raises a typed ExtractError when there is none."""
+    options = options or ExtractOptions()
+    text = to_text(html, options)
+    root = parse(text, options)
+    meta = read_metadata(root, url)
+    drop_chrome(root)
+    body = next(root.iter("body"), None)
+    candidates = build_blocks(
+        body if body is not None else root,
+        base_url=meta.base_url,
+        max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
+    )
+    container = choose_container(candidates)
+    if container is None:
+        raise NoArticle()
+    chosen = [c for c in candidates if inside(c, container)]
+    blocks = assemble(
+        chosen, title=meta.title, byline=meta.byline, include_figures=options.include_figures
+    )
+    if not options.include_tables:
+        blocks = [b for b in blocks if b.kind != "table"]
+    blocks = _cap(blocks, options.max_text_chars)
+    body_text = "\n\n".join(p for p in (b.plain() for b in blocks) if p)
+    if len(body_text.strip()) < max(1, options.min_text_chars):
+        raise NoArticle()
+    words = len(body_text.split())
+    return Article(
+        title=meta.title,
+        summary=meta.summary,
+        byline=meta.byline,
+        published=meta.published,
+        site_name=meta.site_name,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        image=meta.image or next((b.src for b in blocks if b.kind == "figure" and b.src), None),
+        blocks=tuple(blocks),
+        text=body_text,
+        html=sanitize_generated(blocks_html(blocks), base_url=meta.base_url),
+        word_count=words,
+        reading_minutes=reading_minutes(words),
+        credits=find_credits(blocks),
+    )
+
+
+def _cap(blocks: list[Block], max_chars: int) -> list[Block]:
+    total = 0
+    for i, block in enumerate(blocks):
+        total += len(block.plain()) + 2
+        if total > max_chars:
+            return blocks[:i] if i else [_truncated(block, max_chars)]
+    return blocks
+
+
+def _truncated(block: Block, max_chars: int) -> Block:
+    return Block("paragraph", text=block.plain()[:max_chars])

@@ -1,0 +1,128 @@
+"""The allow-list sanitizer (nh3): the last step for any HTML Broadsheet stores or serves."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import nh3
+
+from .article import ExtractOptions
+from .dom import parse
+from .errors import EmptyDocument, InputTooLarge
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "h2", "h3", "h4", "h5", "h6", "p", "br", "ul", "ol", "li", "blockquote", "figure", "img",
+        "figcaption", "span", "pre", "code", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "caption", "a", "em", "strong", "b", "i", "sub", "sup",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+ALLOWED_CLASSES: dict[str, set[str]] = {"span": {"credit"}}
+# Dropped together with their content (the rest of the disallowed tags keep their text).
+CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
+    {
+        "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
+        "textarea", "select", "title", "xmp", "noembed", "noframes", "head", "applet", "frameset",
+    }
+)  # fmt: skip
+URL_SCHEMES: frozenset[str] = frozenset({"http", "https"})
+FORCED_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "a": {"referrerpolicy": "no-referrer"},
+    "img": {"referrerpolicy": "no-referrer", "loading": "lazy"},
+}
+LINK_REL = "noopener noreferrer"
+
+_URL_ATTRS = frozenset({"href", "src"})
+_NUMERIC_ATTRS = frozenset({"width", "height", "colspan", "rowspan"})
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+# Below this many tags nesting cannot be deep enough to slow nh3 down.
+_DIRECT_TAG_LIMIT = 200
+_DEFAULT_LIMITS = ExtractOptions()
+
+
+def safe_url(value: str, base_url: str | None) -> str | None:
+    """An absolute http(s) URL, or None: relative ones are resolved against base_url."""
+    value = _CONTROL_OR_SPACE.sub("", value)
+    if not value:
+        return None
+    if base_url:
+        try:
+            value = urljoin(base_url, value)
+        except ValueError:
+            return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.netloc:
+        return None
+    return value
+
+
+def _attribute_filter(base_url: str | None) -> Callable[[str, str, str], str | None]:
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if attr in _URL_ATTRS:
+            return safe_url(value, base_url)
+        if attr in _NUMERIC_ATTRS:
+            value = value.strip()
+            return value if value.isdigit() and len(value) <= 5 else None
+        return value
+
+    return keep
+
+
+def _clean(html: str, base_url: str | None) -> str:
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(CLEAN_CONTENT_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={k: set(v) for k, v in ALLOWED_CLASSES.items()},
+        attribute_filter=_attribute_filter(base_url),
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        set_tag_attribute_values={k: dict(v) for k, v in FORCED_ATTRIBUTES.items()},
+        strip_comments=True,
+    )
+
+
+def _bounded(html: str, options: ExtractOptions) -> str:
+    """Re-serialise through lxml, which caps nesting (nh3 is slow on very deep trees)."""
+    try:
+        root = parse(html, options)
+    except EmptyDocument:
+        return ""
+    body = next(root.iter("body"), None)
+    container = body if body is not None else root
+    parts = [lxml.html.tostring(child, encoding="unicode") for child in container]
+    return (container.text or "") + "".join(parts)
+
+
+def sanitize_html(html: str, *, base_url: str | None = None) -> str:
+    """Allow-list sanitize an HTML fragment.
+
+    Only the tags of an article body survive; links get rel="noopener noreferrer" and
+    referrerpolicy="no-referrer"; only absolute http(s) URLs survive (relative ones are made
+    absolute against base_url, or dropped without one). Raises InputTooLarge past 10 MiB.
+    """
+    if not html:
+        return ""
+    if len(html) > _DEFAULT_LIMITS.max_input_bytes:
+        raise InputTooLarge()
+    if html.count("<") > _DIRECT_TAG_LIMIT:
+        html = _bounded(html, _DEFAULT_LIMITS)
+    return _clean(html, base_url)
+
+
+def sanitize_generated(html: str, *, base_url: str | None = None) -> str:
+    """Sanitize HTML the engine built itself (flat by construction, so no re-parse)."""
+    return _clean(html, base_url) if html else ""

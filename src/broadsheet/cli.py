@@ -69,8 +69,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     host = args.host or settings.BROADSHEET_HOST
     port = args.port or settings.BROADSHEET_PORT
     workers_n = settings.BROADSHEET_WORKERS if args.workers is None else args.workers
+    # Workers get a session of their own so that Ctrl-C in a terminal reaches only the server,
+    # which then stops each worker once, gracefully (a second signal would abort its task).
     workers = [
-        subprocess.Popen([sys.executable, "-m", "broadsheet.cli", "worker"])
+        subprocess.Popen(
+            [sys.executable, "-m", "broadsheet.cli", "worker", "--parent", str(os.getpid())],
+            start_new_session=True,
+        )
         for _ in range(workers_n)
     ]
 
@@ -124,8 +129,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 close_old_connections()
             stop.wait(interval)
 
-    thread = threading.Thread(target=sweeper, name="broadsheet-sweeper", daemon=True)
-    thread.start()
+    def watch_parent(parent: int) -> None:
+        # Started by `broadsheet run`: stop gracefully if the server went away without telling us.
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    threading.Thread(target=sweeper, name="broadsheet-sweeper", daemon=True).start()
+    if args.parent:
+        threading.Thread(
+            target=watch_parent, args=(args.parent,), name="broadsheet-parent", daemon=True
+        ).start()
     try:
         call_command("db_worker", interval=args.interval, startup_delay=False, verbosity=1)
     finally:
@@ -326,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--interval", type=float, default=0.5, help="seconds between polls when idle"
     )
+    worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="create or update the database").set_defaults(func=cmd_migrate)

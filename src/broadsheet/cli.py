@@ -72,7 +72,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     # Workers get a session of their own so that Ctrl-C in a terminal reaches only the server,
     # which then stops each worker once, gracefully (a second signal would abort its task).
     workers = [
-        subprocess.Popen(
+        subprocess.Popen(  # noqa: S603  (our own interpreter and module)
             [sys.executable, "-m", "broadsheet.cli", "worker", "--parent", str(os.getpid())],
             start_new_session=True,
         )

@@ -398,7 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.func
-    return handler(args)
+    from broadsheet.environment import ConfigError
+
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"broadsheet: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

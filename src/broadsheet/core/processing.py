@@ -39,8 +39,11 @@ class Outcome(StrEnum):
 
 
 def fetch_options() -> fetch.FetchOptions:
+    allow = settings.BROADSHEET_FETCH_ALLOW_PRIVATE
+    if isinstance(allow, str):  # overridden at run time (tests) with the raw spelling
+        allow = fetch.parse_allow_private(allow)
     return fetch.FetchOptions(
-        allow_private=fetch.parse_allow_private(settings.BROADSHEET_FETCH_ALLOW_PRIVATE),
+        allow_private=allow,
         deadline=float(settings.BROADSHEET_FETCH_DEADLINE),
     )
 

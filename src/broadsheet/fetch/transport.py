@@ -148,17 +148,22 @@ class GuardedBackend(httpcore.NetworkBackend):
         check_host(host, port, addresses, self.policy)
         options = list(socket_options or ())
         failure: Exception | None = None
-        for ip in addresses:
+        for index, ip in enumerate(addresses):
+            # Leave later addresses a fair share of the time, so one black hole cannot use it up.
+            share = self._time_left(timeout) / (len(addresses) - index)
             try:
                 stream = self._inner.connect_tcp(
                     str(ip),
                     port,
-                    timeout=self._time_left(timeout),
+                    timeout=share,
                     local_address=local_address,
                     socket_options=options,
                 )
-            except httpcore.ConnectTimeout:
-                raise
+            except httpcore.ConnectTimeout as exc:
+                if index == len(addresses) - 1:
+                    raise
+                failure = exc
+                continue
             except httpcore.ConnectError as exc:
                 failure = exc
                 continue

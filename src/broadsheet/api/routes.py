@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from broadsheet.api.auth import BearerToken
 from broadsheet.api.schemas import (
@@ -54,6 +54,14 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return response
 
 
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Errors ninja raises itself (a body that is not JSON), in the same shape as ours."""
+    if exc.status_code == 400:
+        return _error(request, 400, "invalid_input", "The request body is not valid JSON.")
+    return _error(request, exc.status_code, "error", str(exc))
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
@@ -73,7 +81,7 @@ def save(request: HttpRequest, payload: SaveIn) -> tuple[int, ItemOut]:
     return 201, _item_out(item)
 
 
-@api.get("/items", response={200: ItemList, 401: ErrorOut})
+@api.get("/items", response={200: ItemList, 401: ErrorOut, 422: ErrorOut})
 def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
     """The reader's items, newest first, `limit` at a time from `offset`."""
     qs = queries.items(request.user, filters.state, with_body=True)

@@ -86,7 +86,7 @@ def save(request: HttpRequest) -> HttpResponse:
         return _save_result(request, form.cleaned_data["url"])
     url = request.GET.get("url", "")
     key = request.GET.get("k", "")
-    if request.user.is_authenticated and key and bookmarklet.user_id_from(key) == request.user.pk:
+    if request.user.is_authenticated and key and bookmarklet.valid_for(key, request.user):
         return _save_result(request, url)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('web:login')}?next={request.get_full_path()}")

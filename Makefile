@@ -16,10 +16,13 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 
 $(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# Dependency groups (`--group`) need pip 25.1 or newer, whoever made the virtualenv.
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/pip install --quiet -e . --group dev
 	touch $@ $(RUNTIME_STAMP)
 

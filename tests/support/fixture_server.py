@@ -4,12 +4,17 @@ Routes:
   /pages/NAME          tests/fixtures/pages/NAME (text/html)
   /status/CODE         answers CODE with a small HTML body
   /slow/SECONDS/NAME   waits SECONDS before answering with the page (first request only when
-                       the query has ?once=1; later requests answer at once)
+                       the query has ?once=1; later requests answer at once); NAME may be
+                       article-SEED for the synthetic story SEED
   /redirect/NAME       302 to /pages/NAME
   /type/MIME           a body of that content type
   /empty               200 with no body
   /giant               a 12 MiB HTML page
   /raw?body=...        the given HTML (URL-encoded) as text/html
+  /article/SEED        a synthetic news story, different for every SEED (its words, title and
+                       fingerprint), so many saves of distinct stories never fold into one another
+
+`FixtureServer.hits` counts requests per path (without the query); `wait_for_hit` polls it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from hashlib import sha256
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -30,12 +36,102 @@ PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 class FixtureServer:
     base_url: str
     hits: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
     def page(self, name: str) -> str:
         return self.url(f"/pages/{name}")
+
+    def article(self, seed: str | int) -> str:
+        return self.url(f"/article/{seed}")
+
+    def count(self, path: str) -> int:
+        with self.lock:
+            return self.hits.get(path, 0)
+
+    def wait_for_hit(self, path: str, *, at_least: int = 1, timeout: float = 30.0) -> int:
+        """Poll until `path` was requested `at_least` times; the count, or TimeoutError."""
+        deadline = time.monotonic() + timeout
+        while True:
+            n = self.count(path)
+            if n >= at_least:
+                return n
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{path} requested {n} time(s), wanted {at_least}")
+            time.sleep(0.02)
+
+
+_WORDS = [
+    "council",
+    "budget",
+    "harbour",
+    "river",
+    "school",
+    "vote",
+    "mayor",
+    "housing",
+    "transit",
+    "bridge",
+    "election",
+    "farmers",
+    "storm",
+    "museum",
+    "library",
+    "hospital",
+    "nurses",
+    "teachers",
+    "market",
+    "festival",
+    "railway",
+    "court",
+    "inquiry",
+    "report",
+    "minister",
+    "village",
+    "coast",
+    "forest",
+    "energy",
+    "climate",
+    "water",
+    "tenants",
+    "workers",
+    "union",
+    "data",
+]
+SYNTHETIC_PREFIX = "article-"  # /slow/SECONDS/article-SEED serves the synthetic story SEED
+
+
+def synthetic_title(seed: str) -> str:
+    digest = sha256(seed.encode("utf-8")).digest()
+    return f"Story {seed}: the {_WORDS[digest[0] % len(_WORDS)]} question"
+
+
+def synthetic_sentences(seed: str) -> list[str]:
+    """The 24 sentences of the synthetic story SEED, in order (what its extracted text holds)."""
+    digest = sha256(seed.encode("utf-8")).digest() * 8
+    out = []
+    for i in range(24):
+        picks = [_WORDS[digest[(i * 7 + k) % len(digest)] % len(_WORDS)] for k in range(9)]
+        out.append(f"The {' '.join(picks)} story {seed} line {i} was confirmed on Tuesday.")
+    return out
+
+
+def synthetic_article(seed: str) -> bytes:
+    """A small but complete news page whose words depend on `seed`."""
+    sentences = synthetic_sentences(seed)
+    paras = "".join(f"<p>{' '.join(sentences[p * 4 : p * 4 + 4])}</p>\n" for p in range(6))
+    title = synthetic_title(seed)
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{title} | Loopback Times</title>"
+        f"<meta property='og:title' content='{title}'>"
+        "<meta property='og:site_name' content='Loopback Times'></head><body>"
+        "<header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+        f"<main><article><h1>{title}</h1><p class='byline'>By Ada Reporter</p>{paras}</article>"
+        "</main><footer>Copyright Loopback Times</footer></body></html>"
+    ).encode()
 
 
 def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
@@ -45,7 +141,13 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:  # quiet
             pass
 
-        def _send(self, status: int, body: bytes, ctype: str = "text/html; charset=utf-8", extra: dict[str, str] | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            ctype: str = "text/html; charset=utf-8",
+            extra: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
@@ -62,7 +164,9 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             path = unquote(parts.path)
             query = parse_qs(parts.query)
-            state.hits[path] = state.hits.get(path, 0) + 1
+            with state.lock:
+                state.hits[path] = state.hits.get(path, 0) + 1
+                nth = state.hits[path]
             segs = [s for s in path.split("/") if s]
             try:
                 if segs[:1] == ["pages"] and len(segs) == 2:
@@ -75,9 +179,13 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
                     self._send(int(segs[1]), b"<html><body>status page</body></html>")
                 elif segs[:1] == ["slow"] and len(segs) == 3:
                     once = query.get("once") == ["1"]
-                    if not once or state.hits[path] == 1:
+                    if not once or nth == 1:
                         time.sleep(float(segs[1]))
-                    self._send(200, (PAGES / segs[2]).read_bytes())
+                    name = segs[2]
+                    if name.startswith(SYNTHETIC_PREFIX):
+                        self._send(200, synthetic_article(name[len(SYNTHETIC_PREFIX) :]))
+                    else:
+                        self._send(200, (PAGES / name).read_bytes())
                 elif segs[:1] == ["redirect"] and len(segs) == 2:
                     self._send(302, b"", extra={"Location": f"/pages/{segs[1]}"})
                 elif segs[:1] == ["type"]:
@@ -87,8 +195,14 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
                     self._send(200, b"")
                 elif segs == ["giant"]:
                     para = b"<p>" + b"word " * 200 + b"</p>\n"
-                    body = b"<html><body><article>" + para * (12 * 1024 * 1024 // len(para) + 1) + b"</article></body></html>"
+                    body = (
+                        b"<html><body><article>"
+                        + para * (12 * 1024 * 1024 // len(para) + 1)
+                        + b"</article></body></html>"
+                    )
                     self._send(200, body)
+                elif segs[:1] == ["article"] and len(segs) == 2:
+                    self._send(200, synthetic_article(segs[1]))
                 elif segs == ["raw"]:
                     self._send(200, query.get("body", [""])[0].encode("utf-8"))
                 else:

@@ -14,10 +14,67 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.request import urlopen
+
+
+def _listening(pid: int, port: int) -> bool:
+    """Whether process `pid` holds the socket listening on 127.0.0.1:`port` (Linux /proc; True
+    where /proc cannot tell). Guards against a port taken by another test's server meanwhile."""
+    try:
+        inodes = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                cols = line.split()
+                if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(cols[9])
+        fds = Path(f"/proc/{pid}/fd")
+        owned = {os.readlink(fd) for fd in fds.iterdir()}
+    except OSError:
+        return True
+    return any(f"socket:[{inode}]" in owned for inode in inodes)
+
+
+def _start(
+    tmp_path: Path, env: dict[str, str], port: int
+) -> tuple[subprocess.Popen[bytes], LiveServer, IO[bytes]]:
+    """Start `broadsheet run`; if its port was taken in the meantime, try again on another."""
+    for attempt in range(5):
+        env["BROADSHEET_PORT"] = str(port)
+        log_path = tmp_path / f"server-{port}.log"
+        log = log_path.open("wb")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "broadsheet.cli", "run"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        server = LiveServer(f"http://127.0.0.1:{port}", env, proc, log_path)
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log.close()
+                if "Address already in use" in server.log() and attempt < 4:
+                    break
+                raise RuntimeError(f"server exited early:\n{server.log()}")
+            try:
+                with urlopen(server.url("/healthz"), timeout=2) as r:
+                    if r.status == 200 and _listening(proc.pid, port):
+                        return proc, server, log
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                log.close()
+                raise RuntimeError(f"server did not start:\n{server.log()}")
+            time.sleep(0.2)
+        port = free_port()
+    raise AssertionError("unreachable")
 
 
 def free_port() -> int:
@@ -36,15 +93,66 @@ class LiveServer:
     def url(self, path: str) -> str:
         return self.base_url + path
 
-    def cli(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    def cli(
+        self, *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """Run `broadsheet ARGS` against this server's database."""
         return subprocess.run(
             [sys.executable, "-m", "broadsheet.cli", *args],
-            env=self.env, capture_output=True, text=True, check=check, input=input, timeout=120,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            input=input,
+            timeout=120,
         )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def start_worker(self, log_path: Path | None = None) -> subprocess.Popen[bytes]:
+        """A `broadsheet worker` on this server's database, in its own process group (so a test
+        can SIGKILL it and all its children with os.killpg). The caller stops it."""
+        path = log_path or self.log_path.with_name(f"worker-{time.monotonic_ns()}.log")
+        with path.open("ab") as out:
+            return subprocess.Popen(
+                [sys.executable, "-m", "broadsheet.cli", "worker", "--interval", "0.2"],
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def python(self, code: str) -> subprocess.CompletedProcess[str]:
+        """Run Python `code` with Django set up on this server's database (e.g. to call a core
+        function directly beside the running server)."""
+        prelude = (
+            "import os, django\n"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'broadsheet.settings')\n"
+            "django.setup()\n"
+        )
+        return subprocess.run(
+            [sys.executable, "-c", prelude + code],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+
+
+def stop_process(
+    proc: subprocess.Popen[bytes], *, sig: int = signal.SIGTERM, wait: float = 25
+) -> None:
+    """Stop a process started in its own session (and its children); SIGKILL when it lingers."""
+    if proc.poll() is None:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 @contextmanager
@@ -67,11 +175,11 @@ def _database(base_env: dict[str, str]) -> Iterator[dict[str, str]]:
 
 
 @contextmanager
-def live_server(tmp_path: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None) -> Iterator[LiveServer]:
+def live_server(
+    tmp_path: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
     port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BROADSHEET_", "DJANGO_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BROADSHEET_", "DJANGO_"))}
     env["DATABASE_URL"] = os.environ.get("DATABASE_URL", "")
     with _database(env) as db_env:
         env.update(db_env)
@@ -88,27 +196,8 @@ def live_server(tmp_path: Path, *, workers: int = 1, extra_env: dict[str, str] |
             }
         )
         env.update(extra_env or {})
-        log_path = tmp_path / f"server-{port}.log"
-        log = log_path.open("wb")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "broadsheet.cli", "run"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        server = LiveServer(f"http://127.0.0.1:{port}", env, proc, log_path)
+        proc, server, log = _start(tmp_path, env, int(env["BROADSHEET_PORT"]))
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"server exited early:\n{server.log()}")
-                try:
-                    with urlopen(server.url("/healthz"), timeout=2) as r:  # noqa: S310
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start:\n{server.log()}")
-                time.sleep(0.2)
             yield server
         finally:
             if proc.poll() is None:

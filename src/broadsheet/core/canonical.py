@@ -6,7 +6,7 @@ The rules are data (DESIGN.md, "rules as data"): tracking parameters live in the
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from broadsheet.core.errors import InvalidURL
 
@@ -57,9 +57,25 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "ga_")
 DEFAULT_PORTS: dict[str, int] = {"http": 80, "https": 443}
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https"})
-MAX_URL_LENGTH = 4096
+MAX_URL_LENGTH = 2048  # keeps (user, canonical_url) within a PostgreSQL btree entry
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_HOST_RE = re.compile(r"^[a-z0-9_.:%-]+$")
+_STRAY_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _normalize_escapes(path: str) -> str:
+    """RFC 3986 normalisation of percent-escapes, decoding each at most once (so the result is a
+    fixed point): a stray "%" becomes "%25", escapes of unreserved characters are decoded, the
+    others upper-cased. "%2F" stays encoded: it is not the same path as "/"."""
+
+    def one(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+    return _ESCAPE_RE.sub(one, _STRAY_PERCENT_RE.sub("%25", path))
 
 
 def is_tracking(name: str) -> bool:
@@ -83,7 +99,10 @@ def normalize_input(raw: str) -> str:
     ):
         # "example.com/story" or "example.com:8080/story": assume https, as browsers do.
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced "[" of an IPv6 literal
+        raise InvalidURL("That is not a web address.") from None
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
         raise InvalidURL("Only http and https addresses can be saved.")
     try:
@@ -109,13 +128,18 @@ def canonicalize(raw: str) -> str:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
         raise InvalidURL("That address has an invalid host name.") from None
+    if not _HOST_RE.match(host):
+        raise InvalidURL("That address has an invalid host name.")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
     port = parts.port
     netloc = host if port is None or port == DEFAULT_PORTS.get(scheme) else f"{host}:{port}"
-    path = quote(unquote(parts.path or "/"), safe="/:@!$&'()*+,;=-._~%")
+    path = _normalize_escapes(quote(parts.path or "/", safe="/:@!$&'()*+,;=-._~%"))
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking(k)
     ]
     query.sort()
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    key = urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    if len(key) > MAX_URL_LENGTH:  # percent-encoding can lengthen an address
+        raise InvalidURL("That address is too long.")
+    return key

@@ -68,6 +68,7 @@ class Item(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "archived", "-saved_at"], name="item_list"),
+            models.Index(fields=["user", "page_canonical_url"], name="item_page_canonical"),
             models.Index(fields=["status", "lease_until"], name="item_sweep"),
         ]
         ordering = ["-saved_at", "-id"]
@@ -106,7 +107,10 @@ class Fold(models.Model):
     seen = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "old_item_id"], name="fold_lookup")]
+        indexes = [
+            models.Index(fields=["user", "old_item_id"], name="fold_lookup"),
+            models.Index(fields=["user", "url"], name="fold_url"),
+        ]
 
     def __str__(self) -> str:
         return f"item {self.old_item_id} folded into {self.into_id}"

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.core import access
@@ -93,16 +92,15 @@ def _locked_profile(user: AbstractBaseUser) -> Profile:
 
 
 def _existing_item_id(user: AbstractBaseUser, canonical: str) -> int | None:
-    found = (
-        Item.objects.filter(user_id=user.pk)
-        .filter(Q(canonical_url=canonical) | Q(page_canonical_url=canonical))
-        .values_list("id", flat=True)
-        .first()
-    )
-    if found is not None:
-        return found
-    fold = Fold.objects.filter(user_id=user.pk, url=canonical).values_list("into_id", flat=True)
-    return fold.first()
+    # Index probes only: (user, canonical_url) is unique, (user, page_canonical_url) indexed.
+    mine = Item.objects.filter(user_id=user.pk).order_by()
+    for field in ("canonical_url", "page_canonical_url"):
+        found = list(mine.filter(**{field: canonical}).values_list("id", flat=True)[:1])
+        if found:
+            return found[0]
+    folded = Fold.objects.filter(user_id=user.pk, url=canonical).order_by()
+    into = list(folded.values_list("into_id", flat=True)[:1])
+    return into[0] if into else None
 
 
 def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> Item:

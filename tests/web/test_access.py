@@ -1,0 +1,165 @@
+"""Access control, generated from the URL configuration itself.
+
+Every route of the web and the API that takes a row id is found by walking Django's resolver, so a
+new route is covered without anyone remembering to add it here. For each such route and each
+method it accepts, another reader gets 404 (exactly what a missing id gets) and nothing changes;
+an anonymous request is sent to the login page (web) or answered 401 (API).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from broadsheet.core import services
+from broadsheet.core.models import ApiToken, Fold, Item
+
+pytestmark = pytest.mark.django_db
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# What each row-id parameter names. A new kind of parameter must be added here, or the test fails.
+PARAMETERS = {"item_id": "item", "token_id": "token"}
+SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern), p
+
+
+def _row_routes() -> list[str]:
+    routes: set[str] = set()
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        converters = getattr(pattern.pattern, "converters", {})
+        names = [n for n in converters if n.endswith("_id") or n == "pk" or n == "id"]
+        if names:
+            routes.add(route)
+    return sorted(routes)
+
+
+ROUTES = _row_routes()
+
+
+def test_the_walk_finds_the_known_routes() -> None:
+    assert "items/<int:item_id>/" in ROUTES
+    assert "items/<int:item_id>/delete/" in ROUTES
+    assert "settings/tokens/<int:token_id>/revoke/" in ROUTES
+    assert "api/v1/items/<item_id>" in ROUTES
+    assert "api/v1/items/<item_id>/retry" in ROUTES
+
+
+def _fill(route: str, rows: dict[str, int]) -> str:
+    path = route
+    for name, pattern_kind in PARAMETERS.items():
+        for conv in ("int:", ""):
+            path = path.replace(f"<{conv}{name}>", str(rows[pattern_kind]))
+    assert "<" not in path, f"the access test does not know the parameter in {route!r}"
+    return "/" + path
+
+
+def _request(client: Client, method: str, path: str, token: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if path.startswith("/api/"):
+        return client.generic(method, path, json.dumps({}), "application/json", headers=headers)
+    return client.generic(
+        method,
+        path,
+        "next=/",
+        "application/x-www-form-urlencoded",
+        headers=headers,
+    )
+
+
+def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
+    item = services.save_item(user, "https://news.example/private-story")
+    Item.objects.filter(pk=item.pk).update(status=Item.Status.FAILED, error="The site answered 500")
+    token = services.create_token(user, "laptop")
+    return {"item": item.pk, "token": token.token.pk}
+
+
+def _snapshot(user: AbstractBaseUser) -> list[Any]:
+    items = list(Item.objects.filter(user=user).order_by("pk").values())
+    tokens = list(ApiToken.objects.filter(user=user).order_by("pk").values("pk", "name"))
+    return [items, tokens]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("method", METHODS)
+def test_another_reader_gets_404(
+    route: str, method: str, alice: AbstractBaseUser, bob: AbstractBaseUser
+) -> None:
+    rows = _rows_of(alice)
+    path = _fill(route, rows)
+    before = _snapshot(alice)
+
+    intruder = Client()
+    intruder.force_login(bob)
+    bob_token = services.create_token(bob).secret
+    r = _request(intruder, method, path, bob_token if path.startswith("/api/") else None)
+
+    # Does the route accept this method at all? Ask as the owner (after the intruder).
+    owner = Client()
+    owner.force_login(alice)
+    alice_token = services.create_token(alice).secret
+    assert _snapshot(alice)[0] == before[0], f"{method} {path} changed alice's item for bob"
+    assert [t for t in _snapshot(alice)[1] if t in before[1]] == before[1]
+    own = _request(owner, method, path, alice_token if path.startswith("/api/") else None)
+
+    if own.status_code == 405:
+        assert r.status_code == 405, (method, path, r.status_code)
+        return
+    assert own.status_code < 400 or own.status_code == 409, (method, path, own.status_code)
+    assert r.status_code == 404, (method, path, r.status_code)
+    if path.startswith("/api/"):
+        assert r.json()["error"]["code"] == "not_found"
+        # Indistinguishable from an id that does not exist.
+        missing = _fill(route, {"item": 10**9, "token": 10**9})
+        other = _request(intruder, method, missing, bob_token)
+        assert (other.status_code, other.json()) == (r.status_code, r.json())
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("method", METHODS)
+def test_anonymous_is_refused(route: str, method: str, alice: AbstractBaseUser) -> None:
+    path = _fill(route, _rows_of(alice))
+    before = _snapshot(alice)
+    r = _request(Client(), method, path)
+    assert _snapshot(alice) == before
+    if r.status_code == 405:
+        return
+    if path.startswith("/api/"):
+        assert r.status_code == 401, (method, path, r.status_code)
+        assert r.json()["error"]["code"] == "unauthorized"
+    else:
+        assert r.status_code == 302, (method, path, r.status_code)
+        assert r["Location"].startswith("/accounts/login/")
+
+
+def test_another_readers_fold_is_not_followed(
+    alice: AbstractBaseUser, bob: AbstractBaseUser
+) -> None:
+    """A folded id of alice's leads bob nowhere: not to her item, not even to a 'folded' hint."""
+    item = services.save_item(alice, "https://news.example/kept")
+    Fold.objects.create(user=alice, old_item_id=10**8, into=item, url="https://news.example/b")
+    client = Client()
+    client.force_login(bob)
+    assert client.get(f"/items/{10**8}/").status_code == 404
+    token = services.create_token(bob).secret
+    r = client.get(f"/api/v1/items/{10**8}", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+    owner = Client()
+    owner.force_login(alice)
+    r = owner.get(f"/items/{10**8}/")
+    assert r.status_code == 302 and r["Location"] == f"/items/{item.pk}/"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from broadsheet.api.auth import BearerToken
@@ -31,7 +31,6 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-ERRORS: dict[int | tuple[int, ...], Any] = {(401, 404, 409, 422): ErrorOut}
 
 
 def _error(
@@ -75,10 +74,10 @@ def _item_out(item: Any) -> ItemOut:
 
 
 @api.post("/items", response={201: ItemOut, 409: ErrorOut, 422: ErrorOut, 401: ErrorOut})
-def save(request: HttpRequest, payload: SaveIn) -> tuple[int, ItemOut]:
+def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
     """Save a story. Answers at once with `status: pending`; fetching runs in the background."""
     item = services.save_item(request.user, payload.url)  # type: ignore[arg-type]
-    return 201, _item_out(item)
+    return Status(201, _item_out(item))
 
 
 @api.get("/items", response={200: ItemList, 401: ErrorOut, 422: ErrorOut})
@@ -129,18 +128,18 @@ def patch_item(request: HttpRequest, item_id: int, payload: PatchIn) -> ItemOut:
 
 
 @api.delete("/items/{item_id}", response={204: None, 401: ErrorOut, 404: ErrorOut})
-def delete_item(request: HttpRequest, item_id: int) -> tuple[int, None]:
+def delete_item(request: HttpRequest, item_id: int) -> Status[None]:
     """Delete an item; it frees a slot under the limit."""
     services.delete_item(request.user, item_id)
-    return 204, None
+    return Status(204, None)
 
 
 @api.post(
     "/items/{item_id}/retry", response={202: ItemOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 )
-def retry_item(request: HttpRequest, item_id: int) -> tuple[int, ItemOut]:
+def retry_item(request: HttpRequest, item_id: int) -> Status[ItemOut]:
     """Fetch a failed item again."""
-    return 202, _item_out(services.retry_item(request.user, item_id))
+    return Status(202, _item_out(services.retry_item(request.user, item_id)))
 
 
 @api.get("/me", response={200: MeOut, 401: ErrorOut})

@@ -285,6 +285,30 @@ def test_second_address_of_a_story_is_folded_into_the_first(
     assert exc.value.item_id == first.pk
 
 
+def test_the_earlier_item_is_kept_when_the_later_copy_is_fetched_first(
+    alice: AbstractBaseUser, site: Site, pipeline: FixtureServer, run_tasks: RunTasks
+) -> None:
+    # The reader first saves a share link whose page names the real address as canonical, then,
+    # before the first fetch ran, the real address itself. Whichever fetch finishes first, the
+    # item saved first stays and the later copy is folded into it.
+    real_url = site.add(_path(), article_html(seed=51))
+    share_url = site.add(_path(), article_html(seed=52, canonical=real_url))
+    first = services.save_item(alice, share_url)
+    second = services.save_item(alice, real_url)
+    # Fetch the later one first.
+    processing.process_item(second.pk, second.task_token)
+    second.refresh_from_db()
+    assert second.status == Item.Status.READY
+    processing.process_item(first.pk, first.task_token)
+
+    assert list(Item.objects.filter(user=alice).values_list("pk", flat=True)) == [first.pk]
+    fold = Fold.objects.get()
+    assert (fold.old_item_id, fold.into_id) == (second.pk, first.pk)
+    assert Item.objects.get(pk=first.pk).status == Item.Status.READY
+    run_tasks()  # the queued tasks find nothing left to do
+    assert Item.objects.filter(user=alice).count() == 1
+
+
 def test_same_text_under_another_address_is_folded(
     alice: AbstractBaseUser, site: Site, pipeline: FixtureServer, run_tasks: RunTasks
 ) -> None:

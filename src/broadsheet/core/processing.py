@@ -162,14 +162,16 @@ def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Outc
         if item is None:
             return Outcome.SKIPPED
         apply_article(item, article, final_url=base_url)
-        earlier = _same_story(item)
-        if earlier is not None:
-            Fold.objects.create(
-                user_id=item.user_id, old_item_id=item.pk, into=earlier, url=item.canonical_url
-            )
-            log.info("item %s folded into %s", item.pk, earlier.pk)
-            item.delete()
+        same = _same_story(item)
+        if same is not None and same.pk < item.pk:
+            _fold(item, into=same)
             return Outcome.FOLDED
+        if same is not None:
+            # The reader saved this story earlier under another address that is still pending:
+            # keep the earlier item (this one) and fold the later copy into it.
+            later = Item.objects.select_for_update().filter(pk=same.pk).first()
+            if later is not None:
+                _fold(later, into=item)
         item.status = Item.Status.READY
         item.lease_until = None
         item.fetched_at = timezone.now()
@@ -203,8 +205,16 @@ def apply_article(item: Item, article: extract.Article, *, final_url: str) -> No
     item.error_code = ""
 
 
+def _fold(old: Item, *, into: Item) -> None:
+    """Remove `old`, remembering that it is the story `into` (and so are its own folds)."""
+    Fold.objects.filter(into=old).update(into=into)
+    Fold.objects.create(user_id=old.user_id, old_item_id=old.pk, into=into, url=old.canonical_url)
+    log.info("item %s folded into %s", old.pk, into.pk)
+    old.delete()
+
+
 def _same_story(item: Item) -> Item | None:
-    """An earlier item of the same user that is this story under another address."""
+    """Another item of the same user that is this story under another address."""
     others = Item.objects.filter(user_id=item.user_id).exclude(pk=item.pk)
     keys = {k for k in (item.page_canonical_url, canonicalize_or_empty(item.final_url)) if k}
     for key in keys:

@@ -20,7 +20,7 @@ class ExtractOptions:
     """Larger inputs raise InputTooLarge before parsing."""
     max_depth: int = 512
     """Elements nested deeper are ignored (the parser itself stops at 255)."""
-    max_nodes: int = 200_000
+    max_nodes: int = 60_000
     """Elements past this many (document order) are ignored."""
     max_text_chars: int = 2_000_000
     """Body text is cut at this many characters."""

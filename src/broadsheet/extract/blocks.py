@@ -1,4 +1,4 @@
-"""Turning a (pruned) DOM into a flat list of candidate blocks, each remembering where it came from."""
+"""From a pruned DOM to a flat list of candidate blocks, each knowing where it came from."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ _BR = "\x00"  # stands for <br> until lines are split
 _CREDIT_IN_CAPTION = re.compile(rules.CAPTION_CREDIT, re.IGNORECASE)
 _STRUCTURAL = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "ul", "ol", "table",
                "blockquote", "section", "article", "pre", "dl")  # fmt: skip
+_LAYOUT_MARKERS = (*(t for t in _STRUCTURAL if t not in ("section", "article")), "br")
 _LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-url", "data-hi-res-src")
 _ICON_SRC = re.compile(r"(?:^|[/_.-])(?:logo|icon|sprite|spacer|pixel|blank|avatar|badge)", re.I)
 
@@ -86,7 +87,7 @@ def _text_of(el: HtmlElement) -> tuple[str, int]:
 
 def image_src(img: HtmlElement, base: str | None) -> str | None:
     """The best URL of an <img>, made absolute; lazy-loading attributes count."""
-    candidates = [img.get("src")] + [img.get(a) for a in _LAZY_SRC_ATTRS]
+    candidates: list[str | None] = [img.get("src")] + [img.get(a) for a in _LAZY_SRC_ATTRS]
     srcset = img.get("srcset") or img.get("data-srcset")
     if srcset:
         first = srcset.strip().split(",")[0].strip().split(" ")[0]
@@ -97,7 +98,7 @@ def image_src(img: HtmlElement, base: str | None) -> str | None:
         raw = raw.strip()
         if not raw or raw.lower().startswith(("data:", "javascript:", "about:")):
             continue
-        url = urljoin(base, raw) if base else raw
+        url: str = urljoin(base, raw) if base else raw
         if url.startswith(("http://", "https://")) or not base:
             return url
     return None
@@ -223,12 +224,10 @@ class BlockBuilder:
             self._emit(Block("preformatted", text=text.rstrip()), el, 0)
 
     def _table(self, el: HtmlElement, depth: int) -> None:
-        layout = next(el.iterdescendants("table"), None) is not None or any(
-            _has_block_descendant(cell) for cell in el.iter("td", "th")
-        )
-        if layout:
-            for cell in el.iter("td", "th", "caption"):
-                self.walk(cell, depth + 1)
+        # A table holding paragraphs, lists or other tables is layout: walk it as a container
+        # (rows and cells are block tags, so each cell becomes its own container).
+        if next(el.iterdescendants(*_LAYOUT_MARKERS), None) is not None:
+            self.walk(el, depth)
             return
         rows: list[str] = []
         links = 0
@@ -298,9 +297,7 @@ class BlockBuilder:
                     break
         inner = BlockBuilder(base_url=self.base_url, max_depth=self.max_depth)
         inner.walk(cap)
-        lines = [
-            c.block.plain() for c in inner.out if c.block.kind != "figure"
-        ]
+        lines = [c.block.plain() for c in inner.out if c.block.kind != "figure"]
         lines = [line for line in lines if not is_chrome_text(line)]
         caption = normalize_space(" ".join(lines))
         if not credit:

@@ -8,10 +8,11 @@ from . import rules
 from .article import Block
 from .blocks import Candidate
 from .chrome import is_chrome_text
-from .dom import normalize_space
+from .dom import attr_words, normalize_space
 
 _BYLINE = re.compile(rules.BYLINE_LINE, re.IGNORECASE)
 _DATE = re.compile(rules.DATE_LINE, re.IGNORECASE)
+_DEK = re.compile("|".join(rules.DEK_HINTS))
 _CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE | re.DOTALL)
 
 BLOCK_LINK_DENSITY_MAX = 0.5
@@ -24,7 +25,12 @@ def _same(a: str, b: str) -> bool:
 
 
 def assemble(
-    candidates: list[Candidate], *, title: str, byline: str, include_figures: bool = True
+    candidates: list[Candidate],
+    *,
+    title: str,
+    byline: str,
+    summary: str = "",
+    include_figures: bool = True,
 ) -> list[Block]:
     """Drop chrome, link lists, repeated blocks and the title/byline lines from the body."""
     out: list[Block] = []
@@ -62,11 +68,33 @@ def assemble(
         seen_text.add(key)
         if block.kind == "heading" and title and _same(text, title):
             continue
+        if summary and _is_standfirst(c, summary):
+            continue
         out.append(block)
     _drop_lead_lines(out, title=title, byline=byline)
     while out and out[-1].kind == "heading":
         out.pop()
     return out
+
+
+def _is_standfirst(c: Candidate, summary: str) -> bool:
+    """The dek repeated in the page header: its class says so and it equals the summary."""
+    if not _same(c.block.plain(), summary):
+        return False
+    el = c.el
+    for _ in range(3):
+        if el is None:
+            return False
+        if _DEK.search(attr_words(el)):
+            return True
+        el = el.getparent()
+    return False
+
+
+def _is_title_part(text: str, title: str) -> bool:
+    """A shorter form of the headline ("The last pilots" for "The last pilots: a year ...")."""
+    text = normalize_space(text).casefold()
+    return len(text) >= 12 and normalize_space(title).casefold().startswith(text)
 
 
 def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str) -> None:
@@ -85,6 +113,7 @@ def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str) -> None:
         first = text.split("\n")[0]
         if (
             (title and _same(text, title))
+            or (block.kind == "heading" and title and _is_title_part(text, title))
             or _BYLINE.match(first)
             or (byline and _same(first, byline))
             or _DATE.match(first)

@@ -12,11 +12,14 @@ from .dom import attr_words, normalize_space, tag_of
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 _BOILERPLATE_WORDS = frozenset(rules.BOILERPLATE_WORDS)
 _BOILERPLATE_SUBSTRINGS = re.compile("|".join(re.escape(s) for s in rules.BOILERPLATE_SUBSTRINGS))
+_STRONG = re.compile("|".join(re.escape(s) for s in rules.STRONG_BOILERPLATE))
 _CONTENT_WORDS = frozenset(rules.CONTENT_WORDS)
 _CHROME_LINE = re.compile(
-    "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + r")[\s.:!?|>»›→-]*", re.IGNORECASE
+    "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + r")[\s.:!?|>»›→-]*",  # noqa: RUF001
+    re.IGNORECASE,
 )
 _CHROME_PHRASE = re.compile("|".join(re.escape(p) for p in rules.CHROME_PHRASES), re.IGNORECASE)
+_MARKUP = re.compile(r"^\s*</?[a-zA-Z][^>]*>")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CHROME_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "menu", "menubar"}
@@ -97,7 +100,8 @@ def drop_chrome(root: HtmlElement) -> None:
             continue
         words = attr_words(el)
         if words and is_boilerplate_attrs(words):
-            if story_floor > 0 and prose_chars(el) >= story_floor:
+            strong = _STRONG.search(words) is not None
+            if not strong and story_floor > 0 and prose_chars(el) >= story_floor:
                 continue
             doomed.append(el)
             doomed_set.add(el)
@@ -122,7 +126,7 @@ def _remove_keep_tail(el: HtmlElement) -> None:
 def is_chrome_text(text: str) -> bool:
     """Whether a block or line of text is chrome by its words alone."""
     text = normalize_space(text)
-    if not text:
+    if not text or _MARKUP.match(text):
         return True
     if len(text) <= 300 and _CHROME_LINE.fullmatch(text):
         return True

@@ -14,10 +14,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.IGNORECASE
 )
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]{1,40})""")
+_NON_LATIN = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u0590-\u06ff\u0e00-\u0e7f\u3040-\u9fff\uac00-\ud7af]"
+)
 _SNIFF_BYTES = 4096
 _DETECT_BYTES = 256 * 1024
 
@@ -35,9 +39,9 @@ def _lookup(name: bytes) -> str | None:
 
 def declared_charset(data: bytes) -> str | None:
     """The charset named by a BOM, <meta charset> or the XML declaration, if any."""
-    for bom, name in _BOMS:
+    for bom, bom_charset in _BOMS:
         if data.startswith(bom):
-            return name
+            return bom_charset
     head = data[:_SNIFF_BYTES]
     for pattern in (_META_CHARSET, _XML_ENCODING):
         found = pattern.search(head)
@@ -51,21 +55,29 @@ def declared_charset(data: bytes) -> str | None:
 def decode_html(data: bytes) -> str:
     """Decode page bytes to text; never raises, undecodable bytes become U+FFFD."""
     charset = declared_charset(data)
+    # A page that says utf-16 in an ASCII <meta> is not utf-16: for those, trust only the BOM.
+    if (
+        charset is not None
+        and charset.startswith(("utf-16", "utf-32"))
+        and not data.startswith(_WIDE_BOMS)
+    ):
+        charset = None
     if charset is not None:
-        if charset.startswith("utf-16") or charset.startswith("utf-32"):
-            # A page that says utf-16 in an ASCII <meta> is not utf-16; trust only the BOM.
-            if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not (
-                data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
-            ):
-                charset = None
-        if charset is not None:
-            text = data.decode(charset, errors="replace")
-            return text[1:] if text.startswith("\ufeff") else text
+        text = data.decode(charset, errors="replace")
+        return text[1:] if text.startswith("\ufeff") else text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data[:_DETECT_BYTES]).best()
-    if best is not None and best.encoding:
-        return data.decode(best.encoding, errors="replace")
-    return data.decode("utf-8", errors="replace")
+    matches = from_bytes(data[:_DETECT_BYTES])
+    best = matches.best()
+    if best is None or not best.encoding:
+        return data.decode("cp1252", errors="replace")
+    encoding = best.encoding
+    # For Latin-script pages the detector's pick among look-alike code pages is a coin toss;
+    # windows-1252 is what browsers assume for undeclared Western pages.
+    if encoding != "cp1252" and any(m.encoding == "cp1252" for m in matches):
+        guess = data[:_DETECT_BYTES].decode(encoding, errors="replace")
+        if not _NON_LATIN.search(guess):
+            encoding = "cp1252"
+    return data.decode(encoding, errors="replace")

@@ -39,9 +39,10 @@ def to_text(html: str | bytes, options: ExtractOptions) -> str:
         raise EmptyDocument()
     if head.startswith(_BINARY_MAGIC) or head.startswith(("{", "[")):
         raise NotHTML()
-    if len(_CONTROL.findall(head[:4096])) > 8:
-        raise NotHTML()
     if not _TAG.search(head):
+        raise NotHTML()
+    sample = head[:4096]
+    if len(_CONTROL.findall(sample)) > 0.3 * len(sample) and not _TAG.search(sample[:1024]):
         raise NotHTML()
     return text
 
@@ -58,9 +59,31 @@ def _cut_at_tags(text: str, max_tags: int) -> str:
     return text[: pos - 1]
 
 
+_LONG_TAG = re.compile(r"<[a-zA-Z][^<>]{2000,}>")
+MAX_ATTRIBUTES = 256
+
+
+def _trim_attributes(text: str) -> str:
+    """Cut tags with absurd numbers of attributes: libxml2 is quadratic in them."""
+    if text.count("=") < 20 * MAX_ATTRIBUTES:
+        return text
+
+    def trim(found: re.Match[str]) -> str:
+        tag = found.group(0)
+        if tag.count("=") <= MAX_ATTRIBUTES:
+            return tag
+        pos = -1
+        for _ in range(MAX_ATTRIBUTES):
+            pos = tag.find("=", pos + 1)
+        cut = max(tag.rfind(" ", 0, pos), tag.find(" "))
+        return tag[:cut] + ">"
+
+    return _LONG_TAG.sub(trim, text)
+
+
 def parse(text: str, options: ExtractOptions) -> HtmlElement:
     """Parse a document; the tree has at most about options.max_nodes elements."""
-    text = _cut_at_tags(text, options.max_nodes * 2)
+    text = _trim_attributes(_cut_at_tags(text, options.max_nodes * 2))
     if "\x00" in text:
         text = text.replace("\x00", "")
     data = text.encode("utf-8", errors="replace")

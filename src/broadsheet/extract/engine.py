@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from lxml.html import HtmlElement
+
 from .article import Article, Block, ExtractOptions, reading_minutes
-from .blocks import build_blocks
+from .blocks import Candidate, build_blocks
 from .body import assemble, find_credits
 from .chrome import drop_chrome
-from .dom import parse, to_text
+from .dom import parse, tag_of, to_text
 from .errors import NoArticle
 from .metadata import read_metadata
 from .render import blocks_html
 from .sanitize import sanitize_generated
-from .scoring import choose_container, inside
+from .scoring import choose_containers, inside
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -32,12 +34,16 @@ def extract(
         base_url=meta.base_url,
         max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
     )
-    container = choose_container(candidates)
-    if container is None:
+    containers = choose_containers(candidates)
+    if not containers:
         raise NoArticle()
-    chosen = [c for c in candidates if inside(c, container)]
+    chosen = _with_lead_figures(candidates, containers)
     blocks = assemble(
-        chosen, title=meta.title, byline=meta.byline, include_figures=options.include_figures
+        chosen,
+        title=meta.title,
+        byline=meta.byline,
+        summary=meta.summary,
+        include_figures=options.include_figures,
     )
     if not options.include_tables:
         blocks = [b for b in blocks if b.kind != "table"]
@@ -62,6 +68,33 @@ def extract(
         reading_minutes=reading_minutes(words),
         credits=find_credits(blocks),
     )
+
+
+LEAD_FIGURE_LEVELS = 2
+
+
+def _with_lead_figures(
+    candidates: list[Candidate], containers: list[HtmlElement]
+) -> list[Candidate]:
+    """The containers' blocks plus the lead figure that sits just above them in the page."""
+    chosen_ix = [i for i, c in enumerate(candidates) if inside(c, containers)]
+    if not chosen_ix:
+        return []
+    scope: HtmlElement | None = containers[0]
+    for _ in range(LEAD_FIGURE_LEVELS):
+        if scope is not None:
+            scope = scope.getparent()
+    lead: list[int] = []
+    if scope is not None:
+        for i in range(chosen_ix[0]):
+            c = candidates[i]
+            if (
+                c.block.kind == "figure"
+                and (c.block.caption or tag_of(c.el) == "figure")
+                and inside(c, [scope])
+            ):
+                lead.append(i)
+    return [candidates[i] for i in lead + chosen_ix]
 
 
 def _cap(blocks: list[Block], max_chars: int) -> list[Block]:

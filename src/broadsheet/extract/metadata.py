@@ -256,7 +256,14 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
 
     byline = join_names(_names(ld.get("author")))
     if not byline:
-        for key in ("author", "article:author", "byl", "sailthru.author", "dc.creator", "parsely-author"):
+        for key in (
+            "author",
+            "article:author",
+            "byl",
+            "sailthru.author",
+            "dc.creator",
+            "parsely-author",
+        ):
             value = meta.get(key, "")
             if value and not value.startswith(("http://", "https://")):
                 byline = join_names([value])
@@ -266,8 +273,8 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
         if rel is not None:
             byline = clean_byline(rel.text_content())
 
-    published = None
-    for value in (
+    published: datetime | None = None
+    for raw_date in (
         ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None,
         meta.get("article:published_time"),
         meta.get("og:published_time"),
@@ -281,7 +288,7 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
         meta.get("parsely-pub-date"),
         ld.get("dateCreated") if isinstance(ld.get("dateCreated"), str) else None,
     ):
-        published = parse_date(value)
+        published = parse_date(raw_date)
         if published is not None:
             break
     if published is None:

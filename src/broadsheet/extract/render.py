@@ -31,7 +31,9 @@ def block_html(block: Block) -> str:
         return f"<pre><code>{escape(block.text, quote=False)}</code></pre>"
     if kind == "table":
         rows = "".join(
-            "<tr>" + "".join(f"<td>{escape(c, quote=False)}</td>" for c in row.split(" | ")) + "</tr>"
+            "<tr>"
+            + "".join(f"<td>{escape(c, quote=False)}</td>" for c in row.split(" | "))
+            + "</tr>"
             for row in block.text.split("\n")
         )
         return f"<table><tbody>{rows}</tbody></table>"

@@ -21,6 +21,7 @@ ALLOWED_TAGS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": set(),
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "th": {"colspan", "rowspan"},
@@ -35,14 +36,16 @@ CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 URL_SCHEMES: frozenset[str] = frozenset({"http", "https"})
+# One forced attribute a tag: nh3 adds several in an unstable order.
 FORCED_ATTRIBUTES: dict[str, dict[str, str]] = {
     "a": {"referrerpolicy": "no-referrer"},
-    "img": {"referrerpolicy": "no-referrer", "loading": "lazy"},
+    "img": {"referrerpolicy": "no-referrer"},
 }
 LINK_REL = "noopener noreferrer"
 
 _URL_ATTRS = frozenset({"href", "src"})
 _NUMERIC_ATTRS = frozenset({"width", "height", "colspan", "rowspan"})
+_SCRIPT_SCHEME = re.compile(r"((?:java|vb)script):", re.IGNORECASE)
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
 # Below this many tags nesting cannot be deep enough to slow nh3 down.
 _DIRECT_TAG_LIMIT = 200
@@ -81,7 +84,7 @@ def _attribute_filter(base_url: str | None) -> Callable[[str, str, str], str | N
 
 
 def _clean(html: str, base_url: str | None) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(CLEAN_CONTENT_TAGS),
@@ -93,6 +96,9 @@ def _clean(html: str, base_url: str | None) -> str:
         set_tag_attribute_values={k: dict(v) for k, v in FORCED_ATTRIBUTES.items()},
         strip_comments=True,
     )
+    # Unsafe URLs are gone from attributes; defuse the words left in text too, so that no
+    # later consumer (a feed reader, an e-mail client) can mistake them for a link.
+    return _SCRIPT_SCHEME.sub(r"\1&#58;", cleaned)
 
 
 def _bounded(html: str, options: ExtractOptions) -> str:

@@ -1,8 +1,10 @@
-"""Choosing the story's container.
+"""Choosing the story's containers.
 
 Every candidate block gets a weight: prose counts for its length, link lists and short
-fragments count against. Weights add up along each block's ancestors; the element with the
-largest total is the story's container (a maximum-subtree search, linear in blocks x depth).
+fragments count against. A block's weight is added to the element it came from and to its
+ancestors, fading with distance, so the winner is the element whose *own* children hold the
+most prose (teaser cards spread over many small boxes lose). The winner's siblings join it
+when they hold prose of their own (stories split over several boxes).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from . import rules
 from .blocks import Candidate
 from .dom import attr_words
 
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)]\s*$")  # noqa: RUF001
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
 
@@ -24,7 +26,11 @@ SHORT_PROSE_MIN_CHARS = 30
 LINK_DENSITY_MAX = 0.5
 LINK_PENALTY = 0.5
 SHORT_PENALTY = 10.0
-HINT_BONUS = 0.05
+HINT_BONUS = 0.1
+SIBLING_SHARE = 0.2
+CLIMB_SHARE = 0.5
+# How much a block counts for an ancestor n levels above the element it came from.
+DECAY: tuple[float, ...] = (1.0, 1.0, 0.5, 0.25, 0.125, 0.0625, 0.03, 0.015, 0.008, 0.004, 0.002)
 
 
 def weight(c: Candidate) -> float:
@@ -45,46 +51,63 @@ def weight(c: Candidate) -> float:
     return -SHORT_PENALTY
 
 
-def choose_container(candidates: list[Candidate]) -> HtmlElement | None:
-    """The element whose blocks weigh most, or None when nothing weighs anything."""
-    scores: dict[HtmlElement, float] = {}
+def _hinted(el: HtmlElement, score: float) -> float:
+    words = attr_words(el)
+    if words and score > 0:
+        if _POSITIVE.search(words):
+            score *= 1 + HINT_BONUS
+        if _NEGATIVE.search(words):
+            score *= 1 - HINT_BONUS
+    return score
+
+
+def choose_containers(candidates: list[Candidate]) -> list[HtmlElement]:
+    """The story's container and the siblings that continue it; [] when nothing is prose."""
+    local: dict[HtmlElement, float] = {}
+    total: dict[HtmlElement, float] = {}
+    last = len(DECAY) - 1
     for c in candidates:
         w = weight(c)
         if w == 0.0:
             continue
         el: HtmlElement | None = c.el
+        d = 0
         while el is not None:
-            scores[el] = scores.get(el, 0.0) + w
+            local[el] = local.get(el, 0.0) + w * DECAY[min(d, last)]
+            total[el] = total.get(el, 0.0) + w
             el = el.getparent()
-    if not scores:
-        return None
+            d += 1
     best: HtmlElement | None = None
     best_score = 0.0
-    for el, score in scores.items():
-        if score <= 0:
-            continue
-        words = attr_words(el)
-        if words:
-            if _POSITIVE.search(words):
-                score *= 1 + HINT_BONUS
-            if _NEGATIVE.search(words):
-                score *= 1 - HINT_BONUS
+    for el, score in local.items():
+        score = _hinted(el, score)
         if score > best_score:
             best, best_score = el, score
     if best is None:
-        return None
-    # Climb while the parent only adds neutral blocks (headings, figures) next to the story.
+        return []
+    # Climb while the parent adds only neutral blocks (headings, figures), or adds prose that
+    # sits close enough to keep its own decayed score near the winner's (cards, wrappers).
+    first = local[best]
     parent = best.getparent()
-    while parent is not None and scores.get(parent, 0.0) >= scores[best] - 1e-6:
-        best = parent
-        parent = best.getparent()
-    return best
+    while parent is not None:
+        grows = total.get(parent, 0.0) - total[best]
+        if abs(grows) < 1e-6 or (grows > 0 and local.get(parent, 0.0) >= CLIMB_SHARE * first):
+            best = parent
+            parent = best.getparent()
+        else:
+            break
+    if parent is None:
+        return [best]
+    # Siblings that hold prose of their own continue the story (split bodies).
+    floor = max(SHORT_PENALTY, SIBLING_SHARE * local[best])
+    return [s for s in parent if s is best or local.get(s, 0.0) >= floor]
 
 
-def inside(c: Candidate, container: HtmlElement) -> bool:
+def inside(c: Candidate, containers: list[HtmlElement]) -> bool:
     el: HtmlElement | None = c.el
     while el is not None:
-        if el is container:
-            return True
+        for container in containers:
+            if el is container:
+                return True
         el = el.getparent()
     return False

@@ -32,7 +32,6 @@ api = NinjaAPI(
 )
 
 
-
 def _error(
     request: HttpRequest, status: int, code: str, message: str, **extra: Any
 ) -> HttpResponse:

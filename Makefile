@@ -8,6 +8,9 @@ DEV_STAMP := $(VENV)/.dev-installed
 BENCH_STAMP := $(VENV)/.bench-installed
 # The PostgreSQL server the second pass of `make test` uses, when set (.ci/run sets it).
 BROADSHEET_TEST_POSTGRES ?=
+# What touches the database: the second pass runs these again on PostgreSQL (extract and fetch
+# are pure and need no second run).
+DB_TESTS := tests/core tests/api tests/web tests/cli tests/e2e tests/browser
 
 .PHONY: run install dev test test-sqlite test-postgres lint format bench load fuzz clean
 
@@ -42,7 +45,8 @@ test-sqlite: $(DEV_STAMP)
 
 test-postgres: $(DEV_STAMP)
 	@test -n "$(BROADSHEET_TEST_POSTGRES)" || { echo "set BROADSHEET_TEST_POSTGRES=postgresql://user@host:5432/db"; exit 2; }
-	DATABASE_URL=$(BROADSHEET_TEST_POSTGRES) BROADSHEET_SECRET_KEY=test-only-secret $(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	DATABASE_URL=$(BROADSHEET_TEST_POSTGRES) BROADSHEET_SECRET_KEY=test-only-secret \
+		$(BIN)/pytest $(DB_TESTS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench

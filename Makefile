@@ -12,7 +12,7 @@ BROADSHEET_TEST_POSTGRES ?=
 # are pure and need no second run).
 DB_TESTS := tests/core tests/api tests/web tests/cli tests/e2e tests/browser
 
-.PHONY: run install dev test test-sqlite test-postgres lint format bench load fuzz clean
+.PHONY: run install dev test test-sqlite test-postgres lint format bench gate load fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,19 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
+
+$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/pip install --quiet -e . --group dev --group bench
+	touch $@ $(DEV_STAMP) $(RUNTIME_STAMP)
+
+## bench: Broadsheet beside trafilatura, Readability, resiliparse, ... on every set (~25 min)
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/extraction.py
+
+## gate: extraction F1 on every set at or above bench/floors.json (CI runs it)
+gate: $(DEV_STAMP)
+	$(BIN)/python bench/gate.py
 
 ## load: a short load run on loopback (saves and list requests per second, p50/p99)
 load: $(DEV_STAMP)

@@ -1,0 +1,63 @@
+"""The benchmark harness runs end to end on a few pages and writes its report."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("BROADSHEET_BENCH_DATA", ROOT.parent / "shared/bench/extraction"))
+
+pytestmark = [pytest.mark.bench, pytest.mark.slow]
+
+
+def test_harness_scores_broadsheet_and_writes_the_report(tmp_path: Path) -> None:
+    assert (DATA / "scrapinghub").is_dir(), f"benchmark data missing at {DATA}"
+    env = dict(os.environ, BROADSHEET_BENCH_RESULTS=str(tmp_path))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "bench/extraction.py",
+            "--sets",
+            "scrapinghub",
+            "--limit",
+            "8",
+            "--extractors",
+            "broadsheet",
+            "--no-memory",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = (tmp_path / "extraction.md").read_text()
+    assert "| broadsheet |" in report and "scrapinghub" in report
+    results = json.loads((tmp_path / "extraction.json").read_text())
+    mine = next(r for r in results if r["extractor"] == "broadsheet")
+    assert mine["pages"] == 8 and 0.5 < mine["f1"] <= 1.0
+    assert mine["pages_per_s"] > 0
+
+
+def test_gate_fails_below_a_floor(tmp_path: Path) -> None:
+    # The gate reads bench/floors.json; a copy with an impossible floor must fail the run.
+    sys.path.insert(0, str(ROOT))
+    import bench.gate as gate
+
+    floors = tmp_path / "floors.json"
+    floors.write_text(json.dumps({"broadsheet clean_text": {"scrapinghub": 1.01}}))
+    original = gate.FLOORS
+    gate.FLOORS = floors
+    try:
+        assert gate.main() == 1
+        floors.write_text(json.dumps({"broadsheet clean_text": {"scrapinghub": 0.5}}))
+        assert gate.main() == 0
+    finally:
+        gate.FLOORS = original

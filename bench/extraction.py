@@ -117,7 +117,7 @@ def _rss_kb(field: str) -> int:
 
 
 def _memory_child(set_dir: Path, extractor: Extractor) -> None:
-    sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(set_dir.parent)]
+    sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(scorer_path(set_dir.parent).parent)]
     import score_extraction as sc
 
     with gzip.open(set_dir / "pages.jsonl.gz", "rt", encoding="utf-8") as f:

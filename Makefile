@@ -10,7 +10,7 @@ BENCH_STAMP := $(VENV)/.bench-installed
 BROADSHEET_TEST_POSTGRES ?=
 # What touches the database: the second pass runs these again on PostgreSQL (extract and fetch
 # are pure and need no second run).
-DB_TESTS := tests/core tests/api tests/web tests/cli tests/e2e tests/browser
+DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e tests/browser
 
 .PHONY: run install dev test test-sqlite test-postgres lint format bench gate load fuzz clean
 
@@ -74,6 +74,14 @@ gate: $(DEV_STAMP)
 ## load: a short load run on loopback (saves and list requests per second, p50/p99)
 load: $(DEV_STAMP)
 	$(BIN)/python bench/load.py
+
+## fuzz: the atheris fuzz targets in fuzz/, FUZZ_SECONDS each (default 60); not part of `make test`
+FUZZ_SECONDS ?= 60
+fuzz: $(DEV_STAMP)
+	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/pip install --quiet "atheris>=2.3,<4"
+	for target in fuzz/fuzz_*.py; do \
+		BROADSHEET_SECRET_KEY=fuzz-only $(BIN)/python $$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -48,6 +48,14 @@ def _quota(raw: str) -> int | None:
     return value
 
 
+def _one_line(text: str) -> str:
+    """Text from the web for a terminal: no control characters (an ESC could drive the terminal),
+    no line breaks or tabs (they would break the columns)."""
+    from broadsheet.core.export import clean_text
+
+    return " ".join(clean_text(text).split())
+
+
 def _migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
@@ -202,6 +210,33 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new_password(given: str | None) -> str:
+    if given is not None:
+        return given
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("New password again: ") != first:
+        raise SystemExit("broadsheet: the two passwords differ")
+    return first
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    """Set a user's password; like the web page, it revokes every API token of the user."""
+    _setup()
+    from broadsheet.core import services
+    from broadsheet.core.errors import BroadsheetError
+
+    user = _user(args.name)
+    try:
+        changed = services.change_password(user, _new_password(args.password))
+    except BroadsheetError as exc:
+        raise SystemExit(f"broadsheet: {exc.message}") from None
+    print(
+        f"Changed the password of {user.get_username()}; "
+        f"revoked {changed.revoked_tokens} API token(s). Other sessions are logged out."
+    )
+    return 0
+
+
 def cmd_token_create(args: argparse.Namespace) -> int:
     _setup()
     from broadsheet.core import services
@@ -260,7 +295,22 @@ def cmd_list(args: argparse.Namespace) -> int:
             "pending": "fetching",
             "failed": f"failed: {i.error}",
         }
-        print(f"{i.pk}\t{i.saved_at:%Y-%m-%d}\t{state[i.status]}\t{i.display_title}")
+        line = f"{i.pk}\t{i.saved_at:%Y-%m-%d}\t{state[i.status]}\t{_one_line(i.display_title)}"
+        print(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write all of a user's items as CSV or JSON (the file the web and the API export)."""
+    _setup()
+    from broadsheet.core import export
+
+    data = export.export(_user(args.user), args.format)
+    if args.output:
+        Path(args.output).write_text(data, encoding="utf-8", newline="")
+        print(f"Wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(data)
     return 0
 
 
@@ -364,6 +414,12 @@ def build_parser() -> argparse.ArgumentParser:
     quota.add_argument("quota", type=_quota, help="a whole number, or 'unlimited'")
     quota.set_defaults(func=cmd_user_quota)
     user.add_parser("list", help="list users with their counters").set_defaults(func=cmd_user_list)
+    upass = user.add_parser(
+        "password", help="set a user's password (revokes the user's API tokens)"
+    )
+    upass.add_argument("name")
+    upass.add_argument("--password", help="the new password (prompted for when omitted)")
+    upass.set_defaults(func=cmd_user_password)
 
     token = sub.add_parser("token", help="manage API tokens").add_subparsers(
         dest="token_command", required=True, metavar="ACTION"
@@ -383,6 +439,12 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--state", choices=["unread", "archived", "all"], default="unread")
     lst.add_argument("--json", action="store_true", help="print JSON")
     lst.set_defaults(func=cmd_list)
+
+    exp = sub.add_parser("export", help="write all of a user's items as CSV or JSON")
+    exp.add_argument("--user", required=True)
+    exp.add_argument("--format", choices=["csv", "json"], default="json")
+    exp.add_argument("--output", help="file to write (default: standard output)")
+    exp.set_defaults(func=cmd_export)
 
     ex = sub.add_parser("extract", help="print the article of an address or file without saving it")
     ex.add_argument("source", help="an http(s) address or a local HTML file")

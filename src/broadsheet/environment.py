@@ -11,6 +11,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,20 @@ def _allow_private(name: str, raw: str) -> bool | frozenset[str]:
 
 def _str(name: str, raw: str) -> str:
     return raw.strip()
+
+
+def _networks(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Comma-separated addresses or networks (`10.0.0.1`, `10.0.0.0/8`, `::1`)."""
+    out: list[IPv4Network | IPv6Network] = []
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(ip_network(part, strict=False))
+        except ValueError:
+            raise ConfigError(f"{name}: {part!r} is not an IP address or network") from None
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -103,6 +118,30 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         "120",
         lambda n, r: _int(n, r, minimum=1),
         "Seconds a fetch may run.",
+    ),
+    Setting(
+        "BROADSHEET_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        "5",
+        _int,
+        "Failed logins per account within the window before it is refused (0: no limit).",
+    ),
+    Setting(
+        "BROADSHEET_LOGIN_MAX_FAILURES_PER_ADDRESS",
+        "20",
+        _int,
+        "Failed logins (and bad API tokens) per client address within the window (0: no limit).",
+    ),
+    Setting(
+        "BROADSHEET_LOGIN_WINDOW",
+        "900",
+        lambda n, r: _int(n, r, minimum=1),
+        "Seconds over which failed logins are counted.",
+    ),
+    Setting(
+        "BROADSHEET_TRUSTED_PROXIES",
+        "",
+        _networks,
+        "Proxy addresses whose X-Forwarded-For names the client.",
     ),
     Setting("BROADSHEET_EMAIL_FROM", "broadsheet@localhost", _str, "Sender of e-mail."),
     Setting("DATABASE_URL", "", _str, "Database URL; empty means SQLite in the data directory."),

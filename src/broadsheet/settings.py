@@ -107,6 +107,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The model backend, behind the login rate limit: a limited account or address is refused
+# before its password is even checked, whichever login page (ours, the admin's) asked.
+AUTHENTICATION_BACKENDS = ["broadsheet.core.auth.RateLimitedModelBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -153,7 +156,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Bearer tokens and Authorization headers never reach a log line, whoever logged them.
+    "filters": {"secrets": {"()": "broadsheet.core.logfilters.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}
+    },
     "loggers": {
         "broadsheet": {"handlers": ["console"], "level": "INFO"},
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING"},
@@ -171,3 +178,7 @@ BROADSHEET_HOST: str = CONFIG["BROADSHEET_HOST"]
 BROADSHEET_PORT: int = CONFIG["BROADSHEET_PORT"]
 BROADSHEET_WORKERS: int = CONFIG["BROADSHEET_WORKERS"]
 BROADSHEET_THREADS: int = CONFIG["BROADSHEET_THREADS"]
+BROADSHEET_LOGIN_MAX_FAILURES_PER_ACCOUNT: int = CONFIG["BROADSHEET_LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+BROADSHEET_LOGIN_MAX_FAILURES_PER_ADDRESS: int = CONFIG["BROADSHEET_LOGIN_MAX_FAILURES_PER_ADDRESS"]
+BROADSHEET_LOGIN_WINDOW: int = CONFIG["BROADSHEET_LOGIN_WINDOW"]
+BROADSHEET_TRUSTED_PROXIES: tuple[Any, ...] = CONFIG["BROADSHEET_TRUSTED_PROXIES"]

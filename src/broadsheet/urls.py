@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from broadsheet.api.routes import api
+from broadsheet.web.views import admin_login
 
 urlpatterns = [
+    # The admin's login page, behind the login rate limit (before admin.site.urls takes the path).
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("broadsheet.web.urls")),

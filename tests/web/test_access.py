@@ -163,3 +163,108 @@ def test_another_readers_fold_is_not_followed(
     owner.force_login(alice)
     r = owner.get(f"/items/{10**8}/")
     assert r.status_code == 302 and r["Location"] == f"/items/{item.pk}/"
+
+
+# --- every other route: logged-in only, unless public on purpose ----------------------------------
+
+# Routes anyone may open. A new route is logged-in only unless it is added here, on purpose.
+PUBLIC = {
+    "accounts/login/",
+    "accounts/logout/",
+    "accounts/signup/",
+    "healthz",
+    "api/v1/",  # django-ninja's root: a redirect to the docs
+    "api/v1/openapi.json",
+    "api/v1/docs",
+}
+# Routes whose parameter is a signed key that stands in for the login: the key's maker.
+KEY_ROUTES = {"feeds/<str:key>/unread.atom": "broadsheet.web.feed.key_for"}
+
+
+def _all_routes() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        out.append((route, dict(getattr(pattern.pattern, "converters", {}))))
+    return sorted(out, key=lambda r: r[0])
+
+
+PLAIN_ROUTES = [route for route, converters in _all_routes() if not converters]
+PARAM_ROUTES = [route for route, converters in _all_routes() if converters]
+
+
+def test_every_parameter_is_known() -> None:
+    """A route with a parameter is either a row route (walked above) or a key route."""
+    for route in PARAM_ROUTES:
+        assert route in ROUTES or route in KEY_ROUTES, f"the access tests do not know {route!r}"
+
+
+def test_the_walk_finds_the_new_routes() -> None:
+    assert {"export/items.csv", "export/items.json", "accounts/password/"} <= set(PLAIN_ROUTES)
+    assert "api/v1/export" in PLAIN_ROUTES
+    assert set(KEY_ROUTES) <= set(PARAM_ROUTES)
+
+
+@pytest.mark.parametrize("route", [r for r in PLAIN_ROUTES if r not in PUBLIC])
+@pytest.mark.parametrize("method", ("GET", "POST"))
+def test_anonymous_is_refused_everywhere(route: str, method: str, alice: AbstractBaseUser) -> None:
+    services.save_item(alice, "https://news.example/private-story")
+    before = _snapshot(alice)
+    r = _request(Client(), method, "/" + route)
+    assert _snapshot(alice) == before
+    if r.status_code == 405:
+        return
+    if route.startswith("api/"):
+        assert r.status_code == 401, (method, route, r.status_code)
+    else:
+        assert r.status_code == 302, (method, route, r.status_code)
+        assert r["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("route", sorted(KEY_ROUTES))
+def test_a_key_opens_only_its_owners_rows(
+    route: str, alice: AbstractBaseUser, bob: AbstractBaseUser
+) -> None:
+    from django.core import signing
+    from django.utils.module_loading import import_string
+
+    key_for = import_string(KEY_ROUTES[route])
+    item = services.save_item(alice, "https://news.example/alices-secret-story")
+    Item.objects.filter(pk=item.pk).update(title="Alice's secret story")
+    bob_key, alice_key = key_for(bob), key_for(alice)
+    path = "/" + route.replace("<str:key>", "{}")
+
+    intruder = Client()
+    intruder.force_login(bob)
+    own = intruder.get(path.format(bob_key))
+    assert own.status_code == 200 and b"secret story" not in own.content
+    assert intruder.get(path.format(alice_key)).status_code == 200  # the real key is the login
+    forged = [
+        alice_key[:-2] + ("xy" if not alice_key.endswith("xy") else "zz"),
+        _swap_user(bob_key, bob.pk, alice.pk),  # alice's id under bob's signature
+        signing.dumps({"u": alice.pk, "p": "0" * 24}, salt="broadsheet.feed", compress=True),
+        signing.dumps({"u": alice.pk}, key="guessed", salt="broadsheet.feed"),
+        "x",
+    ]
+    for key in forged:
+        r = intruder.get(path.format(key))
+        assert r.status_code == 404, key
+        assert b"secret story" not in r.content
+
+
+def _swap_user(key: str, old: int, new: int) -> str:
+    """The key with its payload's user id changed and the signature left as it was."""
+    import base64
+
+    payload, rest = key.split(":", 1)
+    compressed = payload.startswith(".")
+    raw = base64.urlsafe_b64decode(payload.lstrip(".") + "=" * (-len(payload.lstrip(".")) % 4))
+    if compressed:
+        import zlib
+
+        raw = zlib.decompress(raw)
+    swapped = raw.replace(f'"u":{old}'.encode(), f'"u":{new}'.encode())
+    assert swapped != raw
+    encoded = base64.urlsafe_b64encode(swapped).decode().rstrip("=")
+    return f"{encoded}:{rest}"

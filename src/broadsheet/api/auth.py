@@ -1,3 +1,11 @@
+"""Bearer-token authentication for the API.
+
+A token is accepted only in the `Authorization` header: one in the address (`?token=`,
+`?access_token=`, ...) is refused, since addresses end up in logs, proxies and browser history.
+Requests with a bad token are counted per client address with the failed logins' limit; past it
+the address gets 429 before any token is looked up. The header is never logged.
+"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -5,15 +13,33 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from broadsheet.core import access
+from broadsheet.core import access, ratelimit, services
+from broadsheet.core.errors import TokenInURL
+
+# Query parameters that look like a credential; any of them makes the request 401.
+TOKEN_PARAMETERS = frozenset({"token", "access_token", "api_key", "apikey", "bearer"})
 
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>`; tokens are made on the settings page or by the CLI."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        if TOKEN_PARAMETERS & {name.lower() for name in request.GET}:
+            raise TokenInURL()
+        # Not HttpBearer.__call__: in DEBUG it logs an unexpected header, secret and all.
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if not scheme:
+            return None
+        if scheme.lower() != self.openapi_scheme:
+            token = scheme + " " + token  # a wrong scheme is a bad token
+        return self.authenticate(request, token.strip())
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        address = ratelimit.client_address(request)
+        ratelimit.check_token(address)
         user = access.user_for_token(token)
         if user is None:
+            services.record_token_failure(address)
             return None
         request.user = user  # type: ignore[assignment]
         return user

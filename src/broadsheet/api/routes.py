@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from broadsheet.api.auth import BearerToken
 from broadsheet.api.schemas import (
     ErrorOut,
+    ExportFilters,
     ItemList,
     ItemOut,
     ListFilters,
@@ -18,8 +19,8 @@ from broadsheet.api.schemas import (
     PatchIn,
     SaveIn,
 )
-from broadsheet.core import access, queries, services
-from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound
+from broadsheet.core import access, export, queries, services
+from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound, RateLimited
 
 api = NinjaAPI(
     title="Broadsheet API",
@@ -42,7 +43,10 @@ def _error(
 @api.exception_handler(BroadsheetError)
 def _domain_error(request: HttpRequest, exc: BroadsheetError) -> HttpResponse:
     extra = {"item_id": exc.item_id} if isinstance(exc, AlreadySaved) else {}
-    return _error(request, exc.status, exc.code, exc.message, **extra)
+    response = _error(request, exc.status, exc.code, exc.message, **extra)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -146,3 +150,29 @@ def me(request: HttpRequest) -> MeOut:
     """Who the token belongs to, and their saved count and limit."""
     c = queries.counter(request.user)
     return MeOut(username=request.user.get_username(), saved=c.saved, limit=c.limit, counter=str(c))
+
+
+@api.get(
+    "/export",
+    response={200: None, 401: ErrorOut, 422: ErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Every item, unread and archived, as a file to download.",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}},
+                },
+            }
+        }
+    },
+)
+def export_items(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponse:
+    """All of the reader's items as CSV (formula-safe) or JSON, the same file the web exports."""
+    fmt = filters.format
+    response = HttpResponse(
+        export.export(request.user, fmt), content_type=export.CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -50,6 +50,10 @@ class ListFilters(Strict):
     offset: int = Field(0, ge=0, description="Items to skip.")
 
 
+class ExportFilters(Strict):
+    format: Literal["csv", "json"] = Field("json", description="`csv` or `json`.")
+
+
 class ItemList(Schema):
     items: list[ItemOut]
     count: int = Field(description="How many items match the filter, across all pages.")

@@ -56,6 +56,18 @@ def token_for(user: User, token_id: int | str) -> ApiToken:
     return token
 
 
+def active_user(user_id: object) -> AbstractBaseUser | None:
+    """An active account by id (for a signed key that names its user), or None."""
+    from django.contrib.auth import get_user_model
+
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        return None
+    user: AbstractBaseUser | None = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
 def user_for_token(secret: str) -> AbstractBaseUser | None:
     """The owner of a bearer token, or None.
 

@@ -76,3 +76,29 @@ class FetchFailed(BroadsheetError):
     def __init__(self, reason_code: str, message: str) -> None:
         super().__init__(message)
         self.reason_code = reason_code
+
+
+class RateLimited(BroadsheetError):
+    """Too many failed logins (or bad API tokens) from this account or address."""
+
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, retry_after: int, what: str = "failed logins") -> None:
+        minutes = max(1, -(-retry_after // 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        super().__init__(f"Too many {what}. Try again in {minutes} {unit}.")
+        self.retry_after = retry_after
+
+
+class TokenInURL(BroadsheetError):
+    """An API token sent in the address, where logs and browser history keep it."""
+
+    code = "token_in_url"
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "API tokens are never accepted in the address. Send the token in the Authorization "
+            "header: Authorization: Bearer <token>. Revoke this one: it may now be in logs."
+        )

@@ -133,3 +133,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+
+class LoginFailure(models.Model):
+    """One failed login (or bad API token), counted by `core.ratelimit` within a sliding window.
+
+    `scope` says what `key` is: an account (the lower-cased user name tried), a client address
+    (IPv6 grouped by /64), or an address that sent bad API tokens. Rows older than the window are
+    deleted as new ones arrive; the table stays small.
+    """
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", "Account"
+        ADDRESS = "address", "Address"
+        TOKEN = "token", "API token address"
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=200)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="login_failure_window")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -14,16 +14,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from broadsheet.core import access
+from broadsheet.core import access, ratelimit
 from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
     InvalidInput,
     NothingToRetry,
     QuotaExceeded,
+    RateLimited,
     SignupClosed,
 )
-from broadsheet.core.models import ApiToken, Fold, Item, PageSnapshot, Profile
+from broadsheet.core.models import ApiToken, Fold, Item, LoginFailure, PageSnapshot, Profile
 from broadsheet.core.snapshots import compress
 
 User = AbstractBaseUser | AnonymousUser
@@ -69,6 +70,29 @@ def sign_up(username: str, password: str) -> AbstractBaseUser:
     if not settings.BROADSHEET_OPEN_SIGNUP:
         raise SignupClosed()
     return create_user(username, password, admin=first)
+
+
+@dataclass(frozen=True)
+class PasswordChanged:
+    revoked_tokens: int
+
+
+def change_password(user: AbstractBaseUser, password: str) -> PasswordChanged:
+    """Set a new password and retire everything the old one stood behind.
+
+    Every API token is revoked; the bookmarklet and feed keys (derived from the password hash)
+    and every other session (Django checks the hash on each request) stop working by themselves;
+    the account's failed logins are forgotten. The caller keeps its own session with
+    `update_session_auth_hash`.
+    """
+    if len(password) < 8:
+        raise InvalidInput("The password must be at least 8 characters long.")
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        revoked = revoke_all_tokens(user)
+        clear_login_failures(user.get_username())
+    return PasswordChanged(revoked_tokens=revoked)
 
 
 def set_quota(user: AbstractBaseUser, quota: int | None) -> None:
@@ -232,3 +256,70 @@ def revoke_token(user: User, token_id: int | str) -> None:
 def revoke_all_tokens(user: AbstractBaseUser) -> int:
     deleted, _ = ApiToken.objects.filter(user_id=user.pk).delete()
     return deleted
+
+
+# --- the login rate limit (reads and rules in core.ratelimit) -------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The failure rows written before the password is checked; deleted if it was right."""
+
+    row_ids: tuple[int, ...]
+    username: str
+
+
+def begin_login_attempt(username: str, address: str) -> LoginAttempt:
+    """Count this attempt as a failure before the password is checked; raise RateLimited (and
+    count nothing) when the account or the address is already at its limit.
+
+    Counting and writing happen in one transaction that holds the keys' locks (PostgreSQL
+    advisory locks; SQLite's IMMEDIATE transaction holds the database's write lock), so of N
+    concurrent attempts on one account, across any number of server processes, exactly as many
+    as the limit allows go on to the password check.
+    """
+    now = timezone.now()
+    LoginFailure.objects.filter(at__lt=now - ratelimit.window()).delete()
+    keys = ratelimit.login_keys(username, address)
+    with transaction.atomic():
+        _lock_rate_limit_keys(keys)
+        waits = [ratelimit.retry_after(scope, key, now=now) or 0 for scope, key in keys]
+        if any(waits):
+            raise RateLimited(max(waits))
+        rows = [LoginFailure.objects.create(scope=scope, key=key, at=now) for scope, key in keys]
+    return LoginAttempt(row_ids=tuple(r.pk for r in rows), username=username)
+
+
+def _lock_rate_limit_keys(keys: list[tuple[str, str]]) -> None:
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return  # SQLite: the IMMEDIATE transaction already serialises every writer
+    with connection.cursor() as cursor:
+        for scope, key in sorted(keys):
+            digest = hashlib.sha256(f"broadsheet.login:{scope}:{key}".encode()).digest()
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
+            )
+
+
+def login_attempt_succeeded(attempt: LoginAttempt) -> None:
+    """The password was right: it was no failure, and the account's earlier failures are forgiven
+    (the address's are not: one good account must not wash an address clean)."""
+    LoginFailure.objects.filter(pk__in=attempt.row_ids).delete()
+    clear_login_failures(attempt.username)
+
+
+def clear_login_failures(username: str) -> int:
+    deleted, _ = LoginFailure.objects.filter(
+        scope=LoginFailure.Scope.ACCOUNT, key=ratelimit.account_key(username)
+    ).delete()
+    return deleted
+
+
+def record_token_failure(address: str) -> None:
+    """A request with a bad API token; counted per address like failed logins."""
+    now = timezone.now()
+    LoginFailure.objects.filter(at__lt=now - ratelimit.window()).delete()
+    LoginFailure.objects.create(
+        scope=LoginFailure.Scope.TOKEN, key=ratelimit.address_key(address), at=now
+    )

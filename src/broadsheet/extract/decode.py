@@ -31,6 +31,8 @@ def _lookup(name: bytes) -> str | None:
         codec = codecs.lookup(name.decode("ascii", "replace"))
     except LookupError:
         return None
+    if codec.name == "utf-7":  # a script-smuggling vector that browsers no longer honour
+        return None
     # Pages that declare latin-1 are almost always windows-1252 (as browsers assume).
     if codec.name in ("latin-1", "iso8859-1", "ascii"):
         return "cp1252"

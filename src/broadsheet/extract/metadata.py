@@ -15,6 +15,9 @@ from . import rules
 from .dom import normalize_space
 
 _BY_PREFIX = re.compile(r"^(?:by|written by|words by|posted by|from)\s*[:\-]?\s+", re.IGNORECASE)
+# Control characters and bidi overrides, embeddings and isolates: in a headline they only serve
+# to disguise text or drive a terminal (the CLI prints titles), so they never reach an Article.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_LD_MAX_CHARS = 2_000_000
 _MAX_META = 2000
 
@@ -218,6 +221,11 @@ def _host_name(url: str | None) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters and bidi controls, spaces normalised."""
+    return normalize_space(_UNPRINTABLE.sub("", text)) if text else text
+
+
 def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
     """Everything the page says about itself, before any body extraction."""
     base = url
@@ -323,11 +331,11 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
     )
 
     return Metadata(
-        title=title,
-        summary=summary,
-        byline=byline,
+        title=printable(title),
+        summary=printable(summary),
+        byline=printable(byline),
         published=published,
-        site_name=site_name or _host_name(canonical or url),
+        site_name=printable(site_name or _host_name(canonical or url)),
         language=language,
         canonical_url=canonical,
         image=image,

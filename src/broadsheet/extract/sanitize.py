@@ -47,8 +47,10 @@ _URL_ATTRS = frozenset({"href", "src"})
 _NUMERIC_ATTRS = frozenset({"width", "height", "colspan", "rowspan"})
 _SCRIPT_SCHEME = re.compile(r"((?:java|vb)script):", re.IGNORECASE)
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
-# Below this many tags nesting cannot be deep enough to slow nh3 down.
+# Below this many tags nesting cannot be deep enough to slow nh3 down; below this many "="
+# no tag can carry enough attributes to (nh3 is quadratic in a tag's attributes).
 _DIRECT_TAG_LIMIT = 200
+_DIRECT_ATTRIBUTE_LIMIT = 2000
 _DEFAULT_LIMITS = ExtractOptions()
 
 
@@ -124,7 +126,7 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
         return ""
     if len(html) > _DEFAULT_LIMITS.max_input_bytes:
         raise InputTooLarge()
-    if html.count("<") > _DIRECT_TAG_LIMIT:
+    if html.count("<") > _DIRECT_TAG_LIMIT or html.count("=") > _DIRECT_ATTRIBUTE_LIMIT:
         html = _bounded(html, _DEFAULT_LIMITS)
     return _clean(html, base_url)
 

@@ -1,10 +1,13 @@
 """Finding the character encoding of a text body.
 
-In order: the Content-Type ``charset`` parameter, a byte order mark, a ``<meta charset>`` /
-``<meta http-equiv="Content-Type">`` / ``<?xml encoding?>`` declaration in the first 4 KiB, then
-detection (valid UTF-8 first, else charset-normalizer), else UTF-8. Names nobody knows are skipped,
-not fatal. Results are Python codec names (``"utf-8"``, ``"cp1251"``, ``"shift_jis"``); like
-browsers, we read ISO-8859-1 and ASCII labels as windows-1252.
+In order: a byte order mark (it wins, as in browsers), the Content-Type ``charset`` parameter, a
+``<meta charset>`` / ``<meta http-equiv="Content-Type">`` / ``<?xml encoding?>`` declaration in the
+first 4 KiB, then detection (valid UTF-8 first, else charset-normalizer), else UTF-8. Names nobody
+knows are skipped, not fatal; so are UTF-7 (a script-smuggling vector browsers dropped) and a
+header's UTF-16/32 for a body that has no byte order mark and no NUL byte. A header's UTF-8 that
+the bytes contradict gives way to the encoding the document itself declares. Results are Python
+codec names (``"utf-8"``, ``"cp1251"``, ``"shift_jis"``); like browsers, we read ISO-8859-1 and
+ASCII labels as windows-1252.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # WHATWG Encoding Standard: these labels mean windows-1252 on the web.
 _AS_WINDOWS_1252 = frozenset({"latin-1", "iso8859-1", "ascii", "us-ascii"})
+# Never honoured, whoever names them (the WHATWG Encoding Standard has no such label).
+_REFUSED = frozenset({"utf-7"})
 _META = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9][A-Za-z0-9_.:+-]*)""", re.IGNORECASE
 )
@@ -41,6 +46,8 @@ def normalize_charset(label: str | None) -> str | None:
     try:
         name = codecs.lookup(label).name
     except LookupError:
+        return None
+    if name in _REFUSED:
         return None
     if name in _AS_WINDOWS_1252 or label in _AS_WINDOWS_1252:
         return "cp1252"
@@ -83,10 +90,26 @@ def detect(content: bytes) -> str:
     return DEFAULT
 
 
+def _is_wide(name: str) -> bool:
+    return name.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
+
+
+def _is_utf8(content: bytes) -> bool:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def find_charset(content: bytes, header_charset: str | None) -> str:
-    return (
-        normalize_charset(header_charset)
-        or from_bom(content)
-        or declared_in_document(content)
-        or detect(content)
-    )
+    bom = from_bom(content)
+    if bom is not None:
+        return bom
+    header = normalize_charset(header_charset)
+    if header is not None and _is_wide(header) and b"\x00" not in content[:PRESCAN_BYTES]:
+        header = None  # a body readable as ASCII is not UTF-16/32
+    declared = declared_in_document(content)
+    if header == DEFAULT and declared not in (None, DEFAULT) and not _is_utf8(content):
+        return str(declared)  # the header's UTF-8 is wrong; the document says what it is
+    return header or declared or detect(content)

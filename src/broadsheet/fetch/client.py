@@ -57,31 +57,38 @@ def fetch(url: str, *, options: FetchOptions | None = None) -> Page:
         "Accept": accept_header(options.accept),
         "Accept-Encoding": ACCEPT_ENCODING,
     }
+    # No httpx.Client: requests go straight to the guarded transport, so nothing consults the
+    # environment (proxies, netrc: an environment proxy would move resolution out of reach) and
+    # httpx never parses a Location header itself (it raises on spellings such as 0177.0.0.1
+    # or data: URLs); redirect_target checks every hop instead.
+    guarded = transport.GuardedTransport(backend, transport.default_ssl_context())
     try:
-        with httpx.Client(
-            transport=transport.GuardedTransport(backend, transport.default_ssl_context()),
-            trust_env=False,
-            follow_redirects=False,
-            headers=headers,
-        ) as client:
-            for _hop in range(options.max_redirects + 1):
-                request = client.build_request("GET", target, timeout=_timeout(deadline))
-                response = client.send(request, stream=True)
-                try:
-                    location = response.headers.get("location")
-                    if response.status_code in REDIRECTS and location:
-                        target = redirect_target(target, location)
-                        continue
-                    return _page(url, response, options, deadline)
-                finally:
-                    response.close()
-            raise TooManyRedirects()
+        for _hop in range(options.max_redirects + 1):
+            request = httpx.Request(
+                "GET",
+                target,
+                headers=headers,
+                extensions={"timeout": _timeout(deadline).as_dict()},
+            )
+            response = guarded.handle_request(request)
+            response.request = request
+            try:
+                location = response.headers.get("location")
+                if response.status_code in REDIRECTS and location:
+                    target = redirect_target(target, location)
+                    continue
+                return _page(url, response, options, deadline)
+            finally:
+                response.close()
+        raise TooManyRedirects()
     except FetchError:
         raise
     except httpx.TimeoutException as exc:  # pragma: no cover - the transport maps these
         raise Timeout() from exc
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
         raise ConnectionFailed() from exc
+    finally:
+        guarded.close()
 
 
 def _timeout(deadline: float) -> httpx.Timeout:

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+
+from broadsheet.core import services
+from broadsheet.core.errors import RateLimited
 
 
 class SaveForm(forms.Form):
@@ -29,3 +35,27 @@ class SignupForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, required=False, label="Name (which device or app)")
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """Django's form, with the old password checked under the login rate limit: a stolen session
+    cannot guess its way to the password."""
+
+    def __init__(self, user: Any, *args: Any, address: str, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.address = address
+        self.limited: RateLimited | None = None
+
+    def clean_old_password(self) -> str:
+        old: str = self.cleaned_data["old_password"]
+        try:
+            attempt = services.begin_login_attempt(self.user.get_username(), self.address)
+        except RateLimited as exc:
+            self.limited = exc
+            raise forms.ValidationError(exc.message, code="rate_limited") from None
+        if not self.user.check_password(old):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        services.login_attempt_succeeded(attempt)
+        return old

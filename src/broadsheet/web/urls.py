@@ -18,7 +18,11 @@ urlpatterns = [
     path("settings/tokens/", views.token_create, name="token-create"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("export/items.csv", views.export_csv, name="export-csv"),
+    path("export/items.json", views.export_json, name="export-json"),
+    path("feeds/<str:key>/unread.atom", views.unread_feed, name="feed-unread"),
     path("healthz", views.healthz, name="healthz"),
 ]

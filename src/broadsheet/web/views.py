@@ -4,19 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from broadsheet.core import access, queries, services
-from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound, QuotaExceeded
-from broadsheet.web import bookmarklet
-from broadsheet.web.forms import SaveForm, SignupForm, TokenForm
+from broadsheet.core import access, auth, export, queries, ratelimit, services
+from broadsheet.core.errors import (
+    AlreadySaved,
+    BroadsheetError,
+    NotFound,
+    QuotaExceeded,
+    RateLimited,
+)
+from broadsheet.web import bookmarklet, feed
+from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
+
+# A message, not a secret.
+PASSWORD_CHANGED = (
+    "Your password was changed. Your API tokens were revoked; make new ones on this page."  # noqa: S105
+)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -167,6 +180,7 @@ def retry(request: HttpRequest, item_id: int) -> HttpResponse:
 def settings_page(request: HttpRequest) -> HttpResponse:
     origin = request.build_absolute_uri("/").rstrip("/")
     key = bookmarklet.key_for(request.user)  # type: ignore[arg-type]
+    feed_key = feed.key_for(request.user)  # type: ignore[arg-type]
     return render(
         request,
         "broadsheet/settings.html",
@@ -174,6 +188,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
             "form": TokenForm(),
             "bookmarklet": bookmarklet.script(origin, key),
+            "feed_url": request.build_absolute_uri(reverse("web:feed-unread", args=[feed_key])),
             "new_secret": request.session.pop("new_token_secret", None),
         },
     )
@@ -214,10 +229,152 @@ def signup(request: HttpRequest) -> HttpResponse:
         except BroadsheetError as exc:
             form.add_error(None, exc.message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # type: ignore[arg-type]
+            login(request, user, backend="broadsheet.core.auth.RateLimitedModelBackend")  # type: ignore[arg-type]
             return redirect("web:unread")
     first = not get_user_model().objects.exists()
     return render(request, "registration/signup.html", {"form": form, "first": first})
+
+
+# --- logging in, and the rate limit ---------------------------------------------------------------
+
+
+def _rate_limited(request: HttpRequest, exc: RateLimited, template: str) -> HttpResponse:
+    """429 with the reason, the password unchecked."""
+    context = {
+        "form": _login_form(request),
+        "limited": exc.message,
+        "next": request.POST.get("next", ""),  # escaped; only followed if safe, after a login
+    }
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _login_form(request: HttpRequest) -> Form:
+    from django.contrib.auth.forms import AuthenticationForm
+
+    return AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+
+
+def _check_login(request: HttpRequest) -> RateLimited | None:
+    username = str(request.POST.get(get_user_model().USERNAME_FIELD, ""))
+    try:
+        ratelimit.check_login(username, ratelimit.client_address(request))
+    except RateLimited as exc:
+        return exc
+    return None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page behind the rate limit. A limited account or address gets 429 and the
+    password is not checked; Django rotates the session key on success (`cycle_key`)."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limited = _check_login(request)
+        if limited is None:
+            response = super().post(request, *args, **kwargs)
+            limited = auth.limited(request)  # a concurrent attempt filled the window meanwhile
+            if limited is None:
+                return response
+        return _rate_limited(request, limited, "registration/login.html")
+
+
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """/admin/login/: the admin's own page, behind the same limit (and a 429 when limited)."""
+    if request.method == "POST":
+        limited = _check_login(request)
+        if limited is not None:
+            return _rate_limited(request, limited, "registration/rate_limited.html")
+    response = admin.site.login(request, extra_context)
+    limited = auth.limited(request)
+    if limited is not None:
+        return _rate_limited(request, limited, "registration/rate_limited.html")
+    return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password: every API token is revoked, the bookmarklet and feed keys change,
+    other sessions end; this one stays logged in. Wrong old passwords count as failed logins."""
+
+    template_name = "registration/password_change.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("web:settings")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["address"] = ratelimit.client_address(self.request)
+        return kwargs
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.user
+        services.change_password(user, form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, PASSWORD_CHANGED)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.limited is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.limited.retry_after)
+        return response
+
+
+# --- export and the feed --------------------------------------------------------------------------
+
+
+def _export(request: HttpRequest, fmt: export.Format) -> HttpResponse:
+    response = HttpResponse(
+        export.export(request.user, fmt), content_type=export.CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _export(request, "csv")
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    return _export(request, "json")
+
+
+@require_GET
+def unread_feed(request: HttpRequest, key: str) -> HttpResponse:
+    """The private Atom feed of a reader's unread list; the key in the address is the login."""
+    user = feed.user_for_key(key)
+    if user is None:
+        return _not_found(request)
+    name = feed.one_line(user.get_username())
+    atom = feed.PlainTextAtomFeed(
+        title=f"Broadsheet: unread items of {name}",
+        link=request.build_absolute_uri(reverse("web:unread")),
+        description="",
+        feed_url=request.build_absolute_uri(),
+        language="en",
+    )
+    for item in queries.items(user, "unread")[: feed.MAX_ENTRIES]:
+        link = request.build_absolute_uri(reverse("web:item", args=[item.pk]))
+        atom.add_item(
+            title=feed.one_line(item.display_title),
+            link=link,
+            description="",  # no HTML summary: see plain_summary
+            unique_id=link,
+            pubdate=item.saved_at,
+            updateddate=item.updated_at,
+            author_name=feed.one_line(item.byline) or None,
+            plain_summary=feed.paragraph(item.summary),
+        )
+    response = HttpResponse(content_type=atom.content_type)
+    atom.write(response, "utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_GET

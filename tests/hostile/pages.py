@@ -1,0 +1,118 @@
+"""The news pages the XSS cases hide their payloads in, and the checks on stored HTML."""
+
+from __future__ import annotations
+
+import html
+
+import lxml.html
+
+BEFORE = "Before the payload, the harbour council met on Tuesday evening to vote on the budget."
+MIDDLE = "In the middle of the story the engineers described the winter repairs to the bridge."
+AFTER = "After the payload, residents asked the mayor about the new ferry schedule and funding."
+PROSE = (
+    " The meeting ran late into the evening as residents queued to speak about the river crossing,"
+    " the library hours and the school buses that run along the coast road every morning."
+)
+
+# Written out here, independently of the sanitizer's own tables, so the check is a real one.
+SAFE_TAGS = frozenset(
+    [
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "br",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "figure",
+        "img",
+        "figcaption",
+        "span",
+        "pre",
+        "code",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "a",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "sub",
+        "sup",
+    ]
+)
+SAFE_ATTRIBUTES = frozenset(
+    [
+        "href",
+        "src",
+        "alt",
+        "width",
+        "height",
+        "colspan",
+        "rowspan",
+        "class",
+        "rel",
+        "referrerpolicy",
+    ]
+)
+SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
+
+
+def xss_page(title: str, payload: str) -> bytes:
+    """A news story with ``payload`` inside a paragraph and again between paragraphs."""
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body><main><article>"
+        f"<h1>{html.escape(title)}</h1>"
+        f"<p>{BEFORE}{PROSE}</p>"
+        f"<p>{MIDDLE} {payload} {PROSE}</p>"
+        f"{payload}"
+        f"<p>{AFTER}{PROSE}</p>"
+        "</article></main></body></html>"
+    ).encode()
+
+
+def stored_html_problems(stored: str) -> list[str]:
+    """Everything executable or leaky in stored article HTML (empty when it is safe)."""
+    problems = []
+    low = stored.lower()
+    for scheme in SCRIPT_SCHEMES:
+        if scheme in low:
+            problems.append(f"{scheme} appears")
+    if not stored.strip():
+        return problems
+    for fragment in lxml.html.fragments_fromstring(stored):
+        if isinstance(fragment, str):
+            continue
+        for el in fragment.iter():
+            tag = el.tag if isinstance(el.tag, str) else ""
+            if not tag:
+                problems.append("a comment or processing instruction")
+                continue
+            if tag.lower() not in SAFE_TAGS:
+                problems.append(f"<{tag}>")
+            for name, value in el.attrib.items():
+                if name.lower() not in SAFE_ATTRIBUTES:
+                    problems.append(f"<{tag} {name}>")
+                if name.lower() in ("href", "src") and not value.strip().lower().startswith(
+                    ("http://", "https://")
+                ):
+                    problems.append(f"<{tag} {name}={value!r}>")
+            if tag == "a" and el.get("href") is not None:
+                if el.get("rel") != "noopener noreferrer":
+                    problems.append(f"<a rel={el.get('rel')!r}>")
+                if el.get("referrerpolicy") != "no-referrer":
+                    problems.append(f"<a referrerpolicy={el.get('referrerpolicy')!r}>")
+            if tag == "img" and el.get("referrerpolicy") != "no-referrer":
+                problems.append("<img> without referrerpolicy")
+    return problems

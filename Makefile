@@ -66,8 +66,9 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 ## bench: Broadsheet beside trafilatura, Readability, resiliparse, ... on every set (~25 min)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/metadata.py
 
-## gate: extraction F1 on every set at or above bench/floors.json (CI runs it)
+## gate: extraction F1 on every set, and metadata accuracy, at or above bench/floors.json (CI)
 gate: $(DEV_STAMP)
 	$(BIN)/python bench/gate.py
 

@@ -61,3 +61,19 @@ def test_gate_fails_below_a_floor(tmp_path: Path) -> None:
         assert gate.main() == 0
     finally:
         gate.FLOORS = original
+
+
+def test_gate_checks_metadata_floors(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    import bench.gate as gate
+
+    floors = tmp_path / "floors.json"
+    original = gate.FLOORS
+    gate.FLOORS = floors
+    try:
+        floors.write_text(json.dumps({"metadata": {"title": 1.01}}))
+        assert gate.main() == 1
+        floors.write_text(json.dumps({"metadata": {"title": 0.5, "published": 0.5}}))
+        assert gate.main() == 0
+    finally:
+        gate.FLOORS = original

@@ -18,6 +18,8 @@ _CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE | re.DOTALL)
 BLOCK_LINK_DENSITY_MAX = 0.5
 LEAD_SCAN_BLOCKS = 6
 LEAD_MAX_CHARS = 160
+# A repeated short block is chrome or a pull quote; a repeated long paragraph is the text.
+REPEAT_KEEP_CHARS = 200
 
 
 def _same(a: str, b: str) -> bool:
@@ -36,6 +38,7 @@ def assemble(
     out: list[Block] = []
     seen_text: set[str] = set()
     seen_src: set[str] = set()
+    seen_captions: set[str] = set()
     for c in candidates:
         block = c.block
         if block.kind == "figure":
@@ -48,6 +51,8 @@ def assemble(
                 continue
             if block.src:
                 seen_src.add(block.src)
+            if caption:
+                seen_captions.add(normalize_space(caption).casefold())
             out.append(Block("figure", src=block.src, alt=block.alt, caption=caption,
                              credit=block.credit))  # fmt: skip
             continue
@@ -63,7 +68,10 @@ def assemble(
         if c.link_density > BLOCK_LINK_DENSITY_MAX and block.kind != "preformatted":
             continue
         key = normalize_space(text).casefold()
-        if key in seen_text:
+        if key in seen_captions or (
+            key in seen_text
+            and (block.kind != "paragraph" or len(key) < REPEAT_KEEP_CHARS or _in_caption(c))
+        ):
             continue
         seen_text.add(key)
         if block.kind == "heading" and title and _same(text, title):
@@ -75,6 +83,18 @@ def assemble(
     while out and out[-1].kind == "heading":
         out.pop()
     return out
+
+
+def _in_caption(c: Candidate) -> bool:
+    """A block from a caption box (galleries repeat their captions as text)."""
+    el = c.el
+    for _ in range(2):
+        if el is None:
+            return False
+        if "caption" in attr_words(el):
+            return True
+        el = el.getparent()
+    return False
 
 
 def _is_standfirst(c: Candidate, summary: str) -> bool:

@@ -48,7 +48,7 @@ def is_hidden(el: HtmlElement) -> bool:
 
 
 PROSE_NODE_CHARS = 60
-STORY_SHARE = 0.4
+STORY_SHARE = 0.3
 
 
 def prose_chars(el: HtmlElement) -> int:
@@ -109,17 +109,22 @@ def drop_chrome(root: HtmlElement) -> None:
         _remove_keep_tail(el)
 
 
+_XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _remove_keep_tail(el: HtmlElement) -> None:
     parent = el.getparent()
     if parent is None:
         return
     tail = el.tail
     if tail:
+        # libxml2 keeps control characters it parsed but lxml refuses them in a new string.
+        tail = _XML_INCOMPATIBLE.sub("", tail)
         prev = el.getprevious()
         if prev is not None:
-            prev.tail = (prev.tail or "") + tail
+            prev.tail = _XML_INCOMPATIBLE.sub("", prev.tail or "") + tail
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _XML_INCOMPATIBLE.sub("", parent.text or "") + tail
     parent.remove(el)
 
 

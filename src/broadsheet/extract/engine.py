@@ -13,7 +13,7 @@ from .errors import NoArticle
 from .metadata import read_metadata
 from .render import blocks_html
 from .sanitize import sanitize_generated
-from .scoring import choose_containers, inside
+from .scoring import choose_containers, inside, lenient_weight
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -34,7 +34,9 @@ def extract(
         base_url=meta.base_url,
         max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
     )
-    containers = choose_containers(candidates)
+    # No block reads as prose (a short post, a page of fragments): take the element holding
+    # the most text that is not a link list rather than give up.
+    containers = choose_containers(candidates) or choose_containers(candidates, lenient_weight)
     if not containers:
         raise NoArticle()
     chosen = _with_lead_figures(candidates, containers)

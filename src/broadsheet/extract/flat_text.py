@@ -1,21 +1,28 @@
 """clean_text: chrome out of already-flattened text (one block a line), the story kept.
 
 The same idea as the HTML path without a DOM: each line gets a weight (prose counts for its
-length, short fragments and known chrome count against), the heaviest run of consecutive
-lines is the story (a maximum-subarray search), and chrome lines inside that run go.
+length, short fragments, known chrome, script residue, tag clouds, teasers and repeated lines
+count against; see flat_features.py), the heaviest run of consecutive lines is the story (a
+maximum-subarray search), and chrome lines inside that run go. A recirculation header ends the
+story unless a much heavier run follows it; a comment header always ends it.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from . import rules
 from .chrome import is_chrome_text
 from .dom import normalize_space
+from .flat_features import effective_length, looks_like_chrome, without_wide
 
-_SENTENCE_END = re.compile(r"[.!?…\"'”’]\s*$")  # noqa: RUF001
+_SENTENCE_END = re.compile(r"[.!?…\"'”’\u3002\uff01\uff1f」』)]\s*$")  # noqa: RUF001
 _STOP = re.compile(r"[\s\[(]*(?:" + "|".join(rules.STOP_LINES) + r")[\s.:!|)\]]*", re.IGNORECASE)
 STORY_BEFORE_STOP = 600.0
+_COMMENT_STOP = re.compile(
+    r"[\s\[(]*(?:" + "|".join(rules.COMMENT_STOP_LINES) + r")[\s.:!|)\]]*", re.IGNORECASE
+)
 _CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE)
 _RESIDUE = re.compile("(?:" + "|".join(rules.RESIDUE_LINES) + ")", re.IGNORECASE)
 
@@ -25,15 +32,23 @@ SHORT_PENALTY = 40.0
 CHROME_PENALTY = 40.0
 # A second run joins the first when it is at least this heavy compared with the first.
 SECOND_RUN_SHARE = 0.6
+# The text after a "Related"/"Most read" header is the story when its heaviest run outweighs the
+# heaviest run before the header this many times (a recirculation box above the story).
+LATER_STORY_SHARE = 2.0
+# Repeated long lines are teasers unless they carry at least this share of the prose (a story
+# the page prints twice).
+REPEATED_STORY_SHARE = 0.5
 
 
 def _is_chrome_line(line: str) -> bool:
-    return is_chrome_text(line) or _RESIDUE.fullmatch(line) is not None
+    return is_chrome_text(line) or _RESIDUE.fullmatch(without_wide(line)) is not None
 
 
 def line_weight(line: str) -> float:
-    n = len(line)
+    n = effective_length(line)
     if _is_chrome_line(line) or _STOP.fullmatch(line):
+        return -CHROME_PENALTY
+    if looks_like_chrome(line):
         return -CHROME_PENALTY
     if n >= PROSE_MIN_CHARS or (n >= SHORT_PROSE_MIN_CHARS and _SENTENCE_END.search(line)):
         return float(n)
@@ -56,21 +71,61 @@ def _best_run(weights: list[float], lo: int, hi: int) -> tuple[float, int, int]:
     return best
 
 
+def _suffix_best(weights: list[float]) -> list[float]:
+    """best[i] = the heaviest run's sum within weights[i:] (one backward pass)."""
+    best = [0.0] * (len(weights) + 1)
+    from_here = 0.0
+    for i in range(len(weights) - 1, -1, -1):
+        from_here = weights[i] + max(0.0, from_here)
+        best[i] = max(best[i + 1], from_here)
+    return best
+
+
+def _cut_at_stop(lines: list[str], weights: list[float]) -> tuple[list[str], list[float]]:
+    """A comment section or recirculation header after real prose closes the story, unless the
+    heaviest run lies after it (a "Related" box above the story): then the text before it goes,
+    and so does the rest of the box, up to its last header."""
+    after = _suffix_best(weights)
+    start = 0
+    jumped = False
+    prose = before = run = 0.0
+    for i, line in enumerate(lines):
+        if len(line) < PROSE_MIN_CHARS and _STOP.fullmatch(line):
+            story_before = prose >= STORY_BEFORE_STOP
+            later = after[i + 1] > LATER_STORY_SHARE * before
+            if story_before and (_COMMENT_STOP.fullmatch(line) or not later):
+                return lines[start:i], weights[start:i]
+            if later and (story_before or jumped):
+                start, prose, before, run, jumped = i + 1, 0.0, 0.0, 0.0, True
+                continue
+        prose += max(0.0, weights[i])
+        run = max(0.0, run) + weights[i]
+        before = max(before, run)
+    return lines[start:], weights[start:]
+
+
 def clean_text(text: str) -> str:
     """Keep the story's lines of flattened page text; drop menus, promos, widgets, footers."""
     lines = [normalize_space(line) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return ""
-    weights = [line_weight(line) for line in lines]
-    # A comment section or recirculation header closes the story: nothing after it can join.
-    # A comment section or recirculation header after real prose closes the story.
-    prose = 0.0
-    for i, line in enumerate(lines):
-        if prose >= STORY_BEFORE_STOP and len(line) < PROSE_MIN_CHARS and _STOP.fullmatch(line):
-            del lines[i:], weights[i:]
-            break
-        prose += max(0.0, weights[i])
+    by_line: dict[str, float] = {}  # pages repeat their menus: weigh each distinct line once
+    weights = [
+        by_line[line] if line in by_line else by_line.setdefault(line, line_weight(line))
+        for line in lines
+    ]
+    # A long line the page shows twice is a teaser (promo rails repeat; a story's paragraphs don't).
+    counts = Counter(line.casefold() for line in lines)
+    repeated = [i for i, line in enumerate(lines) if weights[i] > 0 and counts[line.casefold()] > 1]
+    total = sum(w for w in weights if w > 0)
+    if sum(weights[i] for i in repeated) <= REPEATED_STORY_SHARE * total:
+        for i in repeated:
+            weights[i] = -CHROME_PENALTY
+        promos = {lines[i].casefold() for i in repeated}
+    else:
+        promos = set()
+    lines, weights = _cut_at_stop(lines, weights)
     score, start, end = _best_run(weights, 0, len(weights))
     if score <= 0:
         return ""
@@ -84,9 +139,9 @@ def clean_text(text: str) -> str:
     seen: set[str] = set()
     for s, e in sorted(runs):
         for line in lines[s:e]:
-            if _is_chrome_line(line):
-                continue
             key = line.casefold()
+            if _is_chrome_line(line) or key in promos:
+                continue
             if key in seen and len(line) < PROSE_MIN_CHARS:
                 continue
             seen.add(key)

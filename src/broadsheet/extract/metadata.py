@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,9 +13,11 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from . import rules
+from .byline import clean_byline, join_names, page_byline
 from .dom import normalize_space
 
-_BY_PREFIX = re.compile(r"^(?:by|written by|words by|posted by|from)\s*[:\-]?\s+", re.IGNORECASE)
+__all__ = ["Metadata", "clean_byline", "join_names", "parse_date", "read_metadata"]
+
 # Control characters and bidi overrides, embeddings and isolates: in a headline they only serve
 # to disguise text or drive a terminal (the CLI prints titles), so they never reach an Article.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -47,19 +50,44 @@ def _absolute(raw: str | None, base: str | None) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
+_DUBLIN_CORE = re.compile(r"^dc(?:terms?)?[:.]")
+
+
+def _meta_key(raw: str) -> str:
+    """'DC.Creator', 'dc:creator', 'dcterms.creator' -> 'dc.creator'; other keys lower-cased."""
+    key = raw.strip().lower()
+    return _DUBLIN_CORE.sub("dc.", key) if key.startswith("dc") else key
+
+
+_META_ATTRS = ("property", "name", "itemprop", "http-equiv")
+
+
 def _meta_tags(root: HtmlElement) -> dict[str, str]:
-    """<meta name|property|itemprop=... content=...>, first occurrence wins, keys lower-case."""
-    found: dict[str, str] = {}
+    """<meta property|name|itemprop|http-equiv=... content=...> as {key: content}.
+
+    An attribute may hold several space-separated keys (RDFa). For one key, a ``property``
+    (Open Graph, RDFa) beats a ``name``, and the first tag of each kind wins. Empty contents
+    are skipped, so a blank tag does not hide a later one.
+    """
+    by_attr: dict[str, list[tuple[str, str]]] = {a: [] for a in _META_ATTRS}
     for i, meta in enumerate(root.iter("meta")):
         if i > _MAX_META:
             break
         content = meta.get("content")
-        if content is None:
+        if not content:
             continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = meta.get(attr)
-            if key:
-                found.setdefault(key.strip().lower(), normalize_space(content))
+        for attr in _META_ATTRS:
+            keys = meta.get(attr)
+            if keys:
+                by_attr[attr].extend((key, content) for key in keys.split()[:8])
+    found: dict[str, str] = {}
+    for attr in _META_ATTRS:
+        for key, content in by_attr[attr]:
+            key = _meta_key(key)
+            if key not in found:
+                value = normalize_space(content)
+                if value:
+                    found[key] = value
     return found
 
 
@@ -85,6 +113,14 @@ def _types(node: dict[str, Any]) -> set[str]:
     return {v.lower() for v in values if isinstance(v, str)}
 
 
+_WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
+
+
+def _unwrap_json(raw: str) -> str:
+    """The JSON inside a script that wraps it in <![CDATA[ ... ]]> or <!-- ... -->."""
+    return _WRAPPER.sub("", raw.strip()).strip().rstrip(";")
+
+
 def json_ld_article(root: HtmlElement) -> dict[str, Any]:
     """The most article-like JSON-LD object on the page, or {}."""
     nodes: list[dict[str, Any]] = []
@@ -95,7 +131,7 @@ def json_ld_article(root: HtmlElement) -> dict[str, Any]:
         if not raw.strip() or len(raw) > _JSON_LD_MAX_CHARS:
             continue
         try:
-            data = json.loads(raw.strip().rstrip(";"))
+            data = json.loads(_unwrap_json(raw))
         except (ValueError, RecursionError):
             continue
         _walk_json(data, nodes)
@@ -139,23 +175,6 @@ def _first_str(value: Any) -> str:
     return ""
 
 
-def clean_byline(text: str) -> str:
-    text = normalize_space(text)
-    text = _BY_PREFIX.sub("", text)
-    return text.strip(" ,|·-")
-
-
-def join_names(names: list[str]) -> str:
-    seen: list[str] = []
-    for raw in names:
-        name = clean_byline(raw)
-        if name and not name.startswith(("http://", "https://")) and name not in seen:
-            seen.append(name)
-    if len(seen) <= 2:
-        return " and ".join(seen)
-    return ", ".join(seen[:-1]) + " and " + seen[-1]
-
-
 def parse_date(value: str | None) -> datetime | None:
     """An ISO 8601 date/time; timezone-aware when the string says which zone."""
     if not value:
@@ -193,18 +212,41 @@ def _htmldate(root: HtmlElement, url: str | None) -> datetime | None:
     return parse_date(found) if isinstance(found, str) else None
 
 
-def strip_site_suffix(title: str, site_name: str) -> str:
-    """'Story | Site' -> 'Story'; the longest part wins when the site is not known."""
+def _comparable(text: str) -> str:
+    """A title for comparison: case, spacing and trailing marks (a pilcrow, a colon) ignored."""
+    return normalize_space(text).strip(" :|·¶#").casefold()
+
+
+def strip_site_suffix(title: str, site_name: str, headlines: Sequence[str] = ()) -> str:
+    """'Story | Site' -> 'Story'.
+
+    In order: the part of the title that equals one of the page's own headlines (its <h1>, its
+    og:title); else the title without the part that equals the site name; else, when the site
+    is not known, without a short last (or first) part beside a longer one. A title with no
+    separator, or whose separators are part of the headline, is kept.
+    """
     title = normalize_space(title)
+    wanted = {_comparable(h) for h in headlines if h and len(_comparable(h)) >= 3}
+    if _comparable(title) in wanted:
+        return title
+    for sep in rules.TITLE_SEPARATORS:
+        if sep not in title:
+            continue
+        parts = [p.strip() for p in title.split(sep)]
+        for size in range(len(parts) - 1, 0, -1):
+            for start in range(len(parts) - size + 1):
+                kept = sep.join(parts[start : start + size])
+                if _comparable(kept) in wanted:
+                    return kept
     for sep in rules.TITLE_SEPARATORS:
         if sep not in title:
             continue
         parts = [p.strip() for p in title.split(sep)]
         if site_name:
-            low = site_name.lower()
-            kept = [p for p in parts if p.lower() != low]
-            if len(kept) < len(parts) and kept:
-                return sep.join(kept)
+            low = site_name.casefold()
+            kept_parts = [p for p in parts if p.casefold() != low]
+            if len(kept_parts) < len(parts) and kept_parts:
+                return sep.join(kept_parts)
         last = parts[-1]
         if len(parts) >= 2 and len(last.split()) <= 4 and len(sep.join(parts[:-1]).split()) >= 3:
             return sep.join(parts[:-1])
@@ -212,6 +254,106 @@ def strip_site_suffix(title: str, site_name: str) -> str:
         if len(parts) >= 2 and len(first.split()) <= 3 and len(sep.join(parts[1:]).split()) >= 4:
             return sep.join(parts[1:])
     return title
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _json_ld_title(ld: dict[str, Any], reference: str) -> str:
+    """The JSON-LD headline; its name instead when the name shares more words with the page's
+    own title (some pages put a generic label in ``headline``, some their site in ``name``)."""
+    headline = normalize_space(ld["headline"]) if isinstance(ld.get("headline"), str) else ""
+    name = normalize_space(ld["name"]) if isinstance(ld.get("name"), str) else ""
+    if not name or name == headline:
+        return headline
+    if not headline:
+        return name if _types(ld) - {"webpage", "creativework"} else ""
+    ref = _words(reference)
+    return name if len(_words(name) & ref) > len(_words(headline) & ref) else headline
+
+
+# Where a page declares its title, in order of trust after JSON-LD.
+_TITLE_KEYS = ("dc.title", "og:title", "twitter:title", "title", "parsely-title")
+# Where a page names its author(s), after JSON-LD. URLs (article:author is often one) are skipped.
+_AUTHOR_KEYS = (
+    "dc.creator",
+    "author",
+    "article:author",
+    "og:article:author",
+    "article:author_name",
+    "parsely-author",
+    "byl",
+    "sailthru.author",
+)
+# Where a page gives its publication date, after JSON-LD's datePublished.
+_DATE_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+def _head_title(root: HtmlElement) -> str:
+    head = next(root.iter("head"), None)
+    for el in (head if head is not None else root).iter("title"):
+        return normalize_space(el.text_content())
+    return ""
+
+
+def _headlines(root: HtmlElement, limit: int = 5) -> list[str]:
+    out: list[str] = []
+    for el in root.iter("h1"):
+        text = normalize_space(el.text_content())
+        if text:
+            out.append(text)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _byline(ld: dict[str, Any], meta: dict[str, str], root: HtmlElement) -> str:
+    byline = join_names(_names(ld.get("author")))
+    if byline:
+        return byline
+    for key in _AUTHOR_KEYS:
+        value = meta.get(key, "")
+        if value and not value.startswith(("http://", "https://")):
+            byline = join_names([value])
+            if byline:
+                return byline
+    return page_byline(root)
+
+
+def _published(
+    ld: dict[str, Any], meta: dict[str, str], root: HtmlElement, url: str | None
+) -> datetime | None:
+    raw_dates = [ld.get("datePublished"), *(meta.get(k) for k in _DATE_KEYS), ld.get("dateCreated")]
+    for raw in raw_dates:
+        published = parse_date(raw) if isinstance(raw, str) else None
+        if published is not None:
+            return published
+    times = [t for t in root.iter("time") if t.get("datetime")][:200]
+    marked = [
+        t
+        for t in times
+        if "datepublished" in (t.get("itemprop") or "").lower()
+        or t.get("pubdate") is not None
+        or "publish" in (t.get("class") or "").lower()
+    ]
+    for t in marked + times:
+        published = parse_date(t.get("datetime"))
+        if published is not None:
+            return published
+    return _htmldate(root, url)
 
 
 def _host_name(url: str | None) -> str:
@@ -236,23 +378,23 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
     ld = json_ld_article(root)
 
     site_name = (
-        meta.get("og:site_name")
-        or join_names(_names(ld.get("publisher")))
+        join_names(_names(ld.get("publisher")))
+        or meta.get("og:site_name")
         or meta.get("application-name")
         or meta.get("twitter:site", "").lstrip("@")
     )
-    head_title = next(root.iter("title"), None)
-    raw_title = normalize_space(head_title.text_content()) if head_title is not None else ""
-    ld_title = ld.get("headline") if isinstance(ld.get("headline"), str) else ""
-    h1 = next(root.iter("h1"), None)
-    title = (
-        normalize_space(ld_title or "")
-        or meta.get("og:title", "")
-        or meta.get("twitter:title", "")
-        or (strip_site_suffix(raw_title, site_name) if raw_title else "")
-        or (normalize_space(h1.text_content()) if h1 is not None else "")
+    head_title = _head_title(root)
+    headlines = _headlines(root)
+    declared = _json_ld_title(ld, head_title or meta.get("og:title", "")) or next(
+        (meta[k] for k in _TITLE_KEYS if meta.get(k)), ""
     )
-    title = strip_site_suffix(title, site_name) if site_name else title
+    # A title the publisher declared is kept as written; the <title> element, which nearly
+    # always carries the site's name too, is trimmed to the part that is the headline.
+    title = (
+        declared
+        or (strip_site_suffix(head_title, site_name, headlines) if head_title else "")
+        or (headlines[0] if headlines else "")
+    )
 
     summary = (
         meta.get("og:description")
@@ -261,51 +403,8 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
         or (ld.get("description") if isinstance(ld.get("description"), str) else "")
         or ""
     )
-
-    byline = join_names(_names(ld.get("author")))
-    if not byline:
-        for key in (
-            "author",
-            "article:author",
-            "byl",
-            "sailthru.author",
-            "dc.creator",
-            "parsely-author",
-        ):
-            value = meta.get(key, "")
-            if value and not value.startswith(("http://", "https://")):
-                byline = join_names([value])
-                break
-    if not byline:
-        rel = next((a for a in root.iter("a") if (a.get("rel") or "").lower() == "author"), None)
-        if rel is not None:
-            byline = clean_byline(rel.text_content())
-
-    published: datetime | None = None
-    for raw_date in (
-        ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None,
-        meta.get("article:published_time"),
-        meta.get("og:published_time"),
-        meta.get("datepublished"),
-        meta.get("publishdate"),
-        meta.get("pubdate"),
-        meta.get("date"),
-        meta.get("dc.date.issued"),
-        meta.get("dc.date"),
-        meta.get("sailthru.date"),
-        meta.get("parsely-pub-date"),
-        ld.get("dateCreated") if isinstance(ld.get("dateCreated"), str) else None,
-    ):
-        published = parse_date(raw_date)
-        if published is not None:
-            break
-    if published is None:
-        for t in root.iter("time"):
-            published = parse_date(t.get("datetime"))
-            if published is not None:
-                break
-    if published is None:
-        published = _htmldate(root, url)
+    byline = _byline(ld, meta, root)
+    published = _published(ld, meta, root, url)
 
     language = (
         (root.get("lang") or root.get("xml:lang") or "").strip()

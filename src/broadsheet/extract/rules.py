@@ -219,6 +219,7 @@ BOILERPLATE_SUBSTRINGS: tuple[str, ...] = (
     "most-popular",
     "comment-",
     "comments-",
+    "commentlist",
     "signup",
     "sign-up",
     "subscribe",
@@ -545,6 +546,18 @@ STOP_LINES: tuple[str, ...] = (
     r"related",
     r"see also",
     r"trending( now| stories)?",
+    r"(top|most) (rated|recent|popular|liked) comments",
+    r"(reader )?comments \(\d+\)",
+)
+
+# The STOP_LINES that open a comment section: readers' prose follows, so nothing after them can
+# be the story (clean_text may look past a recirculation header, never past one of these).
+COMMENT_STOP_LINES: tuple[str, ...] = (
+    r"\d+ (comments?|responses?|replies)( to .{0,200})?",
+    r"comments?( \(\d+\))?",
+    r"(leave|post|add|write) a (comment|reply)",
+    r"join the (conversation|discussion)",
+    r"(show|view|read) (all )?\d* ?comments?",
     r"(top|most) (rated|recent|popular|liked) comments",
     r"(reader )?comments \(\d+\)",
 )

@@ -10,6 +10,7 @@ when they hold prose of their own (stories split over several boxes).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml.html import HtmlElement
 
@@ -17,7 +18,9 @@ from . import rules
 from .blocks import Candidate
 from .dom import attr_words
 
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)]\s*$")  # noqa: RUF001
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)。！？」）]\s*$")  # noqa: RUF001
+# Han, kana and hangul: one character carries about as much as a short English word.
+_WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
 
@@ -39,6 +42,8 @@ def weight(c: Candidate) -> float:
     if kind in ("figure", "heading"):
         return 0.0
     chars = c.chars
+    if not c.block.text.isascii():
+        chars += len(_WIDE_SCRIPT.findall(c.block.text))
     density = c.link_density
     if density > LINK_DENSITY_MAX:
         return -LINK_PENALTY * chars
@@ -51,6 +56,13 @@ def weight(c: Candidate) -> float:
     return -SHORT_PENALTY
 
 
+def lenient_weight(c: Candidate) -> float:
+    """The fallback for pages with no prose block: any text that is not a link list counts."""
+    if c.block.kind in ("figure", "heading") or c.link_density > LINK_DENSITY_MAX:
+        return 0.0
+    return c.chars * (1 - c.link_density)
+
+
 def _hinted(el: HtmlElement, score: float) -> float:
     words = attr_words(el)
     if words and score > 0:
@@ -61,13 +73,15 @@ def _hinted(el: HtmlElement, score: float) -> float:
     return score
 
 
-def choose_containers(candidates: list[Candidate]) -> list[HtmlElement]:
+def choose_containers(
+    candidates: list[Candidate], weigh: Callable[[Candidate], float] = weight
+) -> list[HtmlElement]:
     """The story's container and the siblings that continue it; [] when nothing is prose."""
     local: dict[HtmlElement, float] = {}
     total: dict[HtmlElement, float] = {}
     last = len(DECAY) - 1
     for c in candidates:
-        w = weight(c)
+        w = weigh(c)
         if w == 0.0:
             continue
         el: HtmlElement | None = c.el

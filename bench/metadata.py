@@ -1,0 +1,215 @@
+"""Metadata accuracy: Broadsheet's title, byline, site name and date against Readability.js's
+reviewed expectations (the `meta` of every page in the readability set).
+
+    .venv/bin/python bench/metadata.py   # make bench runs it; writes bench/results/metadata.md
+
+Each field is compared only where the expectation is given (not null):
+- title, byline, site name: equal after whitespace normalisation (runs of whitespace become one
+  space, ends trimmed). Byline also gets a looser "contains" figure: one contains the other,
+  ignoring case, both non-empty.
+- published date: the same instant, compared in UTC, when both sides have a time and a zone;
+  otherwise (the expectation, or Broadsheet's value, has no time or no zone) the same calendar day.
+- language (reported, no goal): equal ignoring case.
+A page whose extraction raises counts as a miss on every field it has an expectation for.
+
+Data: BROADSHEET_BENCH_DATA (default ../shared/bench/extraction next to the checkout); the report
+goes to BROADSHEET_BENCH_RESULTS (default bench/results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import re
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+from bench.extraction import data_dir, results_dir  # noqa: E402
+from broadsheet.extract import extract  # noqa: E402
+from broadsheet.extract.errors import ExtractError  # noqa: E402
+
+SET_NAME = "readability"
+# (report name, key in the expectation); the order of the report.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("title", "title"),
+    ("byline", "byline"),
+    ("byline contains", "byline"),
+    ("site name", "siteName"),
+    ("published", "publishedTime"),
+    ("language", "lang"),
+)
+
+
+def normalise(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def parse_instant(value: str) -> tuple[dt.datetime | None, bool]:
+    """(the parsed value, whether it carries both a time and a zone)."""
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None, False
+    has_time = bool(re.search(r"\d[T ]\d{1,2}:\d{2}", value))
+    return parsed, has_time and parsed.tzinfo is not None
+
+
+def same_date(expected: str, got: dt.datetime | None) -> bool:
+    if got is None:
+        return False
+    want, exact = parse_instant(expected)
+    if want is None:
+        return False
+    if exact and got.tzinfo is not None:
+        return want.astimezone(dt.UTC) == got.astimezone(dt.UTC)
+    return want.date() == got.date()
+
+
+def byline_contains(expected: str, got: str) -> bool:
+    a, b = normalise(expected).casefold(), normalise(got).casefold()
+    return bool(a and b) and (a in b or b in a)
+
+
+@dataclass
+class Tally:
+    hits: int = 0
+    given: int = 0
+    misses: list[tuple[str, str, str]] = field(default_factory=list)  # (page, expected, got)
+
+    def line(self, name: str) -> str:
+        share = 100.0 * self.hits / self.given if self.given else 0.0
+        return f"{name:16} {self.hits}/{self.given} = {share:.1f}%"
+
+
+def pages(set_dir: Path, limit: int = 0) -> Iterator[dict[str, Any]]:
+    with gzip.open(set_dir / "pages.jsonl.gz", "rt", encoding="utf-8") as lines:
+        for i, line in enumerate(lines):
+            if limit and i >= limit:
+                return
+            yield json.loads(line)
+
+
+def _got(article: Any, key: str) -> Any:
+    if article is None:
+        return None
+    return {
+        "title": article.title,
+        "byline": article.byline,
+        "siteName": article.site_name,
+        "publishedTime": article.published,
+        "lang": article.language,
+    }[key]
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return "(nothing)" if value in (None, "") else str(value)
+
+
+CHECKS: dict[str, Callable[[str, Any], bool]] = {
+    "title": lambda want, got: normalise(want) == normalise(got),
+    "byline": lambda want, got: normalise(want) == normalise(got),
+    "byline contains": lambda want, got: byline_contains(want, got or ""),
+    "site name": lambda want, got: normalise(want) == normalise(got),
+    "published": lambda want, got: same_date(want, got),
+    "language": lambda want, got: normalise(want).casefold() == normalise(got).casefold(),
+}
+
+
+def measure(set_dir: Path, limit: int = 0) -> dict[str, Tally]:
+    tallies = {name: Tally() for name, _ in FIELDS}
+    for page in pages(set_dir, limit):
+        meta = page.get("meta") or {}
+        try:
+            article: Any = extract(page["html"], url=page.get("url"))
+            failure = ""
+        except ExtractError as exc:
+            article, failure = None, f"(extract raised {type(exc).__name__})"
+        for name, key in FIELDS:
+            want = meta.get(key)
+            if want is None:
+                continue
+            tally = tallies[name]
+            tally.given += 1
+            got = _got(article, key)
+            if article is not None and CHECKS[name](want, got):
+                tally.hits += 1
+            else:
+                tally.misses.append((page["id"], str(want), failure or _shown(got)))
+    return tallies
+
+
+def _cell(text: str) -> str:
+    return normalise(text).replace("|", "\\|") or "(empty)"
+
+
+def write_report(tallies: dict[str, Tally], command: str) -> Path:
+    out = results_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "metadata.md"
+    lines = [
+        "# Metadata accuracy on the readability set",
+        "",
+        f"Run {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} with `{command}`.",
+        "",
+        "Expectations: Readability.js's reviewed `expected-metadata.json` for each page; a field",
+        "counts only where it is given. Title, byline and site name must be equal after whitespace",
+        'normalisation; "byline contains" accepts one containing the other (ignoring case); the',
+        "date must be the same instant (UTC) when both sides have a time and a zone, else the same",
+        "day. Language is reported without a goal.",
+        "",
+        "| field | right | given | accuracy |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, _ in FIELDS:
+        t = tallies[name]
+        share = f"{100.0 * t.hits / t.given:.1f}%" if t.given else "n/a"
+        lines.append(f"| {name} | {t.hits} | {t.given} | {share} |")
+    for name, _ in FIELDS:
+        t = tallies[name]
+        if name == "byline contains" or not t.misses:
+            continue
+        lines += ["", f"## Misses: {name} ({len(t.misses)})", "", "| page | expected | got |"]
+        lines.append("|---|---|---|")
+        lines += [f"| {p} | {_cell(want)} | {_cell(got)} |" for p, want, got in t.misses]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--limit", type=int, default=0, help="pages (0: all)")
+    ap.add_argument("--no-report", action="store_true", help="print the figures only")
+    args = ap.parse_args(argv)
+    set_dir = data_dir() / SET_NAME
+    if not (set_dir / "pages.jsonl.gz").exists():
+        print(
+            f"metadata: no benchmark data at {set_dir} (set BROADSHEET_BENCH_DATA)", file=sys.stderr
+        )
+        return 2
+    tallies = measure(set_dir, args.limit)
+    for name, _ in FIELDS:
+        print(tallies[name].line(name))
+    if not args.no_report:
+        command = "python bench/metadata.py" + (f" --limit {args.limit}" if args.limit else "")
+        print(f"report: {write_report(tallies, command)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -271,6 +271,7 @@ def plot(results: list[dict[str, Any]]) -> Path | None:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         print("matplotlib is not installed: no plot (install the bench group)", file=sys.stderr)
         return None
@@ -278,7 +279,8 @@ def plot(results: list[dict[str, Any]]) -> Path | None:
     fig, axes = plt.subplots(1, len(sets), figsize=(4.2 * len(sets), 4), squeeze=False)
     for ax, s in zip(axes[0], sets, strict=True):
         for r in results:
-            if r["set"] != s or "f1" not in r or not r.get("pages_per_s") or r.get("flatten"):
+            flattened = r["extractor"] in {e.name for e in FLATTENED}
+            if r["set"] != s or "f1" not in r or not r.get("pages_per_s") or flattened:
                 continue
             mine = r["extractor"] == "broadsheet"
             ax.scatter(
@@ -292,6 +294,8 @@ def plot(results: list[dict[str, Any]]) -> Path | None:
                 textcoords="offset points",
             )
         ax.set_xscale("log")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
         ax.set_title(s)
         ax.set_xlabel("pages per second (one core, log)")
         ax.set_ylabel("F1")

@@ -20,7 +20,7 @@ from broadsheet.api.schemas import (
     SaveIn,
 )
 from broadsheet.core import access, export, queries, services
-from broadsheet.core.errors import AlreadySaved, BroadsheetError, NotFound, RateLimited
+from broadsheet.core.errors import AlreadySaved, BroadsheetError, Folded, NotFound, RateLimited
 
 api = NinjaAPI(
     title="Broadsheet API",
@@ -42,7 +42,7 @@ def _error(
 
 @api.exception_handler(BroadsheetError)
 def _domain_error(request: HttpRequest, exc: BroadsheetError) -> HttpResponse:
-    extra = {"item_id": exc.item_id} if isinstance(exc, AlreadySaved) else {}
+    extra = {"item_id": exc.item_id} if isinstance(exc, AlreadySaved | Folded) else {}
     response = _error(request, exc.status, exc.code, exc.message, **extra)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
@@ -105,21 +105,7 @@ def get_item(request: HttpRequest, item_id: int) -> ItemOut:
         fold = access.fold_for(request.user, item_id)
         if fold is None:
             raise
-        raise _Folded(fold.into_id) from None
-
-
-class _Folded(BroadsheetError):
-    code = "folded"
-    status = 404
-
-    def __init__(self, into: int) -> None:
-        super().__init__(f"This story was already saved; it was folded into item {into}.")
-        self.item_id = into
-
-
-@api.exception_handler(_Folded)
-def _folded(request: HttpRequest, exc: _Folded) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, item_id=exc.item_id)
+        raise Folded(fold.into_id) from None
 
 
 @api.patch("/items/{item_id}", response={200: ItemOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})

@@ -43,6 +43,12 @@ def fold_for(user: User, old_item_id: int) -> Fold | None:
     )
 
 
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk)
+
+
 def token_for(user: User, token_id: int | str) -> ApiToken:
     if not user.is_authenticated:
         raise NotFound()

@@ -46,6 +46,16 @@ class AlreadySaved(BroadsheetError):
         self.item_id = item_id
 
 
+class Folded(NotFound):
+    """The item was the same story as an earlier one and was folded into it."""
+
+    code = "folded"
+
+    def __init__(self, into: int) -> None:
+        super().__init__(f"This story was already saved; it was folded into item {into}.")
+        self.item_id = into
+
+
 class SignupClosed(BroadsheetError):
     code = "signup_closed"
     status = 403

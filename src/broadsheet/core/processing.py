@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from broadsheet import extract, fetch
@@ -60,7 +61,6 @@ def fetch_page(url: str) -> fetch.Page:
 def _claim(item_id: int, token: str) -> bool:
     now = timezone.now()
     lease = timedelta(seconds=settings.BROADSHEET_TASK_LEASE)
-    from django.db.models import F, Q
 
     claimed = (
         Item.objects.filter(pk=item_id, status=Item.Status.PENDING, task_token=token)

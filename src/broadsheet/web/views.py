@@ -185,7 +185,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         request,
         "broadsheet/settings.html",
         {
-            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+            "tokens": access.tokens_of(request.user),
             "form": TokenForm(),
             "bookmarklet": bookmarklet.script(origin, key),
             "feed_url": request.build_absolute_uri(reverse("web:feed-unread", args=[feed_key])),

@@ -151,6 +151,105 @@ def own_memory(extractor: Extractor, set_dir: Path) -> float | None:
         return None
 
 
+def _hostile_table(rows: list[dict[str, Any]]) -> list[str]:
+    from bench.hostile import table
+
+    return table(rows)
+
+
+# --- the goals of issue 4, checked from one run ---------------------------------------------------
+
+SCRAPINGHUB_GOAL = 0.975
+SPEED_GOAL = 5.0
+METADATA_GOALS = {"title": 0.95, "byline": 0.90, "site name": 0.90, "published": 0.90}
+CLEAN_TEXT_GOAL = 0.90
+
+
+def _met(ok: bool | None) -> str:
+    return "—" if ok is None else ("met" if ok else "**not met**")
+
+
+def goals(
+    results: list[dict[str, Any]],
+    memory: dict[str, float | None],
+    hostile_rows: list[dict[str, Any]] | None,
+    metadata: dict[str, float] | None,
+) -> list[str]:
+    """The summary table at the top of the report: each goal, its figure, met or not."""
+    by = {(r["extractor"], r["set"]): r for r in results if "f1" in r}
+    flattened = {e.name for e in FLATTENED}
+    rows: list[tuple[str, str, str, bool | None]] = []
+    for s in SETS:
+        mine = by.get(("broadsheet", s))
+        peers = [
+            (r["f1"], name)
+            for (name, set_name), r in by.items()
+            if set_name == s and name != "broadsheet" and name not in flattened
+        ]
+        if mine is None or not peers:
+            continue
+        best, best_name = max(peers)
+        target = max(best, SCRAPINGHUB_GOAL) if s == "scrapinghub" else best
+        label = f"≥ {best:.3f} ({best_name})" + (
+            f" and ≥ {SCRAPINGHUB_GOAL}" if s == "scrapinghub" else ""
+        )
+        rows.append((f"F1 {s}", label, f"{mine['f1']:.3f}", mine["f1"] >= target))
+    mine_s = by.get(("broadsheet", "scrapinghub"))
+    theirs = by.get(("trafilatura", "scrapinghub"))
+    if mine_s and theirs and theirs.get("pages_per_s"):
+        ratio = mine_s["pages_per_s"] / theirs["pages_per_s"]
+        rows.append(
+            (
+                "speed on scrapinghub",
+                f"≥ {SPEED_GOAL:.0f} times trafilatura",
+                f"{ratio:.1f} times ({mine_s['pages_per_s']:.0f} vs "
+                f"{theirs['pages_per_s']:.0f} pages/s)",
+                ratio >= SPEED_GOAL,
+            )
+        )
+    mine_m, theirs_m = memory.get("broadsheet"), memory.get("trafilatura")
+    if mine_m is not None and theirs_m is not None:
+        rows.append(
+            (
+                "own peak memory, scrapinghub",
+                f"≤ trafilatura ({theirs_m:.1f} MB)",
+                f"{mine_m:.1f} MB",
+                mine_m <= theirs_m,
+            )
+        )
+    for name, target in METADATA_GOALS.items():
+        if metadata and name in metadata:
+            got = metadata[name]
+            rows.append((f"metadata {name}", f"≥ {target:.0%}", f"{got:.1%}", got >= target))
+    flat = by.get(("broadsheet clean_text", "scrapinghub"))
+    if flat:
+        rows.append(
+            (
+                "clean_text, flattened scrapinghub",
+                f"≥ {CLEAN_TEXT_GOAL:.2f}",
+                f"{flat['f1']:.3f}",
+                flat["f1"] >= CLEAN_TEXT_GOAL,
+            )
+        )
+    if hostile_rows:
+        times = [r["seconds"] for r in hostile_rows if r["seconds"] is not None]
+        crashed = len(times) < len(hostile_rows)
+        slowest = max(times, default=0.0)
+        rows.append(
+            (
+                f"hostile input ({len(hostile_rows)} inputs)",
+                "each within 1 s, a result or a typed error",
+                f"slowest {slowest:.2f} s" + (", a crash" if crashed else ""),
+                not crashed and slowest <= 1.0,
+            )
+        )
+    if not rows:
+        return []
+    lines = ["## Goals (issue 4)", "", "| goal | target | this run | |", "|---|---|---|---|"]
+    lines += [f"| {g} | {t} | {v} | {_met(ok)} |" for g, t, v, ok in rows]
+    return [*lines, ""]
+
+
 # --- the report -----------------------------------------------------------------------------------
 
 
@@ -182,7 +281,12 @@ def _fmt(value: Any, pattern: str) -> str:
 
 
 def write_report(
-    results: list[dict[str, Any]], memory: dict[str, float | None], argv: list[str]
+    results: list[dict[str, Any]],
+    memory: dict[str, float | None],
+    argv: list[str],
+    *,
+    hostile_rows: list[dict[str, Any]] | None = None,
+    metadata: dict[str, float] | None = None,
 ) -> Path:
     results_path = results_dir()
     results_path.mkdir(parents=True, exist_ok=True)
@@ -198,6 +302,7 @@ def write_report(
         "- scorer: the reference `score_extraction.py` (ScrapingHub metric: 4-token shingles, "
         "precision and recall averaged over pages)",
         "",
+        *goals(results, memory, hostile_rows, metadata),
         "## F1 (precision / recall)",
         "",
         "| extractor | version | " + " | ".join(f"{s}" for s in sets) + " |",
@@ -247,6 +352,15 @@ def write_report(
             "",
             "Broadsheet / trafilatura pages per second on scrapinghub, same run: "
             f"**{ratio:.1f} times**.",
+        ]
+    if hostile_rows:
+        lines += [
+            "",
+            "## Hostile input (`bench/hostile.py`)",
+            "",
+            "Each input once through `extract`, one core, after a warm-up page.",
+            "",
+            *_hostile_table(hostile_rows),
         ]
     errors = [r for r in results if r.get("errors") or r.get("empty") or "failed" in r]
     if errors:
@@ -320,6 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extractors", nargs="*", default=[e.name for e in EXTRACTORS])
     ap.add_argument("--limit", type=int, default=0, help="pages per set (0: all)")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--no-hostile", action="store_true", help="skip the hostile-input timings")
+    ap.add_argument("--no-metadata", action="store_true", help="skip the metadata figures")
     args = ap.parse_args(argv)
     data = data_dir()
     if not scorer_path(data).exists():
@@ -348,7 +464,16 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"memory {extractor.name:24} {_fmt(memory[extractor.name], '.1f')} MB", flush=True
             )
-    report = write_report(results, memory, argv)
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    from bench import hostile
+    from bench import metadata as metadata_bench
+
+    hostile_rows = None if args.no_hostile else hostile.measure()
+    metadata = None
+    if not args.no_metadata and (data / metadata_bench.SET_NAME).exists():
+        tallies = metadata_bench.measure(data / metadata_bench.SET_NAME, args.limit)
+        metadata = {n: t.hits / t.given for n, t in tallies.items() if t.given}
+    report = write_report(results, memory, argv, hostile_rows=hostile_rows, metadata=metadata)
     picture = plot(results)
     print(
         f"wrote {report}"

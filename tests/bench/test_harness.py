@@ -77,3 +77,45 @@ def test_gate_checks_metadata_floors(tmp_path: Path) -> None:
         assert gate.main() == 0
     finally:
         gate.FLOORS = original
+
+
+def test_goals_table_says_met_and_not_met() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.extraction import goals
+
+    results = [
+        {"extractor": "broadsheet", "set": "scrapinghub", "f1": 0.980, "pages_per_s": 300.0},
+        {"extractor": "trafilatura", "set": "scrapinghub", "f1": 0.960, "pages_per_s": 50.0},
+        {"extractor": "broadsheet", "set": "dragnet", "f1": 0.880, "pages_per_s": 90.0},
+        {"extractor": "readability-lxml", "set": "dragnet", "f1": 0.910, "pages_per_s": 70.0},
+    ]
+    hostile = [
+        {"name": "a", "about": "", "outcome": "`no_article`", "seconds": 0.2},
+        {"name": "b", "about": "", "outcome": "article", "seconds": 1.4},
+    ]
+    lines = goals(
+        results,
+        {"broadsheet": 5.0, "trafilatura": 6.0},
+        hostile,
+        {"title": 0.96, "byline": 0.80, "site name": 1.0, "published": 1.0},
+    )
+    table = {line.split(" | ")[0].lstrip("| "): line for line in lines if line.startswith("| ")}
+    assert table["F1 scrapinghub"].endswith("| met |")
+    assert "not met" in table["F1 dragnet"] and "readability-lxml" in table["F1 dragnet"]
+    assert "6.0 times" in table["speed on scrapinghub"]
+    assert table["speed on scrapinghub"].endswith("| met |")
+    assert table["own peak memory, scrapinghub"].endswith("| met |")
+    assert "not met" in table["metadata byline"] and table["metadata title"].endswith("| met |")
+    assert "slowest 1.40 s" in table["hostile input (2 inputs)"]
+    assert "not met" in table["hostile input (2 inputs)"]
+
+
+def test_hostile_inputs_cover_the_corpus_and_broken_inputs() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.hostile import inputs
+
+    from tests.hostile.corpus import load
+
+    names = [name for name, _, _ in inputs()]
+    assert {f"dom/{c.name}" for c in load("dom")} <= set(names)
+    assert {"empty", "png", "random-bytes", "invalid-utf8", "utf16-no-bom"} <= set(names)

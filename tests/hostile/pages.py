@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import lxml.html
 
@@ -116,3 +117,28 @@ def stored_html_problems(stored: str) -> list[str]:
             if tag == "img" and el.get("referrerpolicy") != "no-referrer":
                 problems.append("<img> without referrerpolicy")
     return problems
+
+
+DOM_PROSE = "<p>" + "A sentence of real prose, long enough to count as running text. " * 4 + "</p>"
+
+
+def build_dom_page(case: Any) -> str:
+    """The page a cases/dom/*.json case describes (its "build" object)."""
+    spec: dict[str, Any] = case.get("build")
+    if "text_node" in spec:
+        return "<html><body><p>" + "word. " * (int(spec["text_node"]) // 6) + "</p></body></html>"
+    if "attributes" in spec:
+        attrs = " ".join(f"a{i}=x" for i in range(int(spec["attributes"])))
+        return f"<p {attrs}>x</p>{DOM_PROSE}"
+    if "long_attribute" in spec:
+        return '<a href="' + "h" * int(spec["long_attribute"]) + '">' + DOM_PROSE
+    repeat = int(spec["repeat"])
+    body = spec["open"] * repeat + "x" * int(spec.get("pad", 0)) + spec["close"] * repeat
+    where = spec.get("prose")
+    if where == "inside":
+        body = spec["open"] * repeat + DOM_PROSE + spec["close"] * repeat
+    elif where == "before":
+        body = DOM_PROSE + body
+    else:
+        body = body + DOM_PROSE
+    return f"<html><body>{body}</body></html>"

@@ -12,31 +12,9 @@ import pytest
 
 from broadsheet.extract import Article, ExtractError, extract, sanitize_html
 from tests.hostile.corpus import Case, params
+from tests.hostile.pages import build_dom_page as build
 from tests.hostile.pages import stored_html_problems
 from tests.hostile.servers import ScriptServer, reply
-
-PROSE = "<p>" + "A sentence of real prose, long enough to count as running text. " * 4 + "</p>"
-
-
-def build(case: Case) -> str:
-    spec: dict[str, Any] = case.get("build")
-    if "text_node" in spec:
-        return "<html><body><p>" + "word. " * (int(spec["text_node"]) // 6) + "</p></body></html>"
-    if "attributes" in spec:
-        attrs = " ".join(f"a{i}=x" for i in range(int(spec["attributes"])))
-        return f"<p {attrs}>x</p>{PROSE}"
-    if "long_attribute" in spec:
-        return '<a href="' + "h" * int(spec["long_attribute"]) + '">' + PROSE
-    repeat = int(spec["repeat"])
-    body = spec["open"] * repeat + "x" * int(spec.get("pad", 0)) + spec["close"] * repeat
-    where = spec.get("prose")
-    if where == "inside":
-        body = spec["open"] * repeat + PROSE + spec["close"] * repeat
-    elif where == "before":
-        body = PROSE + body
-    else:
-        body = body + PROSE
-    return f"<html><body>{body}</body></html>"
 
 
 @pytest.mark.parametrize("case", params("dom"))

@@ -5,7 +5,13 @@ class or id such as "byline", "author", "writer"), in document order, preferring
 after the headline (<h1>). Inside the chosen element, the smallest elements that name one person
 (an author link, itemprop=name, a class with "name" or "author") win over the element's whole
 text, which often carries a date, a job title or share buttons too. Otherwise the element's text
-is used, with a leading "By" and a trailing date removed.
+is used (without scripts, buttons, dates and the box's non-name parts), with a leading "By", a
+trailing date and a trailing "Edited by ..." credit removed.
+
+Comment threads and comment forms are not bylines ("Name (required)", commenters' names), and
+neither are user names such as "admin". Candidates are found with one XPath query (libxml2 walks
+the tree in C), so the search costs little on pages without a byline. Only the lxml.etree
+element API is used, so the search works on trees from lxml.html and lxml.etree parsers alike.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from lxml.html import HtmlElement
+from lxml import etree
+from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 
 from .dom import attr_words, normalize_space, tag_of
 
@@ -38,14 +45,23 @@ _DATE_TAIL = re.compile(
     r")$",
     re.IGNORECASE,
 )
-_AUTHOR_WORDS = ("byline", "author", "writer", "writtenby", "auteur", "autor")
-_AUTHOR_ATTR = re.compile("|".join(_AUTHOR_WORDS))
+# Credits for other work after the author's name: "Rob Lee Edited by Ann Ray" -> "Rob Lee".
+_CREDIT_TAIL = re.compile(
+    r"\s*[,;|]?\s*\b(?:edited|illustrated|illustrations|photographs|photos|photography|graphics"
+    r"|produced|translated|fact-checked|additional reporting)\s+by\b.*$",
+    re.IGNORECASE,
+)
+# "author" anywhere in a class ("postauthor", "entry-author"); the Romance spellings only at the
+# start of a word, so "autoreviews" or "autorun" do not claim an author.
+_AUTHOR_ATTR = re.compile(r"byline|author|writer|writtenby|(?<![a-z])(?:auteur|autor)")
+# Comment threads and comment forms: "commentlist", "comment-author", "dsq-comment-header".
+_COMMENT_ATTR = re.compile(r"(?:^|[\s_-])comment")
 _NAME_ATTR = re.compile(r"name|author|\bfn\b")
 # Parts of an author box that are not the name: pictures, biographies, follow buttons, dates.
 _NOT_NAME_ATTR = re.compile(
     r"thumb|avatar|photo|image|img|pic|bio|desc|about|social|follow|share|date|time|title"
     r"|heading|label|twitter|email|mail|job|role|position|source|publisher|partner|provider"
-    r"|logo|brand"
+    r"|logo|brand|menu|dropdown|popup|tooltip"
 )
 _SKIP_TAGS = frozenset(
     {
@@ -73,14 +89,46 @@ _SKIP_TAGS = frozenset(
         "nav",
         "head",
         "title",
+        "label",
     }
 )
-# Labels that sit in author boxes but name nobody.
+_PAGE_TAGS = frozenset({"html", "body"})
+# Descendants whose text is never part of a name in an author box.
+_NO_TEXT_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "button", "select", "option", "textarea", "svg"}
+)
+# Labels that sit in author boxes, and user names, that name nobody a reader would recognise.
 _LABELS = frozenset(
-    {"author", "authors", "by", "about the author", "follow", "follow author", "more", "share"}
+    {
+        "author",
+        "authors",
+        "by",
+        "about",
+        "about the author",
+        "follow",
+        "follow author",
+        "more",
+        "share",
+        "profile",
+        "view profile",
+        "view my complete profile",
+        "view all posts",
+        "name",
+        "admin",
+        "administrator",
+        "webmaster",
+        "editor",
+        "editorial",
+        "staff",
+        "guest",
+        "anonymous",
+        "unknown",
+    }
 )
 MAX_BYLINE_CHARS = 100
 MAX_NAME_WORDS = 5
+# More names than this in one author box is a list of people, not a byline.
+MAX_NAMES = 5
 MAX_CANDIDATES = 50
 
 
@@ -90,6 +138,9 @@ def clean_byline(text: str) -> str:
     text = BY_PREFIX.sub("", text)
     text = _DATE_TAIL.sub("", text)
     text = BY_PREFIX.sub("", text)
+    credit = _CREDIT_TAIL.search(text)
+    if credit and credit.start() > 0:
+        text = text[: credit.start()]
     return text.strip(" ,;:|·•—–-")  # noqa: RUF001
 
 
@@ -98,14 +149,19 @@ def join_names(names: Iterable[str]) -> str:
     seen: list[str] = []
     for raw in names:
         name = clean_byline(raw)
-        if name and not name.startswith(("http://", "https://")) and name not in seen:
+        if (
+            name
+            and name.casefold() not in _LABELS
+            and not name.startswith(("http://", "https://"))
+            and name not in seen
+        ):
             seen.append(name)
     if len(seen) <= 2:
         return " and ".join(seen)
     return ", ".join(seen[:-1]) + " and " + seen[-1]
 
 
-def _claims_author(el: HtmlElement) -> bool:
+def _claims_author(el: Element) -> bool:
     if "author" in (el.get("rel") or "").lower():
         return True
     if "author" in (el.get("itemprop") or "").lower():
@@ -122,7 +178,7 @@ def _usable(text: str) -> bool:
     )
 
 
-def _is_name_part(el: HtmlElement) -> bool:
+def _is_name_part(el: Element) -> bool:
     if tag_of(el) in _SKIP_TAGS:
         return False
     if "author" in (el.get("rel") or "").lower():
@@ -136,13 +192,26 @@ def _is_name_part(el: HtmlElement) -> bool:
     return bool(_NAME_ATTR.search(words)) and not _NOT_NAME_ATTR.search(words)
 
 
-def _names_inside(el: HtmlElement) -> list[str]:
+# An author box is small: past this many elements the candidate is a wrapper (a whole post
+# classed "entry-author-x"), and only its first elements are looked at for names.
+MAX_BOX_ELEMENTS = 300
+# Text longer than this (scripts included) cannot be a byline, whatever is taken out of it.
+MAX_BOX_CHARS = 20 * MAX_BYLINE_CHARS
+_STRING_LENGTH = etree.XPath("string-length(.)")
+
+
+def _names_inside(el: Element) -> list[str]:
     """The texts of the innermost name-like elements under ``el`` that look like one name."""
-    parts = [d for d in el.iterdescendants() if isinstance(d.tag, str) and _is_name_part(d)]
+    parts: list[Element] = []
+    for i, d in enumerate(el.iterdescendants()):
+        if i >= MAX_BOX_ELEMENTS:
+            break
+        if isinstance(d.tag, str) and _is_name_part(d):
+            parts.append(d)
     innermost = [p for p in parts if not any(q is not p and _contains(p, q) for q in parts)]
     names: list[str] = []
     for part in innermost:
-        text = clean_byline(part.text_content())
+        text = clean_byline(box_text(part))
         if (
             _usable(text)
             and len(text.split()) <= MAX_NAME_WORDS
@@ -152,7 +221,30 @@ def _names_inside(el: HtmlElement) -> list[str]:
     return names
 
 
-def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
+def box_text(el: Element, drop_parts: bool = False) -> str:
+    """The text a reader sees in ``el``: no scripts, styles or buttons, and with ``drop_parts``
+    none of the author box's non-name parts (photos, job titles, dates, follow menus) either."""
+    out: list[str] = []
+    _collect_text(el, out, drop_parts)
+    return normalize_space("".join(out))
+
+
+def _collect_text(el: Element, out: list[str], drop_parts: bool) -> None:
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and not (
+            tag.lower() in _NO_TEXT_TAGS
+            or tag.lower() == "time"
+            or (drop_parts and _NOT_NAME_ATTR.search(attr_words(child)))
+        ):
+            _collect_text(child, out, drop_parts)
+        if child.tail:
+            out.append(child.tail)
+
+
+def _contains(outer: Element, inner: Element) -> bool:
     parent = inner.getparent()
     while parent is not None:
         if parent is outer:
@@ -161,36 +253,37 @@ def _contains(outer: HtmlElement, inner: HtmlElement) -> bool:
     return False
 
 
-def _skipped(el: HtmlElement) -> bool:
-    parent: HtmlElement | None = el
+def _skipped(el: Element) -> bool:
+    """Inside chrome that never holds the article's byline: navigation, headings, figures, the
+    <head>, and comment threads or forms (class or id "comment...")."""
+    parent: Element | None = el
     while parent is not None:
-        if tag_of(parent) in _SKIP_TAGS:
+        tag = tag_of(parent)
+        if tag in _SKIP_TAGS:
+            return True
+        if tag not in ("body", "html") and _COMMENT_ATTR.search(attr_words(parent)):
             return True
         parent = parent.getparent()
     return False
 
 
-# A cheap first test on raw class and id values (most elements fail it); _claims_author decides.
-_MAYBE_AUTHOR = re.compile(r"uthor|utor|yline|riter|uteur")
+# Elements that may claim an author (a cheap test on raw class and id values that most elements
+# fail; _claims_author decides), and the <h1>s, in document order. Case-sensitive, like the
+# substrings it looks for ("Author" and "author" both hold "uthor").
+_MAYBE_AUTHOR = ("uthor", "utor", "yline", "riter", "uteur")
+_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@class[{words}] or @id[{words}] or @rel[contains(., 'uthor')]"
+    " or @itemprop[contains(., 'uthor')]] | descendant-or-self::h1".format(
+        words=" or ".join(f"contains(., '{w}')" for w in _MAYBE_AUTHOR)
+    )
+)
 # The byline sits in the headline's block: the search starts this many levels above the <h1>.
 HEADER_LEVELS = 4
-# Elements the search looks at, at most (it runs on untrusted pages).
-MAX_ELEMENTS = 5000
+# Elements the query may return that the search looks at, at most (it runs on untrusted pages).
+MAX_ELEMENTS = 1000
 
 
-def _maybe_author(el: HtmlElement) -> bool:
-    for attr in ("class", "id"):
-        value = el.get(attr)
-        if value and _MAYBE_AUTHOR.search(value):
-            return True
-    for attr in ("rel", "itemprop"):
-        value = el.get(attr)
-        if value and "uthor" in value:
-            return True
-    return False
-
-
-def _header(h1: HtmlElement, body: HtmlElement | None) -> HtmlElement:
+def _header(h1: Element, body: Element | None) -> Element:
     scope = h1
     for _ in range(HEADER_LEVELS):
         parent = scope.getparent()
@@ -200,24 +293,50 @@ def _header(h1: HtmlElement, body: HtmlElement | None) -> HtmlElement:
     return scope
 
 
-def _search(scope: HtmlElement, h1: HtmlElement | None) -> str:
+# What _element_byline answers for a list of people: nothing inside it is a byline either.
+_PEOPLE = "\x00people"
+
+
+def _element_byline(el: Element) -> str:
+    """The byline an author element gives: the names inside it, else its visible text without
+    its non-name parts, else its whole visible text."""
+    names = _names_inside(el)
+    if len(names) > MAX_NAMES:
+        return _PEOPLE  # a list of people (a thread, a staff page), not the story's byline
+    if names:
+        return join_names(names)
+    if _STRING_LENGTH(el) > MAX_BOX_CHARS:
+        return ""
+    trimmed = clean_byline(box_text(el, drop_parts=True))
+    if _usable(trimmed) and len(trimmed.split()) <= MAX_NAME_WORDS:
+        return trimmed
+    return clean_byline(box_text(el))
+
+
+def _search(scope: Element, h1: Element | None) -> str:
     """The first usable author element after ``h1`` in ``scope``, else the first one."""
     after = h1 is None
     first = ""
     candidates = 0
-    for i, el in enumerate(scope.iter()):
-        if i > MAX_ELEMENTS or candidates > MAX_CANDIDATES:
+    lists: list[Element] = []
+    found: list[Element] = _CANDIDATES(scope)
+    for el in found[:MAX_ELEMENTS]:
+        if candidates > MAX_CANDIDATES:
             break
         if el is h1:
             after = True
             continue
-        if not isinstance(el.tag, str) or not _maybe_author(el):
+        tag = tag_of(el)
+        # A class on <body> ("author-admin") marks the page's template, not a byline.
+        if tag in _SKIP_TAGS or tag in _PAGE_TAGS or not _claims_author(el) or _skipped(el):
             continue
-        if tag_of(el) in _SKIP_TAGS or not _claims_author(el) or _skipped(el):
+        if any(_contains(people, el) for people in lists):
             continue
         candidates += 1
-        names = _names_inside(el)
-        byline = join_names(names) if names else clean_byline(el.text_content())
+        byline = _element_byline(el)
+        if byline == _PEOPLE:
+            lists.append(el)
+            continue
         if not _usable(byline) or any(ch.isdigit() for ch in byline):
             continue
         if after:
@@ -226,7 +345,7 @@ def _search(scope: HtmlElement, h1: HtmlElement | None) -> str:
     return first
 
 
-def page_byline(root: HtmlElement) -> str:
+def page_byline(root: Element) -> str:
     """The byline the page shows, or "".
 
     It is looked for first in the headline's block (a few levels above the first <h1>), then

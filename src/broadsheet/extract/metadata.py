@@ -1,15 +1,23 @@
-"""Page metadata: JSON-LD, Open Graph, <meta> tags, <title>, <html lang>, rel=canonical."""
+"""Page metadata: JSON-LD, Open Graph, <meta> tags, <title>, <html lang>, rel=canonical.
+
+The elements metadata comes from (<meta>, JSON-LD <script>, <link>, <base>, <time>, <h1>) are
+collected in one walk of the tree (lxml filters the tags in C), so reading the metadata costs
+little next to the body extraction. Only the lxml.etree element API is used: the tree may come
+from lxml.html's parser or from lxml.etree.HTMLParser.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 from lxml.html import HtmlElement
 
 from . import rules
@@ -23,6 +31,10 @@ __all__ = ["Metadata", "clean_byline", "join_names", "parse_date", "read_metadat
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _JSON_LD_MAX_CHARS = 2_000_000
 _MAX_META = 2000
+_MAX_TIMES = 200
+_MAX_HEADLINES = 5
+# Several values of one key are kept for these (a paper's DC.Creator, one tag per author).
+_MAX_VALUES = 10
 
 
 @dataclass(frozen=True)
@@ -38,12 +50,17 @@ class Metadata:
     base_url: str | None = None
 
 
+_ABSOLUTE = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?")
+
+
 def _absolute(raw: str | None, base: str | None) -> str | None:
     if not raw:
         return None
     raw = raw.strip()
     if not raw:
         return None
+    if _ABSOLUTE.fullmatch(raw) and "/." not in raw:
+        return raw  # already absolute (most are): urljoin would give it back unchanged
     url = urljoin(base, raw) if base else raw
     if url.startswith("//"):
         return None
@@ -62,17 +79,68 @@ def _meta_key(raw: str) -> str:
 _META_ATTRS = ("property", "name", "itemprop", "http-equiv")
 
 
-def _meta_tags(root: HtmlElement) -> dict[str, str]:
-    """<meta property|name|itemprop|http-equiv=... content=...> as {key: content}.
+@dataclass
+class _Scan:
+    """The elements metadata is read from, gathered in one walk of the tree."""
+
+    metas: list[Element] = field(default_factory=list)
+    json_ld: list[str] = field(default_factory=list)
+    canonical: list[str] = field(default_factory=list)
+    base: str | None = None
+    headlines: list[Element] = field(default_factory=list)
+    times: list[Element] = field(default_factory=list)
+    title: Element | None = None  # the first <title> in <head>, else the first one at all
+
+
+_SCAN_TAGS = ("meta", "script", "link", "base", "time", "h1", "title")
+
+
+def _in_head(el: Element) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag == "head":
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _scan(root: Element) -> _Scan:
+    found = _Scan()
+    for el in root.iter(*_SCAN_TAGS):
+        tag = el.tag
+        if tag == "meta":
+            if len(found.metas) <= _MAX_META:
+                found.metas.append(el)
+        elif tag == "script":
+            if (el.get("type") or "").strip().lower() == "application/ld+json":
+                found.json_ld.append(el.text or "")
+        elif tag == "link":
+            if "canonical" in (el.get("rel") or "").lower().split():
+                found.canonical.append(el.get("href") or "")
+        elif tag == "time":
+            if el.get("datetime") and len(found.times) < _MAX_TIMES:
+                found.times.append(el)
+        elif tag == "h1":
+            if len(found.headlines) < _MAX_HEADLINES:
+                found.headlines.append(el)
+        elif tag == "title":
+            if found.title is None or (not _in_head(found.title) and _in_head(el)):
+                found.title = el
+        elif tag == "base" and found.base is None:
+            found.base = el.get("href") or None
+    return found
+
+
+def _meta_tags(metas: list[Element]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """<meta property|name|itemprop|http-equiv=... content=...> as {key: content}, and for the
+    author keys every value the winning attribute gives ({key: [content, ...]}).
 
     An attribute may hold several space-separated keys (RDFa). For one key, a ``property``
     (Open Graph, RDFa) beats a ``name``, and the first tag of each kind wins. Empty contents
     are skipped, so a blank tag does not hide a later one.
     """
     by_attr: dict[str, list[tuple[str, str]]] = {a: [] for a in _META_ATTRS}
-    for i, meta in enumerate(root.iter("meta")):
-        if i > _MAX_META:
-            break
+    for meta in metas:
         content = meta.get("content")
         if not content:
             continue
@@ -81,14 +149,23 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
             if keys:
                 by_attr[attr].extend((key, content) for key in keys.split()[:8])
     found: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    several: dict[str, list[str]] = {}
     for attr in _META_ATTRS:
         for key, content in by_attr[attr]:
             key = _meta_key(key)
+            if key in found and key not in _AUTHOR_KEYS:
+                continue
+            value = normalize_space(content)
+            if not value:
+                continue
             if key not in found:
-                value = normalize_space(content)
-                if value:
-                    found[key] = value
-    return found
+                found[key], owner[key] = value, attr
+            if key in _AUTHOR_KEYS and owner[key] == attr:
+                values = several.setdefault(key, [])
+                if value not in values and len(values) < _MAX_VALUES:
+                    values.append(value)
+    return found, several
 
 
 def _walk_json(node: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
@@ -118,16 +195,20 @@ _WRAPPER = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|--
 
 def _unwrap_json(raw: str) -> str:
     """The JSON inside a script that wraps it in <![CDATA[ ... ]]> or <!-- ... -->."""
-    return _WRAPPER.sub("", raw.strip()).strip().rstrip(";")
+    text = raw.strip()
+    if text[:1] in ("{", "[") and text[-1:] in ("}", "]"):
+        return text  # bare JSON, as nearly every page has it: no regex over the whole text
+    return _WRAPPER.sub("", text).strip().rstrip(";")
 
 
-def json_ld_article(root: HtmlElement) -> dict[str, Any]:
+def json_ld_article(root: Element) -> dict[str, Any]:
     """The most article-like JSON-LD object on the page, or {}."""
+    return _json_ld_article(_scan(root).json_ld)
+
+
+def _json_ld_article(scripts: list[str]) -> dict[str, Any]:
     nodes: list[dict[str, Any]] = []
-    for script in root.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        raw = script.text or ""
+    for raw in scripts:
         if not raw.strip() or len(raw) > _JSON_LD_MAX_CHARS:
             continue
         try:
@@ -201,12 +282,17 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed
 
 
-def _htmldate(root: HtmlElement, url: str | None) -> datetime | None:
-    """Fallback date from htmldate in fast mode. It is given the tree, so it fetches nothing."""
+def _htmldate(root: Element, url: str | None) -> datetime | None:
+    """Fallback date from htmldate in fast mode. It is given the page, so it fetches nothing.
+
+    htmldate takes only lxml.html trees (it copies them before pruning); a plain lxml.etree
+    tree is handed over serialised, so htmldate parses and prunes a tree of its own.
+    """
     from htmldate import find_date
 
+    page: HtmlElement | bytes = root if isinstance(root, HtmlElement) else etree.tostring(root)
     try:
-        found = find_date(root, extensive_search=False, original_date=True, url=url)
+        found = find_date(page, extensive_search=False, original_date=True, url=url)
     except (ValueError, TypeError, RecursionError):
         return None
     return parse_date(found) if isinstance(found, str) else None
@@ -302,46 +388,37 @@ _DATE_KEYS = (
 )
 
 
-def _head_title(root: HtmlElement) -> str:
-    head = next(root.iter("head"), None)
-    for el in (head if head is not None else root).iter("title"):
-        return normalize_space(el.text_content())
-    return ""
+def _text(el: Element) -> str:
+    return normalize_space("".join(el.itertext()))
 
 
-def _headlines(root: HtmlElement, limit: int = 5) -> list[str]:
-    out: list[str] = []
-    for el in root.iter("h1"):
-        text = normalize_space(el.text_content())
-        if text:
-            out.append(text)
-        if len(out) >= limit:
-            break
-    return out
+def _headlines(elements: list[Element]) -> list[str]:
+    return [text for text in map(_text, elements) if text]
 
 
-def _byline(ld: dict[str, Any], meta: dict[str, str], root: HtmlElement) -> str:
+def _byline(ld: dict[str, Any], several: dict[str, list[str]], root: Element) -> str:
+    """JSON-LD's authors; then the first author <meta> key, all its values (one tag per
+    author); then the page."""
     byline = join_names(_names(ld.get("author")))
     if byline:
         return byline
     for key in _AUTHOR_KEYS:
-        value = meta.get(key, "")
-        if value and not value.startswith(("http://", "https://")):
-            byline = join_names([value])
-            if byline:
-                return byline
+        values = [v for v in several.get(key, ()) if not v.startswith(("http://", "https://"))]
+        byline = join_names(values)
+        if byline:
+            return byline
     return page_byline(root)
 
 
 def _published(
-    ld: dict[str, Any], meta: dict[str, str], root: HtmlElement, url: str | None
+    ld: dict[str, Any], meta: dict[str, str], times: list[Element], root: Element, url: str | None
 ) -> datetime | None:
+    """Declared dates first; htmldate (the slow part) only when the page declares none."""
     raw_dates = [ld.get("datePublished"), *(meta.get(k) for k in _DATE_KEYS), ld.get("dateCreated")]
     for raw in raw_dates:
         published = parse_date(raw) if isinstance(raw, str) else None
         if published is not None:
             return published
-    times = [t for t in root.iter("time") if t.get("datetime")][:200]
     marked = [
         t
         for t in times
@@ -368,23 +445,32 @@ def printable(text: str) -> str:
     return normalize_space(_UNPRINTABLE.sub("", text)) if text else text
 
 
-def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
-    """Everything the page says about itself, before any body extraction."""
-    base = url
-    base_el = next(root.iter("base"), None)
-    if base_el is not None and base_el.get("href"):
-        base = _absolute(base_el.get("href"), url) or url
-    meta = _meta_tags(root)
-    ld = json_ld_article(root)
-
-    site_name = (
+def _site_name(ld: dict[str, Any], meta: dict[str, str]) -> str:
+    """The publisher's name; a URL given as the name ("http://paper.example/") becomes its host."""
+    name = (
         join_names(_names(ld.get("publisher")))
         or meta.get("og:site_name")
         or meta.get("application-name")
         or meta.get("twitter:site", "").lstrip("@")
+        or ""
     )
-    head_title = _head_title(root)
-    headlines = _headlines(root)
+    if name.startswith(("http://", "https://")) and " " not in name:
+        return _host_name(name)
+    return name
+
+
+def read_metadata(root: Element, url: str | None) -> Metadata:
+    """Everything the page says about itself, before any body extraction."""
+    scan = _scan(root)
+    base = url
+    if scan.base:
+        base = _absolute(scan.base, url) or url
+    meta, several = _meta_tags(scan.metas)
+    ld = _json_ld_article(scan.json_ld)
+
+    site_name = _site_name(ld, meta)
+    head_title = _text(scan.title) if scan.title is not None else ""
+    headlines = _headlines(scan.headlines)
     declared = _json_ld_title(ld, head_title or meta.get("og:title", "")) or next(
         (meta[k] for k in _TITLE_KEYS if meta.get(k)), ""
     )
@@ -403,8 +489,8 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
         or (ld.get("description") if isinstance(ld.get("description"), str) else "")
         or ""
     )
-    byline = _byline(ld, meta, root)
-    published = _published(ld, meta, root, url)
+    byline = _byline(ld, several, root)
+    published = _published(ld, meta, scan.times, root, url)
 
     language = (
         (root.get("lang") or root.get("xml:lang") or "").strip()
@@ -415,11 +501,10 @@ def read_metadata(root: HtmlElement, url: str | None) -> Metadata:
     )
 
     canonical = None
-    for link in root.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            canonical = _absolute(link.get("href"), base)
-            if canonical:
-                break
+    for href in scan.canonical:
+        canonical = _absolute(href, base)
+        if canonical:
+            break
     if not canonical:
         canonical = _absolute(meta.get("og:url"), base)
 

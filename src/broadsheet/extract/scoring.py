@@ -3,8 +3,10 @@
 Every candidate block gets a weight: prose counts for its length, link lists and short
 fragments count against. A block's weight is added to the element it came from and to its
 ancestors, fading with distance, so the winner is the element whose *own* children hold the
-most prose (teaser cards spread over many small boxes lose). The winner's siblings join it
-when they hold prose of their own (stories split over several boxes).
+most prose (teaser cards spread over many small boxes lose). Distance counts only branching
+levels: a wrapper whose one child is the path up (`<div><section><div>…`) adds no distance,
+so a story nested in layers of single-child wrappers is not faded away by its markup. The
+winner's siblings join it when they hold prose of their own (stories split over several boxes).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from .blocks import Candidate
 from .dom import attr_words
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)。！？」）]\s*$")  # noqa: RUF001
-# Han, kana and hangul: one character carries about as much as a short English word.
+# Han, kana and hangul: one character carries about as much as a short English word, so it
+# counts three times (as in flat_features.WIDE_CHAR_WEIGHT): a 35-character CJK line is prose.
 _WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
@@ -30,7 +33,9 @@ LINK_DENSITY_MAX = 0.5
 LINK_PENALTY = 0.5
 SHORT_PENALTY = 10.0
 HINT_BONUS = 0.1
-SIBLING_SHARE = 0.2
+# A sibling joins the winner when it holds this share of the winner's score (0.2 let about-me
+# boxes and sidebars join once wrappers stopped decaying).
+SIBLING_SHARE = 0.35
 CLIMB_SHARE = 0.5
 # How much a block counts for an ancestor n levels above the element it came from.
 DECAY: tuple[float, ...] = (1.0, 1.0, 0.5, 0.25, 0.125, 0.0625, 0.03, 0.015, 0.008, 0.004, 0.002)
@@ -43,7 +48,7 @@ def weight(c: Candidate) -> float:
         return 0.0
     chars = c.chars
     if not c.block.text.isascii():
-        chars += len(_WIDE_SCRIPT.findall(c.block.text))
+        chars += 2 * len(_WIDE_SCRIPT.findall(c.block.text))
     density = c.link_density
     if density > LINK_DENSITY_MAX:
         return -LINK_PENALTY * chars
@@ -89,8 +94,12 @@ def choose_containers(
         while el is not None:
             local[el] = local.get(el, 0.0) + w * DECAY[min(d, last)]
             total[el] = total.get(el, 0.0) + w
-            el = el.getparent()
-            d += 1
+            parent = el.getparent()
+            # A single-child wrapper is the same box as its child: no step of decay.
+            # (A sibling test, not len(parent): that walks all the children, every time.)
+            if el.getprevious() is not None or el.getnext() is not None:
+                d += 1
+            el = parent
     best: HtmlElement | None = None
     best_score = 0.0
     for el, score in local.items():

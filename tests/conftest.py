@@ -9,6 +9,7 @@ the fixture asks for `transactional_db` itself.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,10 +20,16 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from tests.support.fixture_server import PAGES, FixtureServer, serve_fixtures
 
 PASSWORD = "correct horse battery staple"
+
+# CI runs the property tests on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci, set by
+# .ci/run), so a red build always reproduces; a developer's runs keep exploring new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 # --- the fixture HTTP server ----------------------------------------------------------------------

@@ -149,3 +149,15 @@ def test_sanitizer_output_never_scripts(parts: list[str]) -> None:
     assert "<script" not in low
     assert "javascript:" not in low
     assert not _HANDLER.search(out)
+
+
+@pytest.mark.parametrize("scheme", ["javascript:", "vbscript:", "livescript:", "LiveScript:"])
+def test_script_scheme_words_left_in_text_and_alt_are_defused(scheme: str) -> None:
+    # A property test found "livescript:" kept in alt text: no browser runs it, but the stored
+    # HTML must not hold a script scheme anywhere a later consumer could turn into a link.
+    out = sanitize_html(
+        f'<p><img alt="{scheme}x" src="https://cdn.example/p.png">{scheme}alert(1)</p>',
+        base_url=BASE,
+    )
+    assert scheme.lower() not in out.lower()
+    assert "&#58;" in out

@@ -45,7 +45,7 @@ LINK_REL = "noopener noreferrer"
 
 _URL_ATTRS = frozenset({"href", "src"})
 _NUMERIC_ATTRS = frozenset({"width", "height", "colspan", "rowspan"})
-_SCRIPT_SCHEME = re.compile(r"((?:java|vb)script):", re.IGNORECASE)
+_SCRIPT_SCHEME = re.compile(r"((?:java|vb|live)script):", re.IGNORECASE)
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
 # Below this many tags nesting cannot be deep enough to slow nh3 down; below this many "="
 # no tag can carry enough attributes to (nh3 is quadratic in a tag's attributes).

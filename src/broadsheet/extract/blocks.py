@@ -52,10 +52,15 @@ class _Inline:
                 self.link_chars += len(text.strip())
 
     def take(self) -> tuple[str, int]:
-        raw = "".join(self.parts)
+        parts = self.parts
+        if not parts:  # most calls: nothing was added since the last block
+            return "", 0
+        raw = "".join(parts) if len(parts) > 1 else parts[0]
         links = self.link_chars
         self.parts = []
         self.link_chars = 0
+        if _BR not in raw:
+            return " ".join(raw.split()), links
         lines = (normalize_space(line) for line in raw.split(_BR))
         return "\n".join(line for line in lines if line), links
 
@@ -71,7 +76,8 @@ def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
     in_link = in_link or tag_of(el) == "a"
     acc.add(el.text, in_link)
     for child in el:
-        tag = tag_of(child)
+        tag = child.tag
+        tag = tag.lower() if isinstance(tag, str) else ""  # tag_of, inlined: the hot loop
         if tag == "br":
             acc.add(_BR, False)
         elif tag and tag not in rules.DROP_TAGS:
@@ -80,6 +86,13 @@ def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
 
 
 def _text_of(el: HtmlElement) -> tuple[str, int]:
+    if len(el) == 0 and tag_of(el) != "a":
+        # A leaf (most paragraphs, list items and cells): _flatten_inline would add just its text.
+        raw = el.text
+        if not raw:
+            return "", 0
+        if _BR not in raw:
+            return " ".join(raw.split()), 0
     acc = _Inline()
     _flatten_inline(el, acc, False)
     return acc.take()
@@ -139,7 +152,8 @@ class BlockBuilder:
         acc = _Inline()
         acc.add(el.text, False)
         for child in el:
-            tag = tag_of(child)
+            tag = child.tag
+            tag = tag.lower() if isinstance(tag, str) else ""  # tag_of, inlined: the hot loop
             if not tag or tag in rules.DROP_TAGS:
                 acc.add(child.tail, False)
                 continue

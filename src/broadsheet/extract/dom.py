@@ -2,6 +2,12 @@
 
 lxml's HTML parser (libxml2) is used: it is fast, recovers from broken markup, and stops
 nesting at depth 255 on its own, so hostile nesting cannot blow up later stages.
+
+Elements are ``lxml.html.HtmlElement`` (htmldate and ``text_content()`` need it), but the class is
+chosen by a C-level default lookup instead of lxml.html's Python lookup: that one runs a Python
+function every time lxml hands an element to Python (hundreds of thousands of times a page),
+and walking the tree costs about 40 % less without it. Form controls therefore come back as
+plain HtmlElement rather than lxml.html's InputElement & co. — nothing here needs those.
 """
 
 from __future__ import annotations
@@ -81,17 +87,36 @@ def _trim_attributes(text: str) -> str:
     return _LONG_TAG.sub(trim, text)
 
 
+def _html_parser() -> lxml.etree.HTMLParser:
+    """A libxml2 HTML parser whose elements are HtmlElement, looked up in C."""
+    # collect_ids=False: nothing looks elements up by id, and the id table costs time and memory.
+    parser = lxml.etree.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        recover=True,
+        collect_ids=False,
+    )
+    parser.set_element_class_lookup(
+        lxml.etree.ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
 def parse(text: str, options: ExtractOptions) -> HtmlElement:
     """Parse a document; the tree has at most about options.max_nodes elements."""
     text = _trim_attributes(_cut_at_tags(text, options.max_nodes * 2))
     if "\x00" in text:
         text = text.replace("\x00", "")
     data = text.encode("utf-8", errors="replace")
-    parser = lxml.html.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
-    )
     try:
-        root = lxml.html.document_fromstring(data, parser=parser)
+        root = lxml.html.document_fromstring(data, parser=_html_parser())
     except (lxml.etree.ParserError, ValueError) as exc:
         raise EmptyDocument() from exc
     if root is None:

@@ -14,6 +14,9 @@ _BYLINE = re.compile(rules.BYLINE_LINE, re.IGNORECASE)
 _DATE = re.compile(rules.DATE_LINE, re.IGNORECASE)
 _DEK = re.compile("|".join(rules.DEK_HINTS))
 _CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE | re.DOTALL)
+_STOP = re.compile(
+    r"[\s\[(]*(?:" + "|".join(rules.BODY_STOP_HEADERS) + r")[\s:!|)\]]*", re.IGNORECASE
+)
 
 BLOCK_LINK_DENSITY_MAX = 0.5
 LEAD_SCAN_BLOCKS = 6
@@ -39,6 +42,7 @@ def assemble(
     seen_text: set[str] = set()
     seen_src: set[str] = set()
     seen_captions: set[str] = set()
+    prose = 0  # paragraph text kept so far: a stop header ends the body only after the story
     for c in candidates:
         block = c.block
         if block.kind == "figure":
@@ -57,6 +61,8 @@ def assemble(
                              credit=block.credit))  # fmt: skip
             continue
         text = block.plain()
+        if _is_stop_header(block, text, prose):
+            break
         if block.kind == "list":
             items = tuple(i for i in block.items if not is_chrome_text(i))
             if not items:
@@ -78,11 +84,29 @@ def assemble(
             continue
         if summary and _is_standfirst(c, summary):
             continue
+        if block.kind == "paragraph" and len(text) > STOP_HEADER_MAX_CHARS:
+            prose += len(text)
         out.append(block)
     _drop_lead_lines(out, title=title, byline=byline)
     while out and out[-1].kind == "heading":
         out.pop()
     return out
+
+
+STOP_HEADER_MAX_CHARS = 60
+# Prose the body must hold before a stop header can end it (a header above the story is a
+# mislabelled kicker, not the end).
+STORY_BEFORE_STOP_CHARS = 600
+
+
+def _is_stop_header(block: Block, text: str, prose_before: int) -> bool:
+    """A recirculation or comments header ("Related", "Leave a reply") after the story."""
+    return (
+        prose_before >= STORY_BEFORE_STOP_CHARS
+        and block.kind in ("heading", "paragraph")
+        and len(text) <= STOP_HEADER_MAX_CHARS
+        and _STOP.fullmatch(text) is not None
+    )
 
 
 def _in_caption(c: Candidate) -> bool:

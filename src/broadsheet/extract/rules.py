@@ -555,6 +555,25 @@ STOP_LINES: tuple[str, ...] = (
     r"(reader )?comments \(\d+\)",
 )
 
+# Headers that end an extracted body when they follow the story: what comes after them is
+# recirculation or readers' comments. Narrower than STOP_LINES (which serve flattened text):
+# "See also", "About the author" and "More …" subheads are followed by the story's own text
+# (references, a bio the reference keeps, "More to follow") too often to cut there.
+BODY_STOP_HEADERS: tuple[str, ...] = (
+    r"related( (stories|articles|coverage|content|posts|news|links|reading))?",
+    r"more( [\w&']+){0,3} (news|stories|articles|coverage)( from .{1,40})?",
+    r"more great( [\w&']+){1,3} stories",
+    r"more to explore",
+    r"(you may|you might) (also )?(like|enjoy)",
+    r"recommended( for you| stories| reading)?",
+    r"most (read|viewed|popular|shared|emailed)( \w+)?",
+    r"(what to )?read next",
+    r"up next",
+    r"sponsored (stories|links|content)",
+    r"(leave|post|add|write) a (comment|reply)",
+    r"\d+ (comments?|responses?|replies) to .{1,200}",
+)
+
 # The STOP_LINES that open a comment section: readers' prose follows, so nothing after them can
 # be the story (clean_text may look past a recirculation header, never past one of these).
 COMMENT_STOP_LINES: tuple[str, ...] = (
@@ -614,6 +633,13 @@ CHROME_PHRASES: tuple[str, ...] = (
     "share this article",
     "share this story",
     "follow us on",
+    "in your inbox",
+    "to your inbox",
+    "successfully subscribed",
+    "problem subscribing",
+    "share it with a friend",
+    "like this story?",
+    "enjoyed this article",
 )
 # A block longer than this is prose even when it contains a chrome phrase.
 CHROME_PHRASE_MAX_CHARS = 260

@@ -44,9 +44,12 @@ def _is_chrome_line(line: str) -> bool:
     return is_chrome_text(line) or _RESIDUE.fullmatch(without_wide(line)) is not None
 
 
-def line_weight(line: str) -> float:
+def line_weight(line: str, *, chrome: bool | None = None) -> float:
+    """The line's weight in the story search; chrome is _is_chrome_line(line) when known."""
     n = effective_length(line)
-    if _is_chrome_line(line) or _STOP.fullmatch(line):
+    if chrome is None:
+        chrome = _is_chrome_line(line)
+    if chrome or _STOP.fullmatch(line):
         return -CHROME_PENALTY
     if looks_like_chrome(line):
         return -CHROME_PENALTY
@@ -110,11 +113,15 @@ def clean_text(text: str) -> str:
     lines = [line for line in lines if line]
     if not lines:
         return ""
-    by_line: dict[str, float] = {}  # pages repeat their menus: weigh each distinct line once
-    weights = [
-        by_line[line] if line in by_line else by_line.setdefault(line, line_weight(line))
-        for line in lines
-    ]
+    # Pages repeat their menus: weigh each distinct line once, and test it for chrome words once
+    # (the phrase search is the costliest test, and the lines kept below reuse its answer).
+    chrome: dict[str, bool] = {}
+    by_line: dict[str, float] = {}
+    for line in lines:
+        if line not in by_line:
+            chrome[line] = is_chrome = _is_chrome_line(line)
+            by_line[line] = line_weight(line, chrome=is_chrome)
+    weights = [by_line[line] for line in lines]
     # A long line the page shows twice is a teaser (promo rails repeat; a story's paragraphs don't).
     counts = Counter(line.casefold() for line in lines)
     repeated = [i for i, line in enumerate(lines) if weights[i] > 0 and counts[line.casefold()] > 1]
@@ -140,7 +147,7 @@ def clean_text(text: str) -> str:
     for s, e in sorted(runs):
         for line in lines[s:e]:
             key = line.casefold()
-            if _is_chrome_line(line) or key in promos:
+            if chrome[line] or key in promos:
                 continue
             if key in seen and len(line) < PROSE_MIN_CHARS:
                 continue

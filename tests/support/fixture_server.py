@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from hashlib import sha256
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import lxml.html
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 
@@ -226,3 +228,11 @@ def serve_fixtures() -> Iterator[FixtureServer]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def caption_sentences(name: str, sentences: Iterable[str]) -> set[str]:
+    """Those of ``sentences`` that sit inside a <figcaption> of the fixture page ``name``: photo
+    captions and credits, which Article.text leaves out (they stay in the blocks and the HTML)."""
+    tree = lxml.html.fromstring((PAGES / f"{name}.html").read_bytes())
+    captions = [" ".join(el.text_content().split()) for el in tree.iter("figcaption")]
+    return {s for s in sentences if any(" ".join(s.split()) in c for c in captions)}

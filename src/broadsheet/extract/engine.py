@@ -50,7 +50,7 @@ def extract(
     if not options.include_tables:
         blocks = [b for b in blocks if b.kind != "table"]
     blocks = _cap(blocks, options.max_text_chars)
-    body_text = "\n\n".join(p for p in (b.plain() for b in blocks) if p)
+    body_text = story_text(blocks)
     if len(body_text.strip()) < max(1, options.min_text_chars):
         raise NoArticle()
     words = len(body_text.split())
@@ -70,6 +70,19 @@ def extract(
         reading_minutes=reading_minutes(words),
         credits=find_credits(blocks),
     )
+
+
+def story_text(blocks: list[Block]) -> str:
+    """Article.text: the running text, without photo captions and credits.
+
+    A caption read without its photo is a stray line in the middle of the story, and reading
+    time and word count are about the story; captions stay in the blocks, the HTML and every
+    rendering. A page that is only photos keeps its captions as its text.
+    """
+    story = "\n\n".join(p for p in (b.plain() for b in blocks if b.kind != "figure") if p)
+    if story.strip():
+        return story
+    return "\n\n".join(p for p in (b.plain() for b in blocks) if p)
 
 
 LEAD_FIGURE_LEVELS = 2

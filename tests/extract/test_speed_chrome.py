@@ -16,9 +16,7 @@ PROSE = "A sentence of real prose, long enough to count as running text. " * 4
 
 
 def _strength_slow(words: str) -> int:
-    if not is_boilerplate_attrs(words):
-        return 0
-    return 2 if chrome_mod._STRONG.search(words) else 1
+    return chrome_mod._Namer._whole(words)
 
 
 ATTRIBUTE_STRINGS = [
@@ -43,7 +41,23 @@ ATTRIBUTE_STRINGS = [
     "most-read\u00a0list",
     "disqus_thread",
     "share-\tbuttons",
+    "post-12 post type-post hentry category-social-media tag-promotion",
+    "entry-category-social_media entry-type-post",
+    "category-social-media",
+    "tag-footer hentry",
+    "tag-footer",
+    "comments-area clearfix",
+    "dsq-comment-body",
+    "single-article-content nav-single",
+    "skip-to-main-content",
+    "td-post-content widget",
+    "figcaption share",
 ]
+
+
+def test_slow_namer_agrees_with_is_boilerplate_attrs() -> None:
+    for words in ATTRIBUTE_STRINGS:
+        assert bool(_strength_slow(words) & chrome_mod._STRENGTH) == is_boilerplate_attrs(words)
 
 
 @pytest.mark.parametrize("words", ATTRIBUTE_STRINGS)

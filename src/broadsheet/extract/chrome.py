@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -15,6 +16,11 @@ _BOILERPLATE_WORDS = frozenset(rules.BOILERPLATE_WORDS)
 _BOILERPLATE_SUBSTRINGS = re.compile("|".join(re.escape(s) for s in rules.BOILERPLATE_SUBSTRINGS))
 _STRONG = re.compile("|".join(re.escape(s) for s in rules.STRONG_BOILERPLATE))
 _CONTENT_WORDS = frozenset(rules.CONTENT_WORDS)
+# The content words that name the story itself rather than a part of it (a caption).
+_STORY_WORDS = _CONTENT_WORDS - {"caption", "figcaption", "credit"}
+# A token that ends in one of them after a separator names the story too ("single-article-
+# content", "td-post-content") unless its own words name chrome ("skip-to-main-content").
+_STORY_SUFFIXES = tuple(sep + w for w in sorted(_STORY_WORDS) for sep in "-_")
 _CHROME_LINE = re.compile(
     "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + r")[\s.:!?|>»›→-]*",  # noqa: RUF001
     re.IGNORECASE,
@@ -34,13 +40,49 @@ _CHROME_ROLES = frozenset(
 _NEVER_DROP = frozenset({"html", "body", "main"})
 
 
+# Blog engines write a post's categories and tags into its wrapper's class ("category-social-
+# media", "tag-promotion", "entry-category-advertising") next to template markers ("hentry",
+# "type-post", "post-123"). Those tokens name the post's topic, not its layout, so beside a
+# template marker they are no evidence of chrome; alone ("tag-list", "category-nav") they are.
+# (The two patterns belong in rules.py with the other class/id tables.)
+_TAXONOMY_TOKEN = re.compile(r"(?:entry-)?(?:category|tag)[-_][a-z0-9]")
+_POST_TEMPLATE_TOKEN = re.compile(r"hentry|(?:entry-)?type-post|status-publish|post-[0-9]+")
+
+
+def _drop_taxonomy(tokens: list[str]) -> list[str]:
+    """The tokens that can name chrome: taxonomy tokens go when a post template marker is there."""
+    if not any(_POST_TEMPLATE_TOKEN.fullmatch(t) for t in tokens):
+        return tokens
+    return [t for t in tokens if _TAXONOMY_TOKEN.match(t) is None]
+
+
+def _names_content(token: str) -> bool:
+    """Whether one class/id token names the story or a part of it."""
+    if token in _CONTENT_WORDS:
+        return True
+    return token.endswith(_STORY_SUFFIXES) and not _names_chrome(token)
+
+
+def _names_story(token: str) -> bool:
+    """Whether one class/id token names the story itself (not a caption)."""
+    return token in _STORY_WORDS or (token not in _CONTENT_WORDS and _names_content(token))
+
+
+def _names_chrome(token: str) -> bool:
+    """Whether one whitespace-free token has a chrome word or substring."""
+    if any(w in _BOILERPLATE_WORDS for w in _SPLIT_WORDS.split(token)):
+        return True
+    return _BOILERPLATE_SUBSTRINGS.search(token) is not None
+
+
 def is_boilerplate_attrs(words: str) -> bool:
     """Whether a class/id/role string names chrome (and does not name the story)."""
     if not words:
         return False
     tokens = words.split()
-    if any(t in _CONTENT_WORDS for t in tokens):
+    if any(_names_content(t) for t in tokens):
         return False
+    words = " ".join(_drop_taxonomy(tokens))
     if any(w in _BOILERPLATE_WORDS for w in _SPLIT_WORDS.split(words)):
         return True
     return _BOILERPLATE_SUBSTRINGS.search(words) is not None
@@ -66,9 +108,17 @@ def prose_chars(el: HtmlElement) -> int:
 
 
 _WEAK, _STRONG_CHROME = 1, 2
+# A flag beside the strength: the name marks the story.
+_STORY = 4
+_STRENGTH = _WEAK | _STRONG_CHROME
 _NAMING = ("class", "id", "role")
-# Token classes: a class/id/role token names the story, names chrome, names sure-fire chrome.
-_T_CONTENT, _T_CHROME, _T_STRONG = 1, 2, 4
+# Token classes: a class/id/role token names content (the story or a caption), names the
+# story, names chrome, names sure-fire chrome, is a post template marker. A taxonomy token keeps
+# its chrome bits shifted up by _TAXONOMY_SHIFT: they count only where no template marker is
+# beside it.
+_T_CONTENT, _T_STORY, _T_CHROME, _T_STRONG, _T_POST = 1, 2, 4, 8, 16
+_TAXONOMY_SHIFT = 8
+_T_OWN = (1 << _TAXONOMY_SHIFT) - 1
 # is_boilerplate_attrs decides token by token when no pattern spans whitespace (ids are unique,
 # so a page's class/id strings rarely repeat whole, but their tokens do).
 _TOKENWISE = "" not in _BOILERPLATE_WORDS and not any(
@@ -76,11 +126,13 @@ _TOKENWISE = "" not in _BOILERPLATE_WORDS and not any(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _token_class(token: str) -> int:
-    """The _T_* bits of one whitespace-free token of a class/id/role string."""
+    """The _T_* bits of one whitespace-free token of a class/id/role string (cached across
+    pages: "clearfix", "row", "widget" recur on every site)."""
     bits = 0
     if token in _CONTENT_WORDS:
-        bits |= _T_CONTENT
+        bits |= _T_CONTENT | _T_STORY if token in _STORY_WORDS else _T_CONTENT
     # What _SPLIT_WORDS cuts a whitespace-free token into (runs of separators leave "" pieces,
     # which name nothing).
     pieces = token.replace("_", "-").split("-") if "-" in token or "_" in token else (token,)
@@ -91,11 +143,18 @@ def _token_class(token: str) -> int:
         bits |= _T_CHROME
     if _STRONG.search(token) is not None:
         bits |= _T_STRONG
+    if not bits & _T_CHROME and token.endswith(_STORY_SUFFIXES):
+        bits |= _T_CONTENT | _T_STORY
+    if _POST_TEMPLATE_TOKEN.fullmatch(token) is not None:
+        bits |= _T_POST
+    if bits & _T_CHROME and _TAXONOMY_TOKEN.match(token) is not None:
+        bits = (bits & ~(_T_CHROME | _T_STRONG)) | bits << _TAXONOMY_SHIFT
     return bits
 
 
 class _Namer:
-    """Chrome strength (0, _WEAK, _STRONG_CHROME) of class/id/role strings, memoised per page."""
+    """Chrome strength (0, _WEAK, _STRONG_CHROME) of class/id/role strings, or _STORY where
+    they mark the story, memoised per page."""
 
     __slots__ = ("tokens", "words")
 
@@ -118,14 +177,21 @@ class _Namer:
             if found is None:
                 found = tokens[token] = _token_class(token)
             bits |= found
-        if bits & _T_CONTENT or not bits & _T_CHROME:
+        bits = bits & _T_OWN if bits & _T_POST else (bits | bits >> _TAXONOMY_SHIFT) & _T_OWN
+        if bits & _T_CONTENT:
+            return _STORY if bits & _T_STORY else 0
+        if not bits & _T_CHROME:
             return 0
         return _STRONG_CHROME if bits & _T_STRONG else _WEAK
 
     @staticmethod
     def _whole(words: str) -> int:
+        tokens = words.split()
+        if any(_names_content(t) for t in tokens):
+            return _STORY if any(_names_story(t) for t in tokens) else 0
         if not is_boilerplate_attrs(words):
             return 0
+        words = " ".join(_drop_taxonomy(words.split()))
         return _STRONG_CHROME if _STRONG.search(words) is not None else _WEAK
 
 
@@ -144,13 +210,24 @@ def _hidden_by(attrs: dict[str, str]) -> bool:
     return (attrs.get("role") or "").lower() in _CHROME_ROLES
 
 
-def _classify(
-    root: HtmlElement,
-) -> tuple[list[HtmlElement], list[tuple[HtmlElement, int]]]:
-    """One walk: what goes by its tag or hidden state (not entered: it all goes), and the
-    elements left whose class/id/role names chrome with how surely, both in document order."""
-    by_state: list[HtmlElement] = []
-    by_name: list[tuple[HtmlElement, int]] = []
+class _Sorted:
+    """What one walk over the page finds, each list in document order."""
+
+    __slots__ = ("by_name", "by_state", "stories")
+
+    def __init__(self) -> None:
+        # What goes by its tag or hidden state (not entered: it all goes).
+        self.by_state: list[HtmlElement] = []
+        # The elements left whose class/id/role names chrome, with how surely.
+        self.by_name: list[tuple[HtmlElement, int]] = []
+        # The elements whose class/id or itemprop marks the story.
+        self.stories: list[HtmlElement] = []
+
+
+def _classify(root: HtmlElement) -> _Sorted:
+    """One walk: what goes by tag or hidden state, what is named chrome, what is named story."""
+    found = _Sorted()
+    by_state, by_name, stories = found.by_state, found.by_name, found.stories
     namer = _Namer()
     walker = etree.iterwalk(root, events=("start", "comment", "pi"))
     for event, el in walker:
@@ -173,45 +250,80 @@ def _classify(
             walker.skip_subtree()
             continue
         words = " ".join([v for v in map(attrs.get, _NAMING) if v]).lower()
-        if words:
-            strength = namer.strength(words)
-            if strength:
-                by_name.append((el, strength))
-    return by_state, by_name
+        verdict = namer.strength(words) if words else 0
+        if verdict & _STRENGTH:
+            by_name.append((el, verdict))
+        elif verdict & _STORY or _ARTICLE_BODY.match(attrs.get("itemprop") or ""):
+            stories.append(el)
+    return found
 
 
-def _attached(el: HtmlElement, root: HtmlElement, doomed: set[HtmlElement]) -> bool:
-    """Whether el is still in root's tree and not inside an element already doomed."""
+_ARTICLE_BODY = re.compile("articlebody", re.IGNORECASE)
+
+
+def _placed(
+    el: HtmlElement, root: HtmlElement, marks: set[HtmlElement], doomed: set[HtmlElement]
+) -> tuple[bool, bool]:
+    """Whether el lies within a story-marked element, and whether it is still in root's tree
+    and not inside an element already doomed: one walk up for both."""
+    inside = False
     top = el
     for top in el.iterancestors():
         if top in doomed:
-            return False
-    return top is root
+            return inside, False
+        if top in marks:
+            inside = True
+    return inside, top is root
 
 
 def drop_chrome(root: HtmlElement) -> None:
     """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome.
 
-    A subtree that holds a large share of the page's running text is kept whatever its class
-    says: wrappers are named after layouts ("rail", "widget") more often than after content.
+    A weakly chrome-named subtree is kept when it holds the story: when it holds an element
+    whose class/id/itemprop marks the story ("entry-content", itemprop=articleBody) or, on a
+    page with no such mark, a large share of the page's running text. Wrappers are named
+    after layouts ("rail", "widget", "no_sidebars") more often than after content.
     """
-    by_state, by_name = _classify(root)
-    for el in by_state:
+    found = _classify(root)
+    for el in found.by_state:
         _remove_keep_tail(el)
-    story_floor = STORY_SHARE * prose_chars(root)
+    weak = {el for el, strength in found.by_name if strength == _WEAK}
+    total = prose_chars(root) if weak else 0
+    marks = _story_marks(found.stories, total)
+    shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
+    story_floor = STORY_SHARE * total
     doomed: list[HtmlElement] = []
     doomed_set: set[HtmlElement] = set()
-    for el, strength in by_name:
-        if strength == _WEAK and story_floor > 0:
-            # Only the text of a live subtree can save it (and only then is it worth counting).
-            if not _attached(el, root, doomed_set):
+    for el, strength in found.by_name:
+        if strength == _WEAK:
+            if el in shelters:
                 continue
-            if prose_chars(el) >= story_floor:
-                continue
+            if story_floor > 0:
+                inside, live = _placed(el, root, marks, doomed_set)
+                if not live:
+                    continue  # it goes with a doomed ancestor
+                # Where the page marks its story, the share of text is no evidence for a
+                # subtree outside it: sidebars and comment threads often outweigh a short post.
+                if (inside or not marks) and prose_chars(el) >= story_floor:
+                    continue
         doomed.append(el)
         doomed_set.add(el)
     for el in doomed:
         _remove_keep_tail(el)
+
+
+# A story-marked element shelters its chrome-named ancestors only when it holds this share of
+# the page's running text (a teaser's "entry-content" in a related-posts rail does not).
+MARKED_SHARE = 0.1
+
+
+def _story_marks(stories: list[HtmlElement], total: int) -> set[HtmlElement]:
+    """The story-marked elements that hold enough of the page's running text (total) to be
+    the story."""
+    if not stories or not total:
+        return set()
+    least = max(PROSE_NODE_CHARS, MARKED_SHARE * total)
+    return {el for el in stories if prose_chars(el) >= least}
 
 
 _XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -1,0 +1,84 @@
+"""drop_chrome keeps chrome-named wrappers that hold the story and drops what only outweighs it."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from broadsheet.extract import ExtractOptions
+from broadsheet.extract.chrome import drop_chrome, is_boilerplate_attrs
+from broadsheet.extract.dom import parse
+
+STORY = "The council voted on the new bridge after a long night of debate and testimony. "
+OTHER = "A profile of the blog's author, who has written about many things for years now. "
+
+
+def _page(body: str) -> HtmlElement:
+    return parse(f"<html><head><title>t</title></head><body>{body}</body></html>", ExtractOptions())
+
+
+def _kept(body: str) -> str:
+    root = _page(body)
+    drop_chrome(root)
+    return " ".join("".join(next(root.iter("body")).itertext()).split())
+
+
+def _sidebar(paragraphs: int = 4) -> str:
+    """A sidebar holding more running text than the story."""
+    return "<div class='sidebar'>" + f"<p>{OTHER * 2}</p>" * paragraphs + "</div>"
+
+
+def test_post_taxonomy_classes_are_not_chrome_beside_a_template_marker() -> None:
+    post = "post-12 post type-post hentry category-social-media tag-promotion"
+    assert not is_boilerplate_attrs(post)
+    assert not is_boilerplate_attrs("entry-category-social_media entry-type-post")
+    # Alone, the same shapes still name chrome.
+    assert is_boilerplate_attrs("category-social-media")
+    assert is_boilerplate_attrs("tag-promotion")
+    text = _kept(f"<div class='{post}'><p>{STORY * 2}</p></div>{_sidebar()}")
+    assert "The council voted" in text
+
+
+def test_a_story_mark_shelters_its_chrome_named_wrapper_and_not_the_sidebar() -> None:
+    # A blog engine's main column is a "widget"; its sidebar holds more prose than the post.
+    text = _kept(
+        "<div class='widget Blog'><div class='post-body entry-content'>"
+        f"<p>{STORY * 2}</p></div><div class='share'>Share this</div></div>{_sidebar()}"
+    )
+    assert "The council voted" in text
+    assert "A profile" not in text  # the share of text no longer saves what is outside the story
+    assert "Share this" not in text  # chrome inside the story still goes
+
+
+def test_itemprop_article_body_marks_the_story() -> None:
+    text = _kept(
+        f"<div class='rail'><div itemprop='articleBody'><p>{STORY * 2}</p></div></div>{_sidebar()}"
+    )
+    assert "The council voted" in text and "A profile" not in text
+
+
+def test_inside_the_story_mark_the_share_of_text_still_protects() -> None:
+    # A "read more" fold holding most of the story is part of it.
+    text = _kept(
+        f"<div class='story-body'><p>{STORY}</p>"
+        f"<div class='read-more'><p>{OTHER * 3}</p><p>{OTHER * 3}</p></div></div>"
+    )
+    assert "A profile" in text
+
+
+def test_a_caption_or_a_small_teaser_does_not_mark_the_story() -> None:
+    # The rail holds the page's text; a caption inside it is no sign of the story elsewhere.
+    rail = f"<div class='rail'><p>{STORY * 3}</p><p class='caption'>{OTHER}</p></div>"
+    assert "The council voted" in _kept(rail + f"<div><p>{OTHER}</p></div>")
+    # A teaser's "entry-content" holding under a tenth of the text leaves the share rule alone.
+    teaser = "<div class='related'><div class='entry-content'><p>" + "Teaser text. " * 5 + "</p>"
+    text = _kept(f"<div class='rail'><p>{STORY * 12}</p></div>{teaser}</div>")
+    assert "The council voted" in text
+
+
+def test_a_token_ending_in_a_story_word_names_the_story() -> None:
+    assert not is_boilerplate_attrs("single-article-content nav-single")
+    assert is_boilerplate_attrs("skip-to-main-content")
+    text = _kept(
+        f"<div class='single-article-content nav-single'><p>{STORY * 2}</p></div>{_sidebar()}"
+    )
+    assert "The council voted" in text and "A profile" not in text

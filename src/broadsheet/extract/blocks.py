@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from lxml.html import HtmlElement
 
 from . import rules
-from .article import Block
+from .article import Block, ExtractOptions, paragraph_block
 from .chrome import is_chrome_text
 from .dom import normalize_space, tag_of
 
@@ -36,14 +36,27 @@ class Candidate:
         return self.link_chars / self.chars if self.chars else 0.0
 
 
+def _candidate(block: Block, el: HtmlElement, chars: int, link_chars: int) -> Candidate:
+    """``Candidate(block, el, chars, link_chars)`` without the frozen dataclass's __init__ (see
+    article.paragraph_block): one is made for every block of the page."""
+    candidate = object.__new__(Candidate)
+    candidate.__dict__.update(block=block, el=el, chars=chars, link_chars=link_chars)
+    return candidate
+
+
 class _Inline:
-    """Accumulates inline text and how much of it sits inside links."""
+    """Accumulates inline text and how much of it sits inside links.
 
-    __slots__ = ("link_chars", "parts")
+    Text past max_chars is cut before its spaces are normalised: the body is cut at that length
+    anyway, and splitting a 10 MB text node into words costs more than the rest of the page.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("link_chars", "max_chars", "parts")
+
+    def __init__(self, max_chars: int) -> None:
         self.parts: list[str] = []
         self.link_chars = 0
+        self.max_chars = max_chars
 
     def add(self, text: str | None, in_link: bool) -> None:
         if text:
@@ -56,6 +69,8 @@ class _Inline:
         if not parts:  # most calls: nothing was added since the last block
             return "", 0
         raw = "".join(parts) if len(parts) > 1 else parts[0]
+        if len(raw) > self.max_chars:
+            raw = raw[: self.max_chars]
         links = self.link_chars
         self.parts = []
         self.link_chars = 0
@@ -85,15 +100,15 @@ def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
         acc.add(child.tail, in_link)
 
 
-def _text_of(el: HtmlElement) -> tuple[str, int]:
+def _text_of(el: HtmlElement, max_chars: int) -> tuple[str, int]:
     if len(el) == 0 and tag_of(el) != "a":
         # A leaf (most paragraphs, list items and cells): _flatten_inline would add just its text.
         raw = el.text
         if not raw:
             return "", 0
-        if _BR not in raw:
+        if _BR not in raw and len(raw) <= max_chars:
             return " ".join(raw.split()), 0
-    acc = _Inline()
+    acc = _Inline(max_chars)
     _flatten_inline(el, acc, False)
     return acc.take()
 
@@ -128,20 +143,22 @@ def _is_tiny(img: HtmlElement) -> bool:
 class BlockBuilder:
     """Walks containers and emits Candidates in document order."""
 
-    def __init__(self, *, base_url: str | None, max_depth: int) -> None:
+    def __init__(self, *, base_url: str | None, max_depth: int, max_chars: int) -> None:
         self.base_url = base_url
         self.max_depth = max_depth
+        self.max_chars = max_chars
         self.out: list[Candidate] = []
 
     # -- emitting ---------------------------------------------------------------------------
 
     def _emit(self, block: Block, el: HtmlElement, link_chars: int) -> None:
         chars = len(block.plain())
-        self.out.append(Candidate(block, el, chars, min(link_chars, chars)))
+        self.out.append(_candidate(block, el, chars, min(link_chars, chars)))
 
     def _emit_text(self, text: str, links: int, el: HtmlElement) -> None:
         if text:
-            self._emit(Block("paragraph", text=text), el, links)
+            chars = len(text)  # a paragraph's plain() is its text
+            self.out.append(_candidate(paragraph_block(text), el, chars, min(links, chars)))
 
     # -- walking ----------------------------------------------------------------------------
 
@@ -149,45 +166,68 @@ class BlockBuilder:
         """Emit the blocks inside a container element."""
         if depth > self.max_depth:
             return
-        acc = _Inline()
-        acc.add(el.text, False)
+        acc = _Inline(self.max_chars)
+        parts = acc.parts  # text outside links is appended straight: acc.add(text, False)
+        if el.text:
+            parts.append(el.text)
+        drop_tags, block_tags = rules.DROP_TAGS, rules.BLOCK_TAGS
         for child in el:
             tag = child.tag
             tag = tag.lower() if isinstance(tag, str) else ""  # tag_of, inlined: the hot loop
-            if not tag or tag in rules.DROP_TAGS:
-                acc.add(child.tail, False)
-                continue
-            if tag == "br":
-                acc.add(_BR, False)
+            if not tag or tag in drop_tags:
+                pass
+            elif tag == "br":
+                parts.append(_BR)
             elif tag == "img":
-                text, links = acc.take()
-                self._emit_text(text, links, el)
+                if parts:
+                    text, links = acc.take()
+                    parts = acc.parts
+                    self._emit_text(text, links, el)
                 self._image(child, el)
-            elif tag in rules.BLOCK_TAGS or _has_block_descendant(child):
-                text, links = acc.take()
-                self._emit_text(text, links, el)
-                self._block(child, tag, depth + 1)
+            elif tag in block_tags or _has_block_descendant(child):
+                if parts:  # most blocks follow blocks: no inline text to flush
+                    text, links = acc.take()
+                    parts = acc.parts
+                    self._emit_text(text, links, el)
+                if tag != "p" or not self._leaf_paragraph(child, depth + 1):
+                    self._block(child, tag, depth + 1)
             else:
                 _flatten_inline(child, acc, False)
-            acc.add(child.tail, False)
-        text, links = acc.take()
-        self._emit_text(text, links, el)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
+        if parts:
+            text, links = acc.take()
+            self._emit_text(text, links, el)
+
+    def _leaf_paragraph(self, el: HtmlElement, depth: int) -> bool:
+        """A <p> with no child elements and plain text, the commonest block, emitted without
+        the general path; False (nothing done) for any other."""
+        if len(el) or depth > self.max_depth:
+            return False
+        raw = el.text
+        if not raw or _BR in raw or len(raw) > self.max_chars:
+            return False
+        self._emit_text(" ".join(raw.split()), 0, el)
+        return True
 
     def _block(self, el: HtmlElement, tag: str, depth: int) -> None:
         if depth > self.max_depth:
             return
         if tag in rules.HEADING_TAGS:
-            text, links = _text_of(el)
+            text, links = _text_of(el, self.max_chars)
             if text:
                 level = max(2, int(tag[1]))
                 self._emit(Block("heading", text=text.replace("\n", " "), level=level), el, links)
         elif tag == "p":
+            if self._leaf_paragraph(el, depth):
+                return
             if _has_block_descendant(el):
                 self.walk(el, depth)
                 return
-            text, links = _text_of(el)
+            text, links = _text_of(el, self.max_chars)
             if text:
-                self._emit(Block("paragraph", text=text), el, links)
+                self._emit_text(text, links, el)
             else:
                 for img in el.iter("img"):
                     self._image(img, el)
@@ -217,7 +257,7 @@ class BlockBuilder:
         texts: list[str] = []
         links = 0
         for li in items:
-            text, li_links = _text_of(li)
+            text, li_links = _text_of(li, self.max_chars)
             if text:
                 texts.append(text.replace("\n", " "))
                 links += li_links
@@ -225,7 +265,9 @@ class BlockBuilder:
             self._emit(Block("list", items=tuple(texts), ordered=tag == "ol"), el, links)
 
     def _quote(self, el: HtmlElement, depth: int) -> None:
-        inner = BlockBuilder(base_url=self.base_url, max_depth=self.max_depth)
+        inner = BlockBuilder(
+            base_url=self.base_url, max_depth=self.max_depth, max_chars=self.max_chars
+        )
         inner.walk(el, depth)
         parts = [c for c in inner.out if c.block.kind != "figure"]
         text = "\n".join(c.block.plain() for c in parts if not is_chrome_text(c.block.plain()))
@@ -249,7 +291,7 @@ class BlockBuilder:
             cells: list[str] = []
             for cell in tr:
                 if tag_of(cell) in ("td", "th"):
-                    text, cell_links = _text_of(cell)
+                    text, cell_links = _text_of(cell, self.max_chars)
                     cells.append(text.replace("\n", " "))
                     links += cell_links
             if any(cells):
@@ -284,7 +326,7 @@ class BlockBuilder:
         if not credit:
             for c in el.iterdescendants():
                 if c not in captions and _is_credit(c):
-                    credit = _strip_credit(_text_of(c)[0])
+                    credit = _strip_credit(_text_of(c, self.max_chars)[0])
                     if credit:
                         break
         src = image_src(img, self.base_url) if img is not None else None
@@ -299,7 +341,7 @@ class BlockBuilder:
         credit = ""
         for c in cap.iterdescendants():
             if _is_credit(c):
-                credit = _strip_credit(_text_of(c)[0])
+                credit = _strip_credit(_text_of(c, self.max_chars)[0])
                 if credit:
                     parent = c.getparent()
                     if parent is not None:
@@ -309,7 +351,9 @@ class BlockBuilder:
                         if tail:
                             parent.text = (parent.text or "") + tail
                     break
-        inner = BlockBuilder(base_url=self.base_url, max_depth=self.max_depth)
+        inner = BlockBuilder(
+            base_url=self.base_url, max_depth=self.max_depth, max_chars=self.max_chars
+        )
         inner.walk(cap)
         lines = [c.block.plain() for c in inner.out if c.block.kind != "figure"]
         lines = [line for line in lines if not is_chrome_text(line)]
@@ -334,8 +378,16 @@ def _strip_credit(text: str) -> str:
     return text
 
 
-def build_blocks(root: HtmlElement, *, base_url: str | None, max_depth: int) -> list[Candidate]:
-    builder = BlockBuilder(base_url=base_url, max_depth=max_depth)
+def build_blocks(
+    root: HtmlElement,
+    *,
+    base_url: str | None,
+    max_depth: int,
+    max_chars: int = ExtractOptions.max_text_chars,
+) -> list[Candidate]:
+    """The candidate blocks under root, in document order; no block's text is longer than
+    max_chars (the article's cap)."""
+    builder = BlockBuilder(base_url=base_url, max_depth=max_depth, max_chars=max_chars)
     builder.walk(root)
     return builder.out
 

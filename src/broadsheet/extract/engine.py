@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml.html import HtmlElement
 
 from .article import Article, Block, ExtractOptions, reading_minutes
@@ -10,7 +12,7 @@ from .body import assemble, find_credits
 from .chrome import drop_chrome
 from .dom import parse, tag_of, to_text
 from .errors import NoArticle
-from .metadata import read_metadata
+from .metadata import DATE_SEARCH_MAX_CHARS, read_metadata
 from .render import blocks_html
 from .sanitize import sanitize_generated
 from .scoring import choose_containers, inside, lenient_weight
@@ -26,13 +28,14 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
-    meta = read_metadata(root, url)
+    meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
     drop_chrome(root)
     body = next(root.iter("body"), None)
     candidates = build_blocks(
         body if body is not None else root,
         base_url=meta.base_url,
         max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
+        max_chars=options.max_text_chars,
     )
     # No block reads as prose (a short post, a page of fragments): take the element holding
     # the most text that is not a link list rather than give up.
@@ -92,7 +95,8 @@ def _with_lead_figures(
     candidates: list[Candidate], containers: list[HtmlElement]
 ) -> list[Candidate]:
     """The containers' blocks plus the lead figure that sits just above them in the page."""
-    chosen_ix = [i for i, c in enumerate(candidates) if inside(c, containers)]
+    within = _within(containers)
+    chosen_ix = [i for i, c in enumerate(candidates) if within(c.el)]
     if not chosen_ix:
         return []
     scope: HtmlElement | None = containers[0]
@@ -110,6 +114,30 @@ def _with_lead_figures(
             ):
                 lead.append(i)
     return [candidates[i] for i in lead + chosen_ix]
+
+
+def _within(containers: list[HtmlElement]) -> Callable[[HtmlElement], bool]:
+    """Whether an element is one of the containers or inside one (scoring.inside's answer),
+    memoised along each path up: blocks share parents, and a page of 60,000 sibling paragraphs
+    then costs one walk to the root instead of 60,000."""
+    known: dict[HtmlElement, bool] = dict.fromkeys(containers, True)
+
+    def within(el: HtmlElement) -> bool:
+        path: list[HtmlElement] = []
+        node: HtmlElement | None = el
+        found = False
+        while node is not None:
+            hit = known.get(node)
+            if hit is not None:
+                found = hit
+                break
+            path.append(node)
+            node = node.getparent()
+        for seen in path:
+            known[seen] = found
+        return found
+
+    return within
 
 
 def _cap(blocks: list[Block], max_chars: int) -> list[Block]:

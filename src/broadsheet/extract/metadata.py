@@ -16,6 +16,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+# Imported here, not on the first page without a date: its lazy import chain (dateutil,
+# urllib3, email, ssl) is some 9 MB that would otherwise land in the middle of a run.
+from htmldate import find_date
 from lxml import etree
 from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 from lxml.html import HtmlElement
@@ -282,14 +285,23 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed
 
 
+# htmldate copies, serialises and regex-searches the whole page: about 0.1 s a MB or per 50,000
+# elements. No real article page comes near these bounds; hostile ones (a 10 MB text node, a
+# million <br>s) go without the fallback date rather than spend a tenth of their second on it.
+DATE_SEARCH_MAX_ELEMENTS = 20_000
+DATE_SEARCH_MAX_CHARS = 2_000_000
+_ELEMENT_COUNT = etree.XPath("count(//*)")
+
+
 def _htmldate(root: Element, url: str | None) -> datetime | None:
     """Fallback date from htmldate in fast mode. It is given the page, so it fetches nothing.
 
     htmldate takes only lxml.html trees (it copies them before pruning); a plain lxml.etree
     tree is handed over serialised, so htmldate parses and prunes a tree of its own.
     """
-    from htmldate import find_date
-
+    count = _ELEMENT_COUNT(root)
+    if not isinstance(count, float) or count > DATE_SEARCH_MAX_ELEMENTS:
+        return None
     page: HtmlElement | bytes = root if isinstance(root, HtmlElement) else etree.tostring(root)
     try:
         found = find_date(page, extensive_search=False, original_date=True, url=url)
@@ -411,9 +423,15 @@ def _byline(ld: dict[str, Any], several: dict[str, list[str]], root: Element) ->
 
 
 def _published(
-    ld: dict[str, Any], meta: dict[str, str], times: list[Element], root: Element, url: str | None
+    ld: dict[str, Any],
+    meta: dict[str, str],
+    times: list[Element],
+    root: Element,
+    url: str | None,
+    date_search: bool,
 ) -> datetime | None:
-    """Declared dates first; htmldate (the slow part) only when the page declares none."""
+    """Declared dates first; htmldate (the slow part) only when the page declares none and
+    date_search allows it."""
     raw_dates = [ld.get("datePublished"), *(meta.get(k) for k in _DATE_KEYS), ld.get("dateCreated")]
     for raw in raw_dates:
         published = parse_date(raw) if isinstance(raw, str) else None
@@ -430,7 +448,7 @@ def _published(
         published = parse_date(t.get("datetime"))
         if published is not None:
             return published
-    return _htmldate(root, url)
+    return _htmldate(root, url) if date_search else None
 
 
 def _host_name(url: str | None) -> str:
@@ -459,8 +477,12 @@ def _site_name(ld: dict[str, Any], meta: dict[str, str]) -> str:
     return name
 
 
-def read_metadata(root: Element, url: str | None) -> Metadata:
-    """Everything the page says about itself, before any body extraction."""
+def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -> Metadata:
+    """Everything the page says about itself, before any body extraction.
+
+    With date_search False (the engine's choice for huge inputs), a page that declares no date
+    gets none instead of htmldate's search of its text.
+    """
     scan = _scan(root)
     base = url
     if scan.base:
@@ -490,7 +512,7 @@ def read_metadata(root: Element, url: str | None) -> Metadata:
         or ""
     )
     byline = _byline(ld, several, root)
-    published = _published(ld, meta, scan.times, root, url)
+    published = _published(ld, meta, scan.times, root, url, date_search)
 
     language = (
         (root.get("lang") or root.get("xml:lang") or "").strip()

@@ -94,3 +94,20 @@ def test_control_characters_in_text_do_not_crash() -> None:
     html = page(f"<div><p>{LONG}</p><script>x</script>tail \x01 text\x0b<p>{LONG}</p></div>")
     article = extract(html)
     assert LONG in article.text
+
+
+def test_best_skips_only_elements_that_cannot_win() -> None:
+    import lxml.html
+
+    from broadsheet.extract.scoring import _best
+
+    root = lxml.html.fromstring(
+        '<div><div id="plain"></div><div class="article-body"></div><div id="small"></div></div>'
+    )
+    plain, hinted, small = root
+    # The hinted box wins within the hint's reach, in either order of the dict.
+    assert _best({plain: 1000.0, hinted: 950.0, small: 10.0}) is hinted
+    assert _best({hinted: 950.0, plain: 1000.0}) is hinted
+    # Out of reach, the larger plain sum wins; nothing positive, nothing wins.
+    assert _best({plain: 1000.0, hinted: 700.0}) is plain
+    assert _best({plain: -5.0, small: 0.0}) is None

@@ -78,6 +78,26 @@ def _hinted(el: HtmlElement, score: float) -> float:
     return score
 
 
+def _best(local: dict[HtmlElement, float]) -> HtmlElement | None:
+    """The element with the highest hinted score (the first one on a tie), or None.
+
+    Hints move a score by at most HINT_BONUS either way, so an element whose best case is below
+    another's worst case cannot win and is never looked at: on a page of a million paragraphs,
+    only the few large sums are.
+    """
+    worst_of_best = max((s for s in local.values() if s > 0), default=0.0) * (1 - HINT_BONUS)
+    reach = worst_of_best / (1 + HINT_BONUS)
+    best: HtmlElement | None = None
+    best_score = 0.0
+    for el, score in local.items():
+        if score < reach:
+            continue
+        score = _hinted(el, score)
+        if score > best_score:
+            best, best_score = el, score
+    return best
+
+
 def choose_containers(
     candidates: list[Candidate], weigh: Callable[[Candidate], float] = weight
 ) -> list[HtmlElement]:
@@ -100,12 +120,7 @@ def choose_containers(
             if el.getprevious() is not None or el.getnext() is not None:
                 d += 1
             el = parent
-    best: HtmlElement | None = None
-    best_score = 0.0
-    for el, score in local.items():
-        score = _hinted(el, score)
-        if score > best_score:
-            best, best_score = el, score
+    best = _best(local)
     if best is None:
         return []
     # Climb while the parent adds only neutral blocks (headings, figures), or adds prose that

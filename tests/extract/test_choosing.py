@@ -90,6 +90,51 @@ def test_comment_list_class_is_not_the_story() -> None:
     assert "best post yet" not in article.text
 
 
+SLIDE = (
+    "A crowd gathers on the riverbank to watch the first bus cross the repaired bridge, "
+    "which had been closed to traffic for more than a year after the spring floods."
+)
+THREAD = (
+    "I drive over that bridge every day and I have to say the repairs took far too long, "
+    "but it is good to finally have it back open for the buses and the school runs."
+)
+
+
+NAV = "<ul>" + "".join(f"<li><a href='/{i}'>Section number {i}</a></li>" for i in range(12))
+NAV += "</ul>"
+
+
+def story_beside(box: str) -> str:
+    """A short report in the main column, a box of other prose in the side column."""
+    return page(
+        f"<div class='main'><div class='story'><p>{LONG}</p><p>{LONG.upper()}</p></div>{NAV}"
+        f"</div><div class='side'>{box}{NAV}</div>"
+    )
+
+
+def test_long_slideshow_does_not_win_over_the_short_report() -> None:
+    slides = "".join(
+        f"<li class='slide'><div class='text'><p>{SLIDE} ({i})</p></div></li>" for i in range(8)
+    )
+    text = extract(story_beside(f"<div class='photo-gallery'><ul>{slides}</ul></div>")).text
+    assert LONG in text
+    assert "crowd gathers" not in text
+
+
+def test_long_comment_thread_does_not_win_over_the_short_post() -> None:
+    thread = "".join(f"<div class='c'><p>{THREAD} ({i})</p></div>" for i in range(8))
+    text = extract(story_beside(f"<div id='comments'><div>{thread}</div></div>")).text
+    assert LONG in text
+    assert "school runs" not in text
+
+
+def test_page_that_is_only_a_gallery_is_still_its_captions() -> None:
+    slides = "".join(f"<li><p>{SLIDE} ({i})</p></li>" for i in range(3))
+    html = page(f"<div class='gallery'><ul>{slides}</ul></div><footer><p>x</p></footer>")
+    article = extract(html)
+    assert "crowd gathers" in article.text
+
+
 def test_control_characters_in_text_do_not_crash() -> None:
     html = page(f"<div><p>{LONG}</p><script>x</script>tail \x01 text\x0b<p>{LONG}</p></div>")
     article = extract(html)

@@ -350,6 +350,19 @@ NEGATIVE_HINTS: tuple[str, ...] = (
     "newsletter",
 )
 
+# class/id substrings naming a box of text beside the story: a photo gallery or slideshow, or
+# the readers' comments. Their prose is not the story even where there is more of it than of
+# the story (a slideshow in a short report, a long thread under a short post).
+SIDE_BOX_HINTS: tuple[str, ...] = (
+    "gallery",
+    "slideshow",
+    "carousel",
+    "comments",
+    "commentlist",
+    "comment-list",
+    "disqus",
+)
+
 # class/id substrings naming the standfirst (dek) under a headline.
 DEK_HINTS: tuple[str, ...] = (
     "dek",

@@ -26,6 +26,7 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)。！？」）]\s*$")  # noqa: 
 _WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
+_SIDE_BOX = re.compile("|".join(re.escape(h) for h in rules.SIDE_BOX_HINTS))
 
 PROSE_MIN_CHARS = 80
 SHORT_PROSE_MIN_CHARS = 30
@@ -37,6 +38,11 @@ HINT_BONUS = 0.1
 # boxes and sidebars join once wrappers stopped decaying).
 SIBLING_SHARE = 0.35
 CLIMB_SHARE = 0.5
+# Prose in a gallery or comments box (rules.SIDE_BOX_HINTS on the block's element or up to this
+# many levels above it) counts for this share: 0.05 lost a long slideshow caption the story
+# kept, 4 levels missed captions nested in slide lists.
+SIDE_BOX_SHARE = 0.1
+SIDE_BOX_LEVELS = 6
 # How much a block counts for an ancestor n levels above the element it came from.
 DECAY: tuple[float, ...] = (1.0, 1.0, 0.5, 0.25, 0.125, 0.0625, 0.03, 0.015, 0.008, 0.004, 0.002)
 
@@ -98,6 +104,25 @@ def _best(local: dict[HtmlElement, float]) -> HtmlElement | None:
     return best
 
 
+def _in_side_box(el: HtmlElement | None, named: dict[HtmlElement, bool]) -> bool:
+    """Whether a block sits in a gallery or a comment thread, at most SIDE_BOX_LEVELS up.
+
+    The captions of a long slideshow or a long thread outweigh a short story; counted at a
+    fraction they still win a page that is only a gallery (nothing else holds prose).
+    `named` memoizes each element's verdict on its own class and id.
+    """
+    for _ in range(SIDE_BOX_LEVELS):
+        if el is None:
+            return False
+        hit = named.get(el)
+        if hit is None:
+            hit = named[el] = _SIDE_BOX.search(attr_words(el)) is not None
+        if hit:
+            return True
+        el = el.getparent()
+    return False
+
+
 def choose_containers(
     candidates: list[Candidate], weigh: Callable[[Candidate], float] = weight
 ) -> list[HtmlElement]:
@@ -105,10 +130,13 @@ def choose_containers(
     local: dict[HtmlElement, float] = {}
     total: dict[HtmlElement, float] = {}
     last = len(DECAY) - 1
+    side_named: dict[HtmlElement, bool] = {}
     for c in candidates:
         w = weigh(c)
         if w == 0.0:
             continue
+        if w > 0 and _in_side_box(c.el, side_named):
+            w *= SIDE_BOX_SHARE
         el: HtmlElement | None = c.el
         d = 0
         while el is not None:

@@ -17,7 +17,7 @@ _BOILERPLATE_SUBSTRINGS = re.compile("|".join(re.escape(s) for s in rules.BOILER
 _STRONG = re.compile("|".join(re.escape(s) for s in rules.STRONG_BOILERPLATE))
 _CONTENT_WORDS = frozenset(rules.CONTENT_WORDS)
 # The content words that name the story itself rather than a part of it (a caption).
-_STORY_WORDS = _CONTENT_WORDS - {"caption", "figcaption", "credit"}
+_STORY_WORDS = _CONTENT_WORDS - frozenset(rules.CONTENT_WORDS_NOT_STORY)
 # A token that ends in one of them after a separator names the story too ("single-article-
 # content", "td-post-content") unless its own words name chrome ("skip-to-main-content").
 _STORY_SUFFIXES = tuple(sep + w for w in sorted(_STORY_WORDS) for sep in "-_")
@@ -44,9 +44,8 @@ _NEVER_DROP = frozenset({"html", "body", "main"})
 # media", "tag-promotion", "entry-category-advertising") next to template markers ("hentry",
 # "type-post", "post-123"). Those tokens name the post's topic, not its layout, so beside a
 # template marker they are no evidence of chrome; alone ("tag-list", "category-nav") they are.
-# (The two patterns belong in rules.py with the other class/id tables.)
-_TAXONOMY_TOKEN = re.compile(r"(?:entry-)?(?:category|tag)[-_][a-z0-9]")
-_POST_TEMPLATE_TOKEN = re.compile(r"hentry|(?:entry-)?type-post|status-publish|post-[0-9]+")
+_TAXONOMY_TOKEN = re.compile(rules.TAXONOMY_CLASS)
+_POST_TEMPLATE_TOKEN = re.compile(rules.POST_TEMPLATE_CLASS)
 
 
 def _drop_taxonomy(tokens: list[str]) -> list[str]:

@@ -314,6 +314,14 @@ CONTENT_WORDS: tuple[str, ...] = (
     "credit",
     "content-body",
 )
+# Content words that name a part of the story (a caption) rather than the story itself: they
+# protect a subtree but do not mark where the story is.
+CONTENT_WORDS_NOT_STORY: tuple[str, ...] = ("caption", "figcaption", "credit")
+# Blog engines' taxonomy classes on a post's wrapper ("category-social-media", "tag-promotion")
+# and the template markers beside them ("hentry", "type-post", "post-123"): a taxonomy token next
+# to a template marker names the post's topic, not chrome.
+TAXONOMY_CLASS = r"(?:entry-)?(?:category|tag)[-_][a-z0-9]"
+POST_TEMPLATE_CLASS = r"hentry|(?:entry-)?type-post|status-publish|post-[0-9]+"
 
 # class/id substrings that make a candidate container more likely to be the story.
 POSITIVE_HINTS: tuple[str, ...] = (

@@ -8,14 +8,9 @@ from broadsheet.extract.blocks import Candidate
 from broadsheet.extract.dom import parse
 from broadsheet.extract.scoring import weight
 
-SENTENCES = (
-    "The council voted on Tuesday to reopen the old river crossing after a year of repairs.",
-    "Engineers said the new deck would carry buses, bicycles and people on foot all year.",
-    "Residents on both banks had collected signatures for the reopening since last spring.",
-    "The first buses are expected to use the crossing before the end of the month.",
-    "A ceremony is planned for the weekend, with a brass band and the mayor in attendance.",
-    "Shops near the bridge said the closure had cost them a third of their trade.",
-)
+from .story_sentences import STORY_SENTENCES
+
+SENTENCES = STORY_SENTENCES[:6]
 TEASER = (
     "A quiet village fair grew into the largest food festival in the region, with stalls "
     "from twenty countries and a queue for the dumplings that stretched past the church."

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from broadsheet.extract import extract
 
-SENTENCES = (
-    "The council voted on Tuesday to reopen the old river crossing after a year of repairs.",
-    "Engineers said the new deck would carry buses, bicycles and people on foot all year.",
-    "Residents on both banks had collected signatures for the reopening since last spring.",
-    "The first buses are expected to use the crossing before the end of the month.",
-    "A ceremony is planned for the weekend, with a brass band and the mayor in attendance.",
-    "Shops near the bridge said the closure had cost them a third of their trade.",
-    "Traffic on the ring road is expected to fall by a fifth once the crossing reopens.",
-    "The old ferry, which carried commuters during the repairs, will return to its museum.",
-)
+from .story_sentences import STORY_SENTENCES
+
+SENTENCES = STORY_SENTENCES
 TEASERS = (
     "A quiet village fair grew into the largest food festival in the region this summer.",
     "The harbour museum will open a new wing for the fishing fleet's old boats next year.",

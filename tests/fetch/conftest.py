@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import socket
 import struct
@@ -16,6 +15,9 @@ import pytest
 import zstandard
 
 from broadsheet.fetch import FetchOptions
+from tests.support.loopback import LoopbackServer, read_request
+
+__all__ = ["RawServer", "Reply", "RoutedServer", "read_request"]
 
 
 @dataclass
@@ -84,43 +86,21 @@ def server() -> Iterator[RoutedServer]:
         srv.httpd.server_close()
 
 
-class RawServer:
-    """Accepts connections and hands each socket to ``handler`` in its own thread."""
+class RawServer(LoopbackServer):
+    """Hands each connection to ``handler`` (which reads the request itself, or not)."""
+
+    backlog = 16
 
     def __init__(self, handler: Callable[[socket.socket, threading.Event], None]) -> None:
         self.handler = handler
-        self.stop = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.1)
-        self.port: int = self.sock.getsockname()[1]
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        with conn, contextlib.suppress(OSError):  # the client hung up: fine
-            self.handler(conn, self.stop)
-
-    def url(self, path: str = "/") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def handle(self, conn: socket.socket) -> None:
+        self.handler(conn, self.stop)
 
     @property
     def allow(self) -> FetchOptions:
         return FetchOptions(allow_private=frozenset({f"127.0.0.1:{self.port}"}))
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture
@@ -137,16 +117,6 @@ def raw_server() -> Iterator[
     yield start
     for srv in servers:
         srv.close()
-
-
-def read_request(conn: socket.socket) -> bytes:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data
 
 
 # --- compression bombs: tiny bodies that inflate to 1 GiB of zeros ---------------------------

@@ -9,24 +9,11 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from tests.support.loopback import LoopbackServer, read_request
+
 Route = Callable[[socket.socket, threading.Event], None]
-
-
-def read_request(conn: socket.socket, limit: float = 5.0) -> bytes:
-    """The request head (up to the blank line), or what arrived before ``limit`` seconds."""
-    conn.settimeout(limit)
-    data = b""
-    with contextlib.suppress(OSError):
-        while b"\r\n\r\n" not in data:
-            chunk = conn.recv(4096)
-            if not chunk:
-                break
-            data += chunk
-    conn.settimeout(None)
-    return data
 
 
 def reply(
@@ -74,64 +61,36 @@ def script(steps: Sequence[dict[str, Any]]) -> Route:
     return route
 
 
-@dataclass
-class ScriptServer:
-    """Accepts connections on 127.0.0.1, reads each request, and hands the socket to the route
-    for its path (404 otherwise). ``hits`` lists the paths asked for, in order."""
+class ScriptServer(LoopbackServer):
+    """Reads each request and hands the socket to the route for its path (404 otherwise).
+    ``hits`` lists the paths asked for, in order."""
 
-    routes: dict[str, Route] = field(default_factory=dict)
-    hits: list[str] = field(default_factory=list)
-    read_first: bool = True
-
-    def __post_init__(self) -> None:
-        self.stop = threading.Event()
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.05)
-        self.port: int = self.sock.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
+    def __init__(self, routes: dict[str, Route] | None = None) -> None:
+        self.routes: dict[str, Route] = dict(routes or {})
+        self.hits: list[str] = []
         self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    def url(self, path: str = "/") -> str:
-        return self.base_url + path
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        with conn, contextlib.suppress(OSError):
-            request = read_request(conn)
-            parts = request.split(b" ", 2)
-            path = parts[1].decode("latin-1").split("?")[0] if len(parts) > 2 else ""
-            with self.lock:
-                self.hits.append(path)
-            route = self.routes.get(path) or reply(404, body=b"<p>not here</p>")
-            route(conn, self.stop)
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_WR)
-            # Let the client read everything before the socket goes away.
-            conn.settimeout(1)
-            with contextlib.suppress(OSError):
-                while conn.recv(4096):
-                    pass
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join(timeout=2)
-        self.sock.close()
+    def handle(self, conn: socket.socket) -> None:
+        request = read_request(conn)
+        parts = request.split(b" ", 2)
+        path = parts[1].decode("latin-1").split("?")[0] if len(parts) > 2 else ""
+        with self.lock:
+            self.hits.append(path)
+        route = self.routes.get(path) or reply(404, body=b"<p>not here</p>")
+        route(conn, self.stop)
+        with contextlib.suppress(OSError):
+            conn.shutdown(socket.SHUT_WR)
+        # Let the client read everything before the socket goes away.
+        conn.settimeout(1)
+        with contextlib.suppress(OSError):
+            while conn.recv(4096):
+                pass
 
 
 @contextlib.contextmanager
 def script_server(routes: dict[str, Route] | None = None) -> Iterator[ScriptServer]:
-    server = ScriptServer(routes=dict(routes or {}))
+    server = ScriptServer(routes)
     try:
         yield server
     finally:

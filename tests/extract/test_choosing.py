@@ -11,6 +11,8 @@ from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import NoArticle
 from broadsheet.extract.scoring import weight
 
+from .story_sentences import STORY_SENTENCES
+
 LONG = (
     "The council voted on Tuesday to reopen the old river crossing after a year of repairs, "
     "and the first buses are expected to use it before the end of the month."
@@ -51,13 +53,13 @@ def test_repeated_long_paragraph_is_kept_repeated_short_block_is_not() -> None:
     assert "Part two" in article.text
 
 
-def test_gallery_caption_repeated_as_text_is_kept_once() -> None:
+def test_caption_repeated_as_text_is_kept_once() -> None:
     caption = (
         "The minister, left, and her counterpart shake hands before talks in the capital on "
         "Wednesday, the first such meeting in five years."
     )
     html = page(
-        f"<article><ul class='gallery'><li><div class='caption'><p>{caption}</p></div></li>"
+        f"<article><ul class='photos'><li><div class='caption'><p>{caption}</p></div></li>"
         f"<li><div class='caption'><p>{caption}</p></div></li></ul>"
         f"<p>{LONG}</p><p>{LONG[::-1]}</p></article>"
     )
@@ -135,6 +137,61 @@ def test_page_that_is_only_a_gallery_is_still_its_captions() -> None:
     assert "crowd gathers" in article.text
 
 
+def test_gallery_inside_the_story_container_stays_out_of_the_text() -> None:
+    # The slideshow counts a tenth when choosing, but the story's container holds it: its text
+    # (captions, or other stories' summaries) must not come along; its photos may.
+    slides = "".join(
+        f"<li><h2>{i}/8</h2><img src='https://img.example/{i}.jpg'><p>{SLIDE} ({i})</p></li>"
+        for i in range(8)
+    )
+    html = page(
+        f"<article><div class='text'><p>{LONG}</p><p>{LONG.upper()}</p></div>"
+        f"<div class='full-gallery'><ul>{slides}</ul></div></article>"
+    )
+    article = extract(html)
+    assert LONG in article.text
+    assert "crowd gathers" not in article.text
+    assert any(b.kind == "figure" for b in article.blocks)
+
+
+def test_comment_thread_inside_the_post_container_stays_out_of_the_text() -> None:
+    thread = "".join(f"<li><p>{THREAD} ({i})</p></li>" for i in range(2))
+    html = page(
+        f"<div class='post'><p>{LONG}</p><p>{LONG.upper()}</p><p>{LONG[::-1]}</p>"
+        f"<div class='comments-area'><ol>{thread}</ol></div></div>"
+    )
+    text = extract(html).text
+    assert LONG in text
+    assert "school runs" not in text
+
+
+def test_topic_class_naming_a_gallery_is_not_a_gallery() -> None:
+    # A blog post tagged "photo-gallery" is a post about galleries, not a slideshow box: its
+    # text stays when the container is above it.
+    html = page(
+        f"<main><p>{LONG}</p><p>{LONG.upper()}</p>"
+        "<div class='post-7 post type-post hentry tag-photo-gallery'>"
+        f"<p>{SLIDE}</p></div></main>"
+    )
+    text = extract(html).text
+    assert LONG in text
+    assert SLIDE in text
+
+
+def test_picture_post_with_no_text_is_its_headings() -> None:
+    html = page(
+        "<article><h2>Before the storm</h2><img data-src='https://img.example/a.jpg' alt='a'>"
+        "<h2>After the storm</h2><img data-src='https://img.example/b.jpg' alt='b'></article>"
+    )
+    article = extract(html)
+    assert article.text == "Before the storm\n\nAfter the storm"
+
+
+def test_page_of_headings_alone_is_still_no_article() -> None:
+    with pytest.raises(NoArticle):
+        extract(page("<div><h2>Archive</h2><h3>Nothing here yet</h3></div>"))
+
+
 def test_control_characters_in_text_do_not_crash() -> None:
     html = page(f"<div><p>{LONG}</p><script>x</script>tail \x01 text\x0b<p>{LONG}</p></div>")
     article = extract(html)
@@ -156,3 +213,98 @@ def test_best_skips_only_elements_that_cannot_win() -> None:
     # Out of reach, the larger plain sum wins; nothing positive, nothing wins.
     assert _best({plain: 1000.0, hinted: 700.0}) is plain
     assert _best({plain: -5.0, small: 0.0}) is None
+
+
+def test_story_split_into_boxes_of_the_same_class_is_joined() -> None:
+    # The page splits the story in two boxes built alike, a short first one and a long second.
+    # The first holds well under SIBLING_SHARE of the second's prose, but it is the story.
+
+    first, second = STORY_SENTENCES[:2]
+    opening = f"<p>{first} {second}</p><p>{second} {first}</p>"
+    rest = "".join(f"<p>{s} {s}</p>" for s in STORY_SENTENCES[2:]) * 2
+    html = page(
+        f"<article><div class='story-part'>{opening}</div>"
+        f"<div class='story-part'>{rest}</div><div class='index'>{NAV * 6}</div></article>"
+    )
+    text = extract(html).text
+    assert STORY_SENTENCES[0] in text
+    assert STORY_SENTENCES[2] in text
+
+
+def test_mathml_formula_is_read_as_part_of_its_sentence() -> None:
+    formula = (
+        "<math><semantics><mrow><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup>"
+        "</mrow><annotation encoding='application/x-tex'>E = mc^2</annotation></semantics></math>"
+    )
+    html = page(f"<article><p>{LONG}</p><p>The famous relation {formula} links the two.</p>")
+    text = extract(html).text
+    assert "The famous relation E=mc2 links the two." in text
+    assert "mc^2" not in text
+
+
+def test_list_with_text_beside_its_links_is_kept_a_bare_link_list_is_not() -> None:
+    # Items that say something beyond their link ("Bug 12: …, fixed by …") are the post's
+    # content; a list of nothing but links (other stories' headlines) is not.
+    notes = "".join(
+        f"<li><a href='/bug/{i}'>Bug {i}: the crossing map no longer crashes when opened</a>,"
+        " fixed by Sam Jones</li>"
+        for i in range(4)
+    )
+    nested = (
+        "<li><a href='/notes'>Release notes for the crossing map, version two</a>, by Sam Jones"
+        f"<ul>{notes}</ul></li>"
+    )
+    links = "".join(f"<li><a href='/s/{i}'>Another story headline {i}</a></li>" for i in range(4))
+    html = page(
+        f"<article><p>{LONG}</p><ul>{notes}</ul><p>{LONG.upper()}</p><ul>{nested}</ul>"
+        f"<p>{LONG.lower()}</p><ul>{links}</ul>"
+        f"<p>{LONG[::-1]}</p></article>"
+    )
+    text = extract(html).text
+    assert "fixed by Sam Jones" in text
+    assert "Release notes for the crossing map" in text  # an item holding a nested list
+    assert "Another story headline" not in text
+
+
+def test_intro_above_a_table_of_prose_rows_is_kept() -> None:
+    # The rows of a table (walked as layout: its cells hold line breaks) are the prose; its
+    # head and caption are short fragments. The table is the box, not its row group, so the
+    # climb to the intro above it is measured from the table.
+    rows = "".join(
+        f"<tr><th>Film {i}</th><td>19{i}0</td><td>{s}<br>{s}</td></tr>"
+        for i, s in enumerate(STORY_SENTENCES)
+    )
+    html = page(
+        f"<div class='text'><p>{LONG}</p><p>{LONG.upper()}</p>"
+        "<table><caption>Films</caption><thead><tr><th>Film</th><th>Year</th><th>About</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
+    text = extract(html).text
+    assert LONG in text
+    assert STORY_SENTENCES[3] in text
+
+
+def _with_description(body: str, description: str) -> str:
+    return (
+        f"<html><head><title>T</title><meta name='description' content='{description}'>"
+        f"</head><body>{body}</body></html>"
+    )
+
+
+def test_dek_repeating_the_description_goes_the_first_paragraph_repeating_it_stays() -> None:
+    first, second = STORY_SENTENCES[:2]
+    dek = "Buses will cross the river again by the end of the month."
+    rest = "".join(f"<p>{s} {s}</p>" for s in STORY_SENTENCES[2:])
+    # The standfirst's own box repeats the description: it is the header's dek, not the text.
+    html = _with_description(
+        f"<article><p class='dek'>{dek}</p><p>{first} {second}</p>{rest}</article>", dek
+    )
+    assert dek not in extract(html).text
+    # A field wrapping the whole body is named "description"; the story's intro paragraph
+    # repeats the page's description: both are the story.
+    lede = f"{first} {second}"
+    for body in (
+        f"<article><div class='field-description'><p>{lede}</p>{rest}</div></article>",
+        f"<article><div class='story-intro'><p>{lede}</p></div>{rest}</article>",
+    ):
+        assert extract(_with_description(body, lede)).text.startswith(lede)

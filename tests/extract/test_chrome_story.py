@@ -82,3 +82,41 @@ def test_a_token_ending_in_a_story_word_names_the_story() -> None:
         f"<div class='single-article-content nav-single'><p>{STORY * 2}</p></div>{_sidebar()}"
     )
     assert "The council voted" in text and "A profile" not in text
+
+
+def test_a_section_whose_id_spells_its_heading_is_not_chrome() -> None:
+    # Documentation generators give each section its heading's slug as id; "sharing" in a
+    # heading does not make the section a share bar. A short chrome id stays chrome.
+    text = _kept(
+        f"<div class='body'><p>{STORY * 4}</p>"
+        "<div class='section' id='sharing-work-between-two-machines'>"
+        f"<h2>Sharing work between two machines</h2><p>{STORY}</p></div>"
+        "<div id='sharing'><h2>Sharing</h2><p>Share this on your network</p></div>"
+        "<div class='section' id='share-tools-for-readers'><h2>Other tools</h2><p>Tweet</p></div>"
+        "</div>"
+    )
+    assert "Sharing work between two machines" in text
+    assert text.count("The council voted") == 5
+    assert "Share this" not in text
+    assert "Tweet" not in text
+
+
+def test_suggested_reading_and_author_bio_boxes_are_chrome() -> None:
+    text = _kept(
+        f"<article><p>{STORY * 4}</p><div class='suggested_reading_container'><p>{OTHER}</p></div>"
+        f"<div class='user-bio'><p>{OTHER.upper()}</p></div></article>"
+    )
+    assert "The council voted" in text
+    assert "A profile" not in text
+    assert "A PROFILE" not in text
+
+
+def test_a_chrome_named_link_inside_a_sentence_stays() -> None:
+    # A glossary link classed "popup" in the middle of a sentence is part of the sentence; a
+    # chrome-named link standing alone is still chrome.
+    text = _kept(
+        "<p>The council voted on the <a class='popup' href='#'>new bridge</a> after a long "
+        "night.</p><div><a class='popup' href='/subscribe'>Subscribe now</a></div>"
+    )
+    assert "voted on the new bridge after a long night." in text
+    assert "Subscribe now" not in text

@@ -19,6 +19,11 @@ _STOP = re.compile(
 )
 
 BLOCK_LINK_DENSITY_MAX = 0.5
+# A list inside the story may be mostly links while its items also say something (release
+# notes: "Bug 123: the map crashes, fixed by …"); a list of nothing but links is recirculation
+# (0.5 for lists too lost those notes on readability and dragnet; keeping every list lost
+# scrapinghub's in-story "related" lists).
+LIST_LINK_DENSITY_MAX = 0.9
 LEAD_SCAN_BLOCKS = 6
 LEAD_MAX_CHARS = 160
 # A repeated short block is chrome or a pull quote; a repeated long paragraph is the text.
@@ -71,7 +76,8 @@ def assemble(
             text = block.plain()
         elif is_chrome_text(text):
             continue
-        if c.link_density > BLOCK_LINK_DENSITY_MAX and block.kind != "preformatted":
+        # An item of a list walked as a container (it holds a nested list) is still a list item.
+        if c.link_density > _link_density_max("list" if c.el.tag == "li" else block.kind):
             continue
         key = normalize_space(text).casefold()
         if key in seen_captions or (
@@ -91,6 +97,12 @@ def assemble(
     while out and out[-1].kind == "heading":
         out.pop()
     return out
+
+
+def _link_density_max(kind: str) -> float:
+    if kind == "preformatted":
+        return float("inf")  # code is often all links (API references), and it is the text
+    return LIST_LINK_DENSITY_MAX if kind == "list" else BLOCK_LINK_DENSITY_MAX
 
 
 STOP_HEADER_MAX_CHARS = 60
@@ -121,6 +133,9 @@ def _in_caption(c: Candidate) -> bool:
     return False
 
 
+DEK_BOX_MAX_SHARE = 2
+
+
 def _is_standfirst(c: Candidate, summary: str) -> bool:
     """The dek repeated in the page header: its class says so and it equals the summary."""
     if not _same(c.block.plain(), summary):
@@ -130,7 +145,11 @@ def _is_standfirst(c: Candidate, summary: str) -> bool:
         if el is None:
             return False
         if _DEK.search(attr_words(el)):
-            return True
+            # The dek's own box, not a field wrapping the whole body (a CMS "description"
+            # field whose first paragraph the page's description repeats).
+            return len(normalize_space(el.text_content())) <= DEK_BOX_MAX_SHARE * len(
+                c.block.plain()
+            )
         el = el.getparent()
     return False
 

@@ -294,6 +294,8 @@ def drop_chrome(root: HtmlElement) -> None:
     doomed: list[HtmlElement] = []
     doomed_set: set[HtmlElement] = set()
     for el, strength in found.by_name:
+        if _is_heading_section(el) or _in_running_text(el):
+            continue
         if strength == _WEAK:
             if el in shelters:
                 continue
@@ -309,6 +311,49 @@ def drop_chrome(root: HtmlElement) -> None:
         doomed_set.add(el)
     for el in doomed:
         _remove_keep_tail(el)
+
+
+# An id of this many words spelling the section's own heading is a document generator's anchor
+# (Sphinx, Markdown: "sharing-with-a-single-developer"), not a name for chrome; chrome ids are
+# one or two words ("comments", "related-posts").
+SECTION_SLUG_MIN_WORDS = 3
+_SLUG_SPLIT = re.compile(r"[\W_]+")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _is_heading_section(el: HtmlElement) -> bool:
+    """Whether el's id is the slug of the heading that opens it."""
+    ident = el.get("id")
+    if not ident:
+        return False
+    words = [w for w in _SLUG_SPLIT.split(ident.lower()) if w]
+    if len(words) < SECTION_SLUG_MIN_WORDS:
+        return False
+    heading = next((c for c in el[:3] if isinstance(c.tag, str) and c.tag in _HEADINGS), None)
+    if heading is None:
+        return False
+    return [w for w in _SLUG_SPLIT.split(heading.text_content().lower()) if w] == words
+
+
+_INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "cite", "code", "em", "font", "i", "mark", "q", "small", "span",
+     "strong", "sub", "sup", "u"}
+)  # fmt: skip
+_WORD = re.compile(r"\w")
+
+
+def _in_running_text(el: HtmlElement) -> bool:
+    """An inline element with words of its sentence on both sides (a glossary link classed
+    "popup" in the middle of a paragraph): removing it would cut words out of the sentence."""
+    if el.tag not in _INLINE_TAGS or not _WORD.search(el.tail or ""):
+        return False
+    prev = el.getprevious()
+    if prev is not None:
+        before = prev.tail
+    else:
+        parent = el.getparent()
+        before = parent.text if parent is not None else None
+    return _WORD.search(before or "") is not None
 
 
 # A story-marked element shelters its chrome-named ancestors only when it holds this share of

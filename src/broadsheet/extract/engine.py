@@ -15,7 +15,13 @@ from .errors import NoArticle
 from .metadata import DATE_SEARCH_MAX_CHARS, read_metadata
 from .render import blocks_html
 from .sanitize import sanitize_generated
-from .scoring import choose_containers, inside, lenient_weight
+from .scoring import (
+    choose_containers,
+    inside,
+    lenient_weight,
+    media_weight,
+    without_side_boxes,
+)
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -38,11 +44,16 @@ def extract(
         max_chars=options.max_text_chars,
     )
     # No block reads as prose (a short post, a page of fragments): take the element holding
-    # the most text that is not a link list rather than give up.
-    containers = choose_containers(candidates) or choose_containers(candidates, lenient_weight)
+    # the most text that is not a link list rather than give up; with no such text either (a
+    # picture post), the headings between the pictures.
+    containers = (
+        choose_containers(candidates)
+        or choose_containers(candidates, lenient_weight)
+        or choose_containers(candidates, media_weight)
+    )
     if not containers:
         raise NoArticle()
-    chosen = _with_lead_figures(candidates, containers)
+    chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers)
     blocks = assemble(
         chosen,
         title=meta.title,

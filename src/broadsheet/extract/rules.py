@@ -23,7 +23,9 @@ DROP_TAGS: frozenset[str] = frozenset(
         "object",
         "applet",
         "svg",
-        "math",
+        # MathML stays (a formula is part of its sentence); its TeX source annotation goes.
+        "annotation",
+        "annotation-xml",
         "canvas",
         "button",
         "input",
@@ -154,6 +156,8 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "ratings",
     "recirc",
     "recommended",
+    "suggested",
+    "bio",
     "related",
     "share",
     "sharing",
@@ -371,7 +375,9 @@ SIDE_BOX_HINTS: tuple[str, ...] = (
     "disqus",
 )
 
-# class/id substrings naming the standfirst (dek) under a headline.
+# class/id substrings naming the standfirst (dek) under a headline. Not "intro": in news usage
+# the intro is the story's first paragraph ("story-intro"), which the page's description often
+# repeats.
 DEK_HINTS: tuple[str, ...] = (
     "dek",
     "standfirst",
@@ -381,7 +387,6 @@ DEK_HINTS: tuple[str, ...] = (
     "summary",
     "description",
     "excerpt",
-    "intro",
     "teaser",
     "strapline",
     "deck",

@@ -27,6 +27,8 @@ _WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
 _SIDE_BOX = re.compile("|".join(re.escape(h) for h in rules.SIDE_BOX_HINTS))
+_ROW_GROUPS = frozenset({"tbody", "thead", "tfoot"})
+_TAXONOMY = re.compile(r"(?:^|[-_])" + rules.TAXONOMY_CLASS)
 
 PROSE_MIN_CHARS = 80
 SHORT_PROSE_MIN_CHARS = 30
@@ -37,6 +39,8 @@ HINT_BONUS = 0.1
 # A sibling joins the winner when it holds this share of the winner's score (0.2 let about-me
 # boxes and sidebars join once wrappers stopped decaying).
 SIBLING_SHARE = 0.35
+# A sibling with the winner's own tag and class joins at this share (a story split in boxes).
+TWIN_SHARE = 0.1
 CLIMB_SHARE = 0.5
 # Prose in a gallery or comments box (rules.SIDE_BOX_HINTS on the block's element or up to this
 # many levels above it) counts for this share: 0.05 lost a long slideshow caption the story
@@ -74,6 +78,14 @@ def lenient_weight(c: Candidate) -> float:
     return c.chars * (1 - c.link_density)
 
 
+def media_weight(c: Candidate) -> float:
+    """The last fallback, for a picture post with no running text at all: its headings are its
+    text. A page of headings alone still has no article (assembly drops trailing headings)."""
+    if c.block.kind == "heading" and c.link_density <= LINK_DENSITY_MAX:
+        return float(c.chars)
+    return lenient_weight(c)
+
+
 def _hinted(el: HtmlElement, score: float) -> float:
     words = attr_words(el)
     if words and score > 0:
@@ -104,23 +116,39 @@ def _best(local: dict[HtmlElement, float]) -> HtmlElement | None:
     return best
 
 
-def _in_side_box(el: HtmlElement | None, named: dict[HtmlElement, bool]) -> bool:
-    """Whether a block sits in a gallery or a comment thread, at most SIDE_BOX_LEVELS up.
+def _in_side_box(
+    el: HtmlElement | None,
+    named: dict[HtmlElement, bool],
+    stop: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
+) -> bool:
+    """Whether a block sits in a gallery or a comment thread, at most SIDE_BOX_LEVELS up (and
+    below any element of `stop`).
 
     The captions of a long slideshow or a long thread outweigh a short story; counted at a
     fraction they still win a page that is only a gallery (nothing else holds prose).
     `named` memoizes each element's verdict on its own class and id.
     """
     for _ in range(SIDE_BOX_LEVELS):
-        if el is None:
+        if el is None or el in stop:
             return False
         hit = named.get(el)
         if hit is None:
-            hit = named[el] = _SIDE_BOX.search(attr_words(el)) is not None
+            hit = named[el] = _names_side_box(attr_words(el))
         if hit:
             return True
         el = el.getparent()
     return False
+
+
+def _names_side_box(words: str) -> bool:
+    """A class/id naming a gallery or a comment thread; a blog's topic class (`tag-photo-gallery`
+    on a post) names what the post is about, not a box."""
+    if not words or _SIDE_BOX.search(words) is None:
+        return False
+    return any(
+        _SIDE_BOX.search(token) is not None and _TAXONOMY.search(token) is None
+        for token in words.split()
+    )
 
 
 def choose_containers(
@@ -153,6 +181,9 @@ def choose_containers(
         return []
     # Climb while the parent adds only neutral blocks (headings, figures), or adds prose that
     # sits close enough to keep its own decayed score near the winner's (cards, wrappers).
+    # A table's row group is not a box of its own: the table (head, caption and all) is.
+    while best.tag in _ROW_GROUPS and best.getparent() is not None:
+        best = best.getparent()
     first = local[best]
     parent = best.getparent()
     while parent is not None:
@@ -164,9 +195,36 @@ def choose_containers(
             break
     if parent is None:
         return [best]
-    # Siblings that hold prose of their own continue the story (split bodies).
+    # Siblings that hold prose of their own continue the story (split bodies); a sibling built
+    # like the winner (same tag, same class) is the same kind of box, a part of the story the
+    # page split (around an ad, a pull quote), and needs less prose to join.
     floor = max(SHORT_PENALTY, SIBLING_SHARE * local[best])
-    return [s for s in parent if s is best or local.get(s, 0.0) >= floor]
+    twin_floor = max(SHORT_PENALTY, TWIN_SHARE * local[best])
+    tag, cls = best.tag, best.get("class")
+    return [
+        s
+        for s in parent
+        if s is best
+        or local.get(s, 0.0) >= floor
+        or (cls and s.tag == tag and s.get("class") == cls and local.get(s, 0.0) >= twin_floor)
+    ]
+
+
+def without_side_boxes(chosen: list[Candidate], containers: list[HtmlElement]) -> list[Candidate]:
+    """The chosen blocks less the text of galleries and comment threads inside the containers.
+
+    A side box counts a tenth when choosing, so it seldom wins; but when the story's container
+    holds one (a slideshow of other stories under the text, a thread below the post) its blocks
+    would come along. A slideshow's text is captions, which the story's text leaves out anyway
+    (engine.story_text). The figures stay (the photos belong to the page), and so does
+    everything when the side boxes are all the prose there is (a page that is only a gallery).
+    """
+    stop = set(containers)
+    named: dict[HtmlElement, bool] = {}
+    kept = [c for c in chosen if c.block.kind == "figure" or not _in_side_box(c.el, named, stop)]
+    if len(kept) == len(chosen) or not any(weight(c) > 0 for c in kept):
+        return chosen
+    return kept
 
 
 def inside(c: Candidate, containers: list[HtmlElement]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from broadsheet.extract import extract
 
 from .story_sentences import STORY_SENTENCES
@@ -61,3 +63,82 @@ def test_newsletter_promos_after_the_story_are_dropped() -> None:
     assert SENTENCES[-1] in text
     for p in promos:
         assert p not in text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Você pode gostar...",  # "You may also like", Portuguese
+        "Artículos relacionados",  # "Related articles", Spanish
+        "Das könnte Sie auch interessieren",
+        "Search This Blog",  # a blog's sidebar search box after the post
+        "Also on HuffPost:",  # "Also on <site>"
+        "No comments yet.",
+    ],
+)
+def test_more_headers_after_the_story_end_the_body(header: str) -> None:
+    rest = f"<h3>{header}</h3>" + "".join(f"<p>{t}</p>" for t in TEASERS)
+    text = extract(page(story() + rest)).text
+    assert SENTENCES[-1] in text
+    for t in TEASERS:
+        assert t not in text
+
+
+def test_read_also_in_another_language_is_a_line_inside_the_story() -> None:
+    # "Leggi anche" ("Read also") introduces one link; the story goes on after it.
+    half = len(SENTENCES) // 2
+    body = (
+        "".join(f"<p>{s}</p>" for s in SENTENCES[:half])
+        + "<p>Leggi anche</p>"
+        + "".join(f"<p>{s}</p>" for s in SENTENCES[half:])
+    )
+    text = extract(page(body)).text
+    assert "Leggi anche" not in text
+    for s in SENTENCES:
+        assert s in text
+
+
+def test_blog_template_post_footers_are_chrome() -> None:
+    footers = (
+        "This entry was posted on Monday, November 5th, 2012 at 11:18 am and is filed under News.",
+        "Be the first to like this.",
+        "Hits: 2531",
+        "Loading Slideshow",
+        "You can follow any responses to this entry through the RSS 2.0 feed.",
+        "Your email address will not be published. Required fields are marked *",
+        "Be Sociable, Share!",
+        "(c) 2012 The Riverside Diary | powered by WordPress",
+        "Name (required)",
+        "Mail (will not be published) (required)",
+        "Website",
+        "Add to my wishlist",
+    )
+    text = extract(page(story() + "".join(f"<p>{f}</p>" for f in footers))).text
+    assert SENTENCES[-1] in text
+    for f in footers:
+        assert f not in text
+
+
+def test_a_related_box_set_inside_the_story_does_not_end_it() -> None:
+    # News pages put a "Related stories" list of links between paragraphs; the story goes on
+    # after it in the same element.
+    links = "".join(f"<li><a href='/t{i}'>{t}</a></li>" for i, t in enumerate(TEASERS))
+    half = len(SENTENCES) // 2
+    body = (
+        "".join(f"<p>{s}</p>" for s in SENTENCES[:half])
+        + f"<h3>Related stories</h3><ul>{links}</ul>"
+        + "".join(f"<p>{s}</p>" for s in SENTENCES[half:])
+    )
+    text = extract(page(body)).text
+    for s in SENTENCES:
+        assert s in text
+    assert TEASERS[0] not in text and "Related stories" not in text
+
+
+def test_an_empty_comment_section_ends_even_a_short_post() -> None:
+    # "No comments yet." opens the comment section; it cannot be a kicker above the story, so
+    # it ends a post shorter than the 600 characters the recirculation headers wait for.
+    post = "".join(f"<p>{s}</p>" for s in SENTENCES[:2])
+    text = extract(page(post + "<p>No comments yet.</p>" + f"<p>{TEASERS[0]}</p>")).text
+    assert SENTENCES[1] in text
+    assert TEASERS[0] not in text and "No comments" not in text

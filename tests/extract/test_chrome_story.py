@@ -120,3 +120,42 @@ def test_a_chrome_named_link_inside_a_sentence_stays() -> None:
     )
     assert "voted on the new bridge after a long night." in text
     assert "Subscribe now" not in text
+
+
+def test_comment_parts_named_without_a_separator_are_chrome() -> None:
+    # "commentbody", "commentbox": the words run together, as older blog templates write them.
+    for name in ("commentbody by-reader", "commentbox", "commentcontent", "commenter-name"):
+        assert is_boilerplate_attrs(name), name
+    assert not is_boilerplate_attrs("commentary-body")  # an opinion section is no comment
+
+
+def test_one_long_comment_does_not_outweigh_a_short_post() -> None:
+    # No story mark and a post shorter than one reader's comment: the share rule would keep the
+    # comment (it holds most of the running text); a comment body is never the story.
+    text = _kept(
+        f"<div class='post'><p>{STORY}</p></div>"
+        f"<div class='commentbody by-reader'><p>{OTHER * 6}</p></div>"
+    )
+    assert "The council voted" in text and "A profile" not in text
+
+
+def test_a_comment_thread_named_as_such_goes_whatever_its_share() -> None:
+    # id="comments" is the thread itself: it goes even when it outweighs a short post on a page
+    # with no story mark (the share rule would keep it).
+    text = _kept(
+        f"<div class='post'><p>{STORY}</p></div><div id='comments'><p>{OTHER * 6}</p></div>"
+    )
+    assert "The council voted" in text and "A profile" not in text
+    # A class that only mentions comments is no thread.
+    assert "The council voted" in _kept(f"<div class='post comments-open'><p>{STORY}</p></div>")
+
+
+def test_a_chrome_named_inline_element_holding_prose_is_kept() -> None:
+    # An unclosed <span class="byline-author"> nests the post inside the byline; a real byline
+    # holds no running text.
+    text = _kept(
+        "<div class='post-body'><span class='byline-author'>Posted by Jane Roe</span>"
+        f"<span class='byline-author'>{STORY}<br>{STORY}<br>{STORY}</span></div>{_sidebar(12)}"
+    )
+    assert "The council voted" in text
+    assert "Posted by Jane Roe" not in text

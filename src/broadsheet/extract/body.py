@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from . import rules
 from .article import Block
@@ -10,12 +11,19 @@ from .blocks import Candidate
 from .chrome import is_chrome_text
 from .dom import attr_words, normalize_space
 
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
 _BYLINE = re.compile(rules.BYLINE_LINE, re.IGNORECASE)
 _DATE = re.compile(rules.DATE_LINE, re.IGNORECASE)
 _DEK = re.compile("|".join(rules.DEK_HINTS))
 _CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE | re.DOTALL)
+_CAPTION_CREDIT = re.compile(rules.CAPTION_CREDIT, re.IGNORECASE)
 _STOP = re.compile(
-    r"[\s\[(]*(?:" + "|".join(rules.BODY_STOP_HEADERS) + r")[\s:!|)\]]*", re.IGNORECASE
+    r"[\s\[(]*(?:" + "|".join(rules.BODY_STOP_HEADERS) + r")[\s:!|)\].…]*", re.IGNORECASE
+)
+_END = re.compile(
+    r"[\s\[(]*(?:" + "|".join(rules.BODY_END_HEADERS) + r")[\s:!|)\].…]*", re.IGNORECASE
 )
 
 BLOCK_LINK_DENSITY_MAX = 0.5
@@ -48,7 +56,10 @@ def assemble(
     seen_src: set[str] = set()
     seen_captions: set[str] = set()
     prose = 0  # paragraph text kept so far: a stop header ends the body only after the story
-    for c in candidates:
+    # where paragraphs from photo caption boxes went in out, and whether each is the credit
+    loose_captions: list[tuple[int, bool]] = []
+    story_parent = None  # where the last paragraph of prose sat: a box inside the story's flow
+    for at, c in enumerate(candidates):
         block = c.block
         if block.kind == "figure":
             if not include_figures:
@@ -67,6 +78,8 @@ def assemble(
             continue
         text = block.plain()
         if _is_stop_header(block, text, prose):
+            if _story_resumes(candidates, at + 1, story_parent):
+                continue  # a "Related stories" box set inside the story, which goes on after it
             break
         if block.kind == "list":
             items = tuple(i for i in block.items if not is_chrome_text(i))
@@ -92,7 +105,12 @@ def assemble(
             continue
         if block.kind == "paragraph" and len(text) > STOP_HEADER_MAX_CHARS:
             prose += len(text)
+            story_parent = c.el.getparent()
+        if block.kind == "paragraph" and _is_loose_caption(c, text):
+            credit = _is_credit(c.el) or _CAPTION_CREDIT.match(text) is not None
+            loose_captions.append((len(out), credit))
         out.append(block)
+    out = _as_figures(out, loose_captions, include_figures=include_figures)
     _drop_lead_lines(out, title=title, byline=byline)
     while out and out[-1].kind == "heading":
         out.pop()
@@ -113,12 +131,99 @@ STORY_BEFORE_STOP_CHARS = 600
 
 def _is_stop_header(block: Block, text: str, prose_before: int) -> bool:
     """A recirculation or comments header ("Related", "Leave a reply") after the story."""
-    return (
-        prose_before >= STORY_BEFORE_STOP_CHARS
-        and block.kind in ("heading", "paragraph")
-        and len(text) <= STOP_HEADER_MAX_CHARS
-        and _STOP.fullmatch(text) is not None
-    )
+    if block.kind not in ("heading", "paragraph") or len(text) > STOP_HEADER_MAX_CHARS:
+        return False
+    if prose_before >= STORY_BEFORE_STOP_CHARS and _STOP.fullmatch(text) is not None:
+        return True
+    return prose_before > 0 and _END.fullmatch(text) is not None
+
+
+# Longer text in a caption box is prose (a photo essay's paragraphs), not a caption.
+LOOSE_CAPTION_MAX_CHARS = 400
+# Caption boxes holding more than this share of the body's paragraph text are the story (a
+# photo gallery's captions are its text).
+LOOSE_CAPTION_MAX_SHARE = 0.25
+
+
+def _as_figures(
+    blocks: list[Block], loose: list[tuple[int, bool]], *, include_figures: bool
+) -> list[Block]:
+    """Photo captions that sit in caption boxes outside any <figure> (galleries, CMS photo
+    widgets) become caption-only figures, so the running text leaves them out as it does
+    <figcaption>s; unless they are much of the body, as on a gallery page."""
+    if not loose:
+        return blocks
+    total = sum(len(b.text) for b in blocks if b.kind == "paragraph")
+    if sum(len(blocks[i].text) for i, _ in loose) > LOOSE_CAPTION_MAX_SHARE * total:
+        return blocks
+    out: list[Block] = []
+    seen: set[str] = set()
+    credits = dict(loose)
+    for i, block in enumerate(blocks):
+        if i not in credits:
+            out.append(block)
+            continue
+        key = normalize_space(block.text).casefold()
+        if include_figures and key not in seen:  # galleries print a caption more than once
+            seen.add(key)
+            if credits[i]:
+                out.append(Block("figure", credit=block.text))
+            else:
+                out.append(Block("figure", caption=block.text))
+    return out
+
+
+def _is_loose_caption(c: Candidate, text: str) -> bool:
+    """A short paragraph from a photo's caption box: an element classed as a caption (or
+    just inside one) that credits a photographer or agency. Without a credit, a "caption"
+    box is as often a step's text or an aside that belongs to the story."""
+    if len(text) > LOOSE_CAPTION_MAX_CHARS:
+        return False
+    box = None
+    el = c.el
+    for _ in range(3):
+        if el is None:
+            break
+        if "caption" in attr_words(el):
+            box = el
+        el = el.getparent()
+    return box is not None and _credits_photo(box)
+
+
+def _credits_photo(box: HtmlElement) -> bool:
+    """Whether a caption box holds a photo credit (a credit element or "Photo: …" text)."""
+    if any(isinstance(el.tag, str) and _is_credit(el) for el in box.iter()):
+        return True
+    return _CAPTION_CREDIT.search(normalize_space(box.text_content())) is not None
+
+
+def _is_credit(el: HtmlElement) -> bool:
+    """An element classed as a photo credit ("credit", "photographer", "courtesy", …)."""
+    words = attr_words(el)
+    return any(h in words for h in rules.CREDIT_HINTS)
+
+
+# How many blocks after a stop header are looked at for the story going on.
+RESUME_LOOKAHEAD = 4
+
+
+def _story_resumes(candidates: list[Candidate], start: int, story_parent: object) -> bool:
+    """Whether the story goes on after a stop header and its box of links: prose follows in
+    the element that held the story's last paragraph. News pages set "Related stories" lists
+    between paragraphs; recirculation after the story sits elsewhere in the page, and teasers
+    with summaries (prose after the header, with no box of links first) end the story."""
+    if story_parent is None:
+        return False
+    links = False
+    for c in candidates[start : start + RESUME_LOOKAHEAD]:
+        block = c.block
+        if block.kind == "heading":
+            return False
+        if c.link_density > BLOCK_LINK_DENSITY_MAX:
+            links = True
+        elif block.kind == "paragraph" and len(block.text) > STOP_HEADER_MAX_CHARS:
+            return links and c.el.getparent() is story_parent
+    return False
 
 
 def _in_caption(c: Candidate) -> bool:
@@ -133,23 +238,27 @@ def _in_caption(c: Candidate) -> bool:
     return False
 
 
-DEK_BOX_MAX_SHARE = 2
+# A box holding this many times the dek's text holds more than the dek: the story's body.
+DEK_BOX_MAX_RATIO = 2
 
 
 def _is_standfirst(c: Candidate, summary: str) -> bool:
-    """The dek repeated in the page header: its class says so and it equals the summary."""
-    if not _same(c.block.plain(), summary):
+    """The dek repeated in the page header: its box's class says so and it equals the summary.
+
+    The box must hold little besides the dek: the first paragraph of a story often equals the
+    page's description, and a body wrapper's class may name a summary too (Drupal's body field
+    is "field-type-text-with-summary").
+    """
+    text = c.block.plain()
+    if not _same(text, summary):
         return False
+    most = DEK_BOX_MAX_RATIO * len(normalize_space(text))
     el = c.el
     for _ in range(3):
-        if el is None:
+        if el is None or len(normalize_space(el.text_content())) > most:
             return False
         if _DEK.search(attr_words(el)):
-            # The dek's own box, not a field wrapping the whole body (a CMS "description"
-            # field whose first paragraph the page's description repeats).
-            return len(normalize_space(el.text_content())) <= DEK_BOX_MAX_SHARE * len(
-                c.block.plain()
-            )
+            return True
         el = el.getparent()
     return False
 

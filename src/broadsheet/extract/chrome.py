@@ -15,6 +15,7 @@ _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 _BOILERPLATE_WORDS = frozenset(rules.BOILERPLATE_WORDS)
 _BOILERPLATE_SUBSTRINGS = re.compile("|".join(re.escape(s) for s in rules.BOILERPLATE_SUBSTRINGS))
 _STRONG = re.compile("|".join(re.escape(s) for s in rules.STRONG_BOILERPLATE))
+_THREAD_TOKEN = re.compile(rules.COMMENT_THREAD_CLASS)
 _CONTENT_WORDS = frozenset(rules.CONTENT_WORDS)
 # The content words that name the story itself rather than a part of it (a caption).
 _STORY_WORDS = _CONTENT_WORDS - frozenset(rules.CONTENT_WORDS_NOT_STORY)
@@ -140,7 +141,7 @@ def _token_class(token: str) -> int:
         or _BOILERPLATE_SUBSTRINGS.search(token) is not None
     ):
         bits |= _T_CHROME
-    if _STRONG.search(token) is not None:
+    if _STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token) is not None:
         bits |= _T_STRONG
     if not bits & _T_CHROME and token.endswith(_STORY_SUFFIXES):
         bits |= _T_CONTENT | _T_STORY
@@ -190,8 +191,11 @@ class _Namer:
             return _STORY if any(_names_story(t) for t in tokens) else 0
         if not is_boilerplate_attrs(words):
             return 0
-        words = " ".join(_drop_taxonomy(words.split()))
-        return _STRONG_CHROME if _STRONG.search(words) is not None else _WEAK
+        tokens = _drop_taxonomy(words.split())
+        strong = _STRONG.search(" ".join(tokens)) is not None or any(
+            _THREAD_TOKEN.fullmatch(t) is not None for t in tokens
+        )
+        return _STRONG_CHROME if strong else _WEAK
 
 
 _HIDING = frozenset({"hidden", "aria-hidden", "style", "role"})
@@ -297,7 +301,7 @@ def drop_chrome(root: HtmlElement) -> None:
         if _is_heading_section(el) or _in_running_text(el):
             continue
         if strength == _WEAK:
-            if el in shelters:
+            if el in shelters or _holds_inline_prose(el):
                 continue
             if story_floor > 0:
                 inside, live = _placed(el, root, marks, doomed_set)
@@ -354,6 +358,18 @@ def _in_running_text(el: HtmlElement) -> bool:
         parent = el.getparent()
         before = parent.text if parent is not None else None
     return _WORD.search(before or "") is not None
+
+
+# Inline elements whose chrome name is no evidence once they hold running text: an unclosed
+# <span class="byline-author"> makes the parser nest the post's paragraphs inside the byline.
+_INLINE_PROSE_TAGS = frozenset({"span", "b", "strong", "i", "em", "font", "small", "a", "label"})
+INLINE_PROSE_CHARS = 2 * PROSE_NODE_CHARS
+
+
+def _holds_inline_prose(el: HtmlElement) -> bool:
+    """Whether a weakly chrome-named inline element holds prose (a byline, a date, a share
+    label never holds a text node of PROSE_NODE_CHARS): a parse artefact, not chrome."""
+    return el.tag in _INLINE_PROSE_TAGS and prose_chars(el) >= INLINE_PROSE_CHARS
 
 
 # A story-marked element shelters its chrome-named ancestors only when it holds this share of

@@ -223,6 +223,21 @@ BOILERPLATE_SUBSTRINGS: tuple[str, ...] = (
     "comment-",
     "comments-",
     "commentlist",
+    # Comment-thread parts with the words run together ("commentbody", "commentbox"): the
+    # separator rules above miss them; "commentary" (an opinion section) is not among them.
+    "commentbody",
+    "commentstext",
+    "commentcontent",
+    "commentbox",
+    "commentblock",
+    "commentsblock",
+    "commentwrap",
+    "commentcontainer",
+    "commentscontainer",
+    "commentsection",
+    "commentmeta",
+    "commentauthor",
+    "commenter",
     "signup",
     "sign-up",
     "subscribe",
@@ -287,7 +302,24 @@ BOILERPLATE_SUBSTRINGS: tuple[str, ...] = (
 
 # class/id substrings so sure to be chrome that even a subtree holding much of the page's
 # text is dropped (others are kept when they hold a large share of it).
-STRONG_BOILERPLATE: tuple[str, ...] = ("footer", "comment-list", "commentlist", "disqus")
+STRONG_BOILERPLATE: tuple[str, ...] = (
+    "footer",
+    "comment-list",
+    "commentlist",
+    "disqus",
+    # One reader's comment: on a page whose story is a short quote, a long comment outweighs it.
+    "commentbody",
+    "commentstext",
+    "commentcontent",
+)
+
+# Whole class/id tokens that name a comment thread ("comments", "comments-area", "comment-
+# list"): sure chrome, like STRONG_BOILERPLATE, even when the thread holds more of the page's
+# running text than a short post above it. Tokens that merely mention comments
+# ("comments-open", "no-comments", "comment-count") do not match.
+COMMENT_THREAD_CLASS = (
+    r"comments?(?:[-_]?(?:area|list|wrap|wrapper|section|container|thread|block))?"
+)
 
 # class/id words that mark the main text; a subtree with one of these is never dropped
 # by class alone.
@@ -459,6 +491,12 @@ CHROME_LINES: tuple[str, ...] = (
     r"watch:.{0,160}",
     r"listen:.{0,160}",
     r"trending:.{0,200}",
+    # "Read also" in other languages: one link inside the story, which goes on after it
+    r"(leia|veja|lea|lee) tamb[ée]m(:.{0,200})?",
+    r"(leggi|vedi) anche(:.{0,200})?",
+    r"(à )?lire aussi(:.{0,200})?",
+    r"lesen sie auch(:.{0,200})?",
+    r"читайте также(:.{0,200})?",
     r"read more",
     r"more stories",
     r"more news",
@@ -554,6 +592,23 @@ CHROME_LINES: tuple[str, ...] = (
     r"topics?:.{0,200}",
     r"filed under:?.{0,200}",
     r"image( source)?:.{0,80}",
+    # blog templates' post footers and counters
+    r"this (entry|post) was posted (on|in) .{0,200}",
+    r"be the first to like this\.?",
+    r"(hits|views):? [\d,.]+",
+    r"loading (slideshow|gallery)",
+    r"be sociable,? share!?",
+    r"\(c\) ?\d{4}.{0,120}",
+    r".{0,80}powered by (wordpress|blogger|typepad|movable type|drupal|joomla|tumblr).{0,80}",
+    # comment and contact form labels
+    r"(your )?(name|e-?mail( address)?|website|url)\s*(\*|:|\((required|optional)\))+\s*\*?",
+    r"mail \(will not be published\)( \(required\))?",
+    r"website",
+    # shop widgets and teaser links
+    r"add to (my )?(wish ?list|cart|basket|bag)",
+    r"(view |see )?larger (picture|image|photo)",
+    r"click (here )?to (order|buy)",
+    r"(read on|full story)\s*[>»›]*",  # noqa: RUF001
 )
 
 # Lines that end the story when they follow it: comment sections and recirculation headers.
@@ -598,6 +653,31 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     r"sponsored (stories|links|content)",
     r"(leave|post|add|write) a (comment|reply)",
     r"\d+ (comments?|responses?|replies) to .{1,200}",
+    r"(also|related) on [\w .&'-]{2,30}",  # "Also on <site>:" ("More on …" subheads go on)
+    # a blog's sidebar search box after the post
+    r"search this (blog|site)",
+    # the same headers in the other languages of the web's largest news and blog markets
+    r"(você|voce) (também )?pode gostar",
+    r"(notícias|artigos|posts|matérias) relacionad[oa]s",
+    r"(también )?te puede interesar",
+    r"(noticias|artículos) relacionad[oa]s",
+    r"vous aimerez aussi",
+    r"articles similaires",
+    r"das könnte sie auch interessieren",
+    r"ähnliche artikel",
+    r"(ti )?potrebbe interessarti",
+    r"articoli correlati",
+    r"похожие (статьи|записи|новости)",
+    r"отзывы",
+)
+
+# Headers that open a comment section whatever the length of the story above them: a short
+# post ends there too (BODY_STOP_HEADERS wait for the story's first 600 characters, because a
+# "Related" or "Leave a comment" label above the story is a kicker or a post-meta link).
+BODY_END_HEADERS: tuple[str, ...] = (
+    r"no comments( yet)?",
+    r"(there are )?no (responses|replies) yet",
+    r"be the first to comment",
 )
 
 # The STOP_LINES that open a comment section: readers' prose follows, so nothing after them can
@@ -666,6 +746,13 @@ CHROME_PHRASES: tuple[str, ...] = (
     "share it with a friend",
     "like this story?",
     "enjoyed this article",
+    # blog engines' comment-form and post-footer sentences
+    "follow any responses to this entry",
+    "will not be published",
+    "required fields are marked",
+    "you may use these html tags",
+    "comments are closed",
+    "you must be logged in to post a comment",
 )
 # A block longer than this is prose even when it contains a chrome phrase.
 CHROME_PHRASE_MAX_CHARS = 260

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-# Han, kana and hangul: one character carries about as much as a short word.
-_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-WIDE_CHAR_WEIGHT = 3.0
+from .rules import WIDE_CHAR_WEIGHT, WIDE_CHARS
+
+_WIDE = re.compile(WIDE_CHARS)
 
 _CODE_CHARS = re.compile(r"[{}<>=;\\|_\[\]$#@^~`]")
 _CODE_TOKENS = re.compile(

@@ -397,6 +397,12 @@ NEGATIVE_HINTS: tuple[str, ...] = (
 # class/id substrings naming a box of text beside the story: a photo gallery or slideshow, or
 # the readers' comments. Their prose is not the story even where there is more of it than of
 # the story (a slideshow in a short report, a long thread under a short post).
+# Han, kana, hangul and CJK compatibility ideographs: one such character carries about as much
+# as a short word, so the body's scoring and clean_text's line weights count each WIDE_CHAR_WEIGHT
+# times (a 35-character CJK line is prose), and CJK prose has no spaces to split tokens by.
+WIDE_CHARS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+WIDE_CHAR_WEIGHT = 3.0
+
 SIDE_BOX_HINTS: tuple[str, ...] = (
     "gallery",
     "slideshow",

@@ -21,9 +21,9 @@ from .blocks import Candidate
 from .dom import attr_words
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)。！？」）]\s*$")  # noqa: RUF001
-# Han, kana and hangul: one character carries about as much as a short English word, so it
-# counts three times (as in flat_features.WIDE_CHAR_WEIGHT): a 35-character CJK line is prose.
-_WIDE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# CJK characters count rules.WIDE_CHAR_WEIGHT times (one carries about a short word).
+_WIDE_SCRIPT = re.compile(rules.WIDE_CHARS)
+_WIDE_EXTRA = rules.WIDE_CHAR_WEIGHT - 1
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
 _SIDE_BOX = re.compile("|".join(re.escape(h) for h in rules.SIDE_BOX_HINTS))
@@ -56,9 +56,9 @@ def weight(c: Candidate) -> float:
     kind = c.block.kind
     if kind in ("figure", "heading"):
         return 0.0
-    chars = c.chars
+    chars: float = c.chars
     if not c.block.text.isascii():
-        chars += 2 * len(_WIDE_SCRIPT.findall(c.block.text))
+        chars += _WIDE_EXTRA * len(_WIDE_SCRIPT.findall(c.block.text))
     density = c.link_density
     if density > LINK_DENSITY_MAX:
         return -LINK_PENALTY * chars

@@ -64,3 +64,10 @@ def test_the_dek_box_repeating_the_description_is_dropped() -> None:
     head = f"<meta property='og:description' content='{dek}'>"
     text = extract(page(f"<p class='standfirst'>{dek}</p>" + story(), head)).text
     assert dek not in text and STORY_SENTENCES[0] in text
+
+
+def test_an_abstract_box_repeating_the_description_is_a_dek() -> None:
+    dek = "A year of repairs ends with buses, bicycles and walkers back on the river crossing."
+    head = f"<meta name='description' content='{dek}'>"
+    text = extract(page(f"<div class='m-detail--abstract'>{dek}</div>" + story(), head)).text
+    assert dek not in text and STORY_SENTENCES[0] in text

@@ -159,3 +159,32 @@ def test_a_chrome_named_inline_element_holding_prose_is_kept() -> None:
     )
     assert "The council voted" in text
     assert "Posted by Jane Roe" not in text
+
+
+def test_an_embedded_post_between_the_story_paragraphs_is_kept() -> None:
+    # A tweet's embed code in a `social-media-embed` wrapper between paragraphs is a quote of
+    # the story; a social box beside no paragraph is still chrome.
+    tweet = (
+        "<div class='social-media-embed'><blockquote class='twitter-tweet'><p>Yes, the bridge"
+        " is open again and it looks great</p>— A Reader (@reader)</blockquote></div>"
+    )
+    text = _kept(f"<article><p>{STORY}</p>{tweet}<p>{STORY}</p></article>")
+    assert "the bridge is open again" in text
+    alone = _kept(f"<article><p>{STORY}</p></article><div>{tweet}</div>")
+    assert "the bridge is open again" not in alone
+
+
+def test_a_hover_card_inside_a_sentence_is_chrome() -> None:
+    # A person's hover card (photo, latest headlines as links) nested in the sentence that
+    # names them: link text is no prose the parser nested in a span.
+    card = (
+        "<span class='person'><a href='/p'>Jane Roe</a><span class='rollover-people-block'>"
+        + "".join(f"<a href='/s{i}'>{OTHER}</a> " for i in range(3))
+        + "</span></span>"
+    )
+    text = _kept(
+        f"<p>The council voted after {card} a long night of debate and testimony.</p>"
+        + f"<p>{STORY * 3}</p>" * 3
+    )
+    assert "The council voted after Jane Roe a long night" in text
+    assert "A profile" not in text

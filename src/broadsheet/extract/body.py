@@ -52,13 +52,14 @@ def assemble(
 ) -> list[Block]:
     """Drop chrome, link lists, repeated blocks and the title/byline lines from the body."""
     out: list[Block] = []
-    seen_text: set[str] = set()
+    seen_text: dict[str, object] = {}  # a kept block's text: the element holding it
     seen_src: set[str] = set()
     seen_captions: set[str] = set()
     prose = 0  # paragraph text kept so far: a stop header ends the body only after the story
     # where paragraphs from photo caption boxes went in out, and whether each is the credit
     loose_captions: list[tuple[int, bool]] = []
     story_parent = None  # where the last paragraph of prose sat: a box inside the story's flow
+    recurring = False  # the last block kept was a repeated label of the story's structure
     for at, c in enumerate(candidates):
         block = c.block
         if block.kind == "figure":
@@ -83,7 +84,7 @@ def assemble(
             break
         if block.kind == "list":
             items = tuple(i for i in block.items if not is_chrome_text(i))
-            if not items:
+            if not items or _is_teaser_list(items, c.link_density):
                 continue
             block = Block("list", items=items, ordered=block.ordered)
             text = block.plain()
@@ -93,12 +94,15 @@ def assemble(
         if c.link_density > _link_density_max("list" if c.el.tag == "li" else block.kind):
             continue
         key = normalize_space(text).casefold()
+        repeat = key in seen_text
         if key in seen_captions or (
-            key in seen_text
+            repeat
+            and not _recurs_in_story(c, seen_text[key], story_parent, after_label=recurring)
             and (block.kind != "paragraph" or len(key) < REPEAT_KEEP_CHARS or _in_caption(c))
         ):
             continue
-        seen_text.add(key)
+        recurring = repeat and len(key) < REPEAT_KEEP_CHARS
+        seen_text.setdefault(key, c.el.getparent())
         if block.kind == "heading" and title and _same(text, title):
             continue
         if summary and _is_standfirst(c, summary):
@@ -115,6 +119,39 @@ def assemble(
     while out and out[-1].kind == "heading":
         out.pop()
     return out
+
+
+# A list of this many items or more, most of them cut short with an ellipsis, is a list of
+# teasers (headline link + the first words of each story: a news ticker, a "latest" rail).
+TEASER_LIST_MIN_ITEMS = 3
+TEASER_LIST_CUT_SHARE = 2 / 3
+# Each teaser leads with its headline as a link: several words of link text in every item (a
+# table of contents linking one word of each item, "Security: …", is the page's own index).
+TEASER_LIST_MIN_LINK_DENSITY = 0.15
+_CUT_SHORT = re.compile(r"(?:\.\.\.|…)[\s\])»]*$")
+
+
+def _is_teaser_list(items: tuple[str, ...], link_density: float) -> bool:
+    """Whether a list is a rail of story teasers: linked headlines, most items ending in an
+    ellipsis where a summary was cut. A story's own list items are not truncated excerpts."""
+    if len(items) < TEASER_LIST_MIN_ITEMS or link_density < TEASER_LIST_MIN_LINK_DENSITY:
+        return False
+    cut = sum(1 for item in items if _CUT_SHORT.search(item) is not None)
+    return cut >= TEASER_LIST_CUT_SHARE * len(items)
+
+
+def _recurs_in_story(
+    c: Candidate, first_parent: object, story_parent: object, *, after_label: bool
+) -> bool:
+    """A repeated subhead, or a short line right after one, set among the story's own
+    paragraphs where it was set the first time too: a structured text's recurring labels
+    ("Meal 1" / "Eat every 2-3 hours" in each plan of a meal plan). A promo line printed
+    above and below the story repeats with no subhead before it; pull quotes and captions
+    repeat in boxes of their own."""
+    parent = c.el.getparent()
+    if parent is None or parent is not story_parent or parent is not first_parent:
+        return False
+    return c.block.kind == "heading" or (c.block.kind == "paragraph" and after_label)
 
 
 def _link_density_max(kind: str) -> float:
@@ -175,8 +212,9 @@ def _as_figures(
 
 def _is_loose_caption(c: Candidate, text: str) -> bool:
     """A short paragraph from a photo's caption box: an element classed as a caption (or
-    just inside one) that credits a photographer or agency. Without a credit, a "caption"
-    box is as often a step's text or an aside that belongs to the story."""
+    just inside one, or wrapping all of the paragraph's text: a photo box's `<span
+    class="caption">` beside its image) that credits a photographer or agency. Without a
+    credit, a "caption" box is as often a step's text or an aside that belongs to the story."""
     if len(text) > LOOSE_CAPTION_MAX_CHARS:
         return False
     box = None
@@ -187,7 +225,22 @@ def _is_loose_caption(c: Candidate, text: str) -> bool:
         if "caption" in attr_words(el):
             box = el
         el = el.getparent()
+    if box is None:
+        box = _caption_child(c.el, text)
     return box is not None and _credits_photo(box)
+
+
+def _caption_child(el: HtmlElement, text: str) -> HtmlElement | None:
+    """A child classed as a caption that holds all of an inline run's text."""
+    key = normalize_space(text)
+    for child in el:
+        if (
+            isinstance(child.tag, str)
+            and "caption" in attr_words(child)
+            and normalize_space(child.text_content()) == key
+        ):
+            return child
+    return None
 
 
 def _credits_photo(box: HtmlElement) -> bool:

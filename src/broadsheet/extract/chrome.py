@@ -301,7 +301,7 @@ def drop_chrome(root: HtmlElement) -> None:
         if _is_heading_section(el) or _in_running_text(el):
             continue
         if strength == _WEAK:
-            if el in shelters or _holds_inline_prose(el):
+            if el in shelters or _holds_inline_prose(el) or _embeds_quoted_post(el):
                 continue
             if story_floor > 0:
                 inside, live = _placed(el, root, marks, doomed_set)
@@ -364,12 +364,39 @@ def _in_running_text(el: HtmlElement) -> bool:
 # <span class="byline-author"> makes the parser nest the post's paragraphs inside the byline.
 _INLINE_PROSE_TAGS = frozenset({"span", "b", "strong", "i", "em", "font", "small", "a", "label"})
 INLINE_PROSE_CHARS = 2 * PROSE_NODE_CHARS
+# Long text nodes outside links: a hover card's list of a person's latest headlines (a
+# `span.rollover-people-block` in a sentence) is link text, not a post the parser nested in a span.
+_LONG_PLAIN_TEXTS = etree.XPath(
+    f"descendant::text()[string-length(.) >= {PROSE_NODE_CHARS}][not(ancestor::a)]",
+    smart_strings=False,
+)
 
 
 def _holds_inline_prose(el: HtmlElement) -> bool:
     """Whether a weakly chrome-named inline element holds prose (a byline, a date, a share
     label never holds a text node of PROSE_NODE_CHARS): a parse artefact, not chrome."""
-    return el.tag in _INLINE_PROSE_TAGS and prose_chars(el) >= INLINE_PROSE_CHARS
+    if el.tag not in _INLINE_PROSE_TAGS:
+        return False
+    return sum(len(t.strip()) for t in _LONG_PLAIN_TEXTS(el)) >= INLINE_PROSE_CHARS
+
+
+_EMBEDDED_POST = re.compile("|".join(re.escape(c) for c in rules.EMBEDDED_POST_CLASSES))
+
+
+def _embeds_quoted_post(el: HtmlElement) -> bool:
+    """Whether a weakly chrome-named box (`social-media-embed`) set between the story's
+    paragraphs holds an embedded post (a tweet's `blockquote.twitter-tweet`): the story quotes
+    it, as it quotes a speaker. A follow-us box in a sidebar has no paragraph beside it."""
+    if not any(_is_paragraph(s) for s in (el.getprevious(), el.getnext())):
+        return False
+    return any(
+        _EMBEDDED_POST.search((q.get("class") or "").lower()) is not None
+        for q in el.iter("blockquote")
+    )
+
+
+def _is_paragraph(el: HtmlElement | None) -> bool:
+    return el is not None and el.tag == "p" and prose_chars(el) >= PROSE_NODE_CHARS
 
 
 # A story-marked element shelters its chrome-named ancestors only when it holds this share of

@@ -147,6 +147,11 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "paywall",
     "popular",
     "popup",
+    # a hover card (a person's photo and latest stories) nested in a sentence, shown on hover
+    "rollover",
+    "hovercard",
+    "tooltip",
+    "popover",
     "print",
     "promo",
     "promos",
@@ -297,6 +302,11 @@ BOILERPLATE_SUBSTRINGS: tuple[str, ...] = (
     "caption-toggle",
     "toggle-caption",
     "make-a-difference",
+    # previous/next post links under a post, each with its teaser
+    "next-prev",
+    "prev-next",
+    "nextprev",
+    "prevnext",
     "donate",
 )
 
@@ -319,6 +329,19 @@ STRONG_BOILERPLATE: tuple[str, ...] = (
 # ("comments-open", "no-comments", "comment-count") do not match.
 COMMENT_THREAD_CLASS = (
     r"comments?(?:[-_]?(?:area|list|wrap|wrapper|section|container|thread|block))?"
+)
+
+# Classes of a social network's embedded post as its embed code writes it (a <blockquote> the
+# network's script turns into a card): inside the story's running text it is a quote, even in a
+# wrapper classed `social-media-embed`.
+EMBEDDED_POST_CLASSES: tuple[str, ...] = (
+    "twitter-tweet",
+    "instagram-media",
+    "tiktok-embed",
+    "reddit-card",
+    "bluesky-embed",
+    "mastodon-embed",
+    "threads-post",
 )
 
 # class/id words that mark the main text; a subtree with one of these is never dropped
@@ -428,6 +451,7 @@ DEK_HINTS: tuple[str, ...] = (
     "teaser",
     "strapline",
     "deck",
+    "abstract",
 )
 
 # class/id substrings naming a photo credit inside a caption.
@@ -475,6 +499,7 @@ CHROME_LINES: tuple[str, ...] = (
     r"video ads?",
     r"advertisement",
     r"advertising",
+    r"advert",
     r"ad",
     r"ads",
     r"sponsored( content)?",
@@ -493,7 +518,7 @@ CHROME_LINES: tuple[str, ...] = (
     r"read also:.{0,200}",
     r"more:.{0,160}",
     r"must read:.{0,200}",
-    r"don't miss:.{0,200}",
+    r"don['’]t miss(:.{0,200})?",  # noqa: RUF001
     r"watch:.{0,160}",
     r"listen:.{0,160}",
     r"trending:.{0,200}",
@@ -506,6 +531,7 @@ CHROME_LINES: tuple[str, ...] = (
     r"read more",
     r"more stories",
     r"more news",
+    r"no related (posts|stories|articles)",
     r"related (stories|articles|coverage|content|links|news)",
     r"(you may|you might) (also )?like",
     r"recommended( for you| stories| reading)?",
@@ -684,6 +710,8 @@ BODY_END_HEADERS: tuple[str, ...] = (
     r"no comments( yet)?",
     r"(there are )?no (responses|replies) yet",
     r"be the first to comment",
+    # a blog's trackback section (Movable Type, TypePad, WordPress) opens the comments
+    r"(\d+ )?(trackbacks?|pingbacks?|trackback pings)( (and|&|/) (trackbacks?|pingbacks?))?",
 )
 
 # The STOP_LINES that open a comment section: readers' prose follows, so nothing after them can
@@ -757,6 +785,7 @@ CHROME_PHRASES: tuple[str, ...] = (
     "will not be published",
     "required fields are marked",
     "you may use these html tags",
+    "allowed html:",
     "comments are closed",
     "you must be logged in to post a comment",
 )

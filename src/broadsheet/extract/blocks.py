@@ -45,7 +45,8 @@ def _candidate(block: Block, el: HtmlElement, chars: int, link_chars: int) -> Ca
 
 
 class _Inline:
-    """Accumulates inline text and how much of it sits inside links.
+    """Accumulates inline text (parts) and how much of it sits inside links (link_chars: the
+    stripped length of each part added inside a link). The walkers append to parts directly.
 
     Text past max_chars is cut before its spaces are normalised: the body is cut at that length
     anyway, and splitting a 10 MB text node into words costs more than the rest of the page.
@@ -57,12 +58,6 @@ class _Inline:
         self.parts: list[str] = []
         self.link_chars = 0
         self.max_chars = max_chars
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        if text:
-            self.parts.append(text)
-            if in_link:
-                self.link_chars += len(text.strip())
 
     def take(self) -> tuple[str, int]:
         parts = self.parts
@@ -80,24 +75,43 @@ class _Inline:
         return "\n".join(line for line in lines if line), links
 
 
+_STRUCTURAL_TAGS = frozenset(_STRUCTURAL)
+
+
 def _has_block_descendant(el: HtmlElement) -> bool:
     if len(el) == 0:
         return False
-    return next(el.iterdescendants(*_STRUCTURAL), None) is not None
+    # A Python loop, not el.iterdescendants(*_STRUCTURAL): lxml builds a matcher for the 17
+    # tag names on every call (~2 µs), while the elements asked about are inline ones (a, span,
+    # em) with a few descendants, and the loop stops at the first block (no generator: any()
+    # costs more than the search on such small subtrees).
+    for descendant in el.iterdescendants():  # noqa: SIM110
+        if descendant.tag in _STRUCTURAL_TAGS:
+            return True
+    return False
 
 
 def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
     """Text of an inline subtree (links counted), <br> kept as a line break."""
     in_link = in_link or tag_of(el) == "a"
-    acc.add(el.text, in_link)
+    parts = acc.parts  # take() is not called while flattening: the list stays acc's
+    text = el.text
+    if text:
+        parts.append(text)
+        if in_link:
+            acc.link_chars += len(text.strip())
     for child in el:
         tag = child.tag
         tag = tag.lower() if isinstance(tag, str) else ""  # tag_of, inlined: the hot loop
         if tag == "br":
-            acc.add(_BR, False)
+            parts.append(_BR)
         elif tag and tag not in rules.DROP_TAGS:
             _flatten_inline(child, acc, in_link)
-        acc.add(child.tail, in_link)
+        text = child.tail
+        if text:
+            parts.append(text)
+            if in_link:
+                acc.link_chars += len(text.strip())
 
 
 def _text_of(el: HtmlElement, max_chars: int) -> tuple[str, int]:
@@ -167,9 +181,10 @@ class BlockBuilder:
         if depth > self.max_depth:
             return
         acc = _Inline(self.max_chars)
-        parts = acc.parts  # text outside links is appended straight: acc.add(text, False)
-        if el.text:
-            parts.append(el.text)
+        parts = acc.parts  # text outside links: no link characters to count
+        text = el.text
+        if text:
+            parts.append(text)
         drop_tags, block_tags = rules.DROP_TAGS, rules.BLOCK_TAGS
         for child in el:
             tag = child.tag
@@ -180,15 +195,11 @@ class BlockBuilder:
                 parts.append(_BR)
             elif tag == "img":
                 if parts:
-                    text, links = acc.take()
-                    parts = acc.parts
-                    self._emit_text(text, links, el)
+                    parts = self._flush(acc, el)
                 self._image(child, el)
             elif tag in block_tags or _has_block_descendant(child):
                 if parts:  # most blocks follow blocks: no inline text to flush
-                    text, links = acc.take()
-                    parts = acc.parts
-                    self._emit_text(text, links, el)
+                    parts = self._flush(acc, el)
                 if tag != "p" or not self._leaf_paragraph(child, depth + 1):
                     self._block(child, tag, depth + 1)
             else:
@@ -197,8 +208,19 @@ class BlockBuilder:
             if tail:
                 parts.append(tail)
         if parts:
-            text, links = acc.take()
-            self._emit_text(text, links, el)
+            self._flush(acc, el)
+
+    def _flush(self, acc: _Inline, el: HtmlElement) -> list[str]:
+        """Emit the inline text gathered so far as a paragraph of el; acc's new parts list."""
+        parts = acc.parts
+        if len(parts) == 1 and parts[0].isspace():
+            # The blank tail of the block before (the commonest case), which take() would turn
+            # into no text: whitespace counts no link characters, so acc.link_chars is 0.
+            parts.clear()
+            return parts
+        text, links = acc.take()
+        self._emit_text(text, links, el)
+        return acc.parts
 
     def _leaf_paragraph(self, el: HtmlElement, depth: int) -> bool:
         """A <p> with no child elements and plain text, the commonest block, emitted without

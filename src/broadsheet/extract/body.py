@@ -60,6 +60,9 @@ def assemble(
     loose_captions: list[tuple[int, bool]] = []
     story_parent = None  # where the last paragraph of prose sat: a box inside the story's flow
     recurring = False  # the last block kept was a repeated label of the story's structure
+    # The keys _same compares, for the title and summary worked out once, not once per block.
+    title_key = normalize_space(title).casefold()
+    summary_key = normalize_space(summary).casefold()
     for at, c in enumerate(candidates):
         block = c.block
         if block.kind == "figure":
@@ -103,9 +106,9 @@ def assemble(
             continue
         recurring = repeat and len(key) < REPEAT_KEEP_CHARS
         seen_text.setdefault(key, c.el.getparent())
-        if block.kind == "heading" and title and _same(text, title):
+        if block.kind == "heading" and title and key == title_key:
             continue
-        if summary and _is_standfirst(c, summary):
+        if summary and _is_standfirst(c, key if block is c.block else None, summary_key):
             continue
         if block.kind == "paragraph" and len(text) > STOP_HEADER_MAX_CHARS:
             prose += len(text)
@@ -295,17 +298,19 @@ def _in_caption(c: Candidate) -> bool:
 DEK_BOX_MAX_RATIO = 2
 
 
-def _is_standfirst(c: Candidate, summary: str) -> bool:
+def _is_standfirst(c: Candidate, key: str | None, summary_key: str) -> bool:
     """The dek repeated in the page header: its box's class says so and it equals the summary.
 
     The box must hold little besides the dek: the first paragraph of a story often equals the
     page's description, and a body wrapper's class may name a summary too (Drupal's body field
-    is "field-type-text-with-summary").
+    is "field-type-text-with-summary"). key and summary_key: the block's plain text (None: not
+    worked out yet) and the summary as _same compares them.
     """
-    text = c.block.plain()
-    if not _same(text, summary):
+    if key is None:
+        key = normalize_space(c.block.plain()).casefold()
+    if key != summary_key:
         return False
-    most = DEK_BOX_MAX_RATIO * len(normalize_space(text))
+    most = DEK_BOX_MAX_RATIO * len(normalize_space(c.block.plain()))
     el = c.el
     for _ in range(3):
         if el is None or len(normalize_space(el.text_content())) > most:

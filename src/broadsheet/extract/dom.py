@@ -51,7 +51,7 @@ def to_text(html: str | bytes, options: ExtractOptions) -> str:
     else:
         text = html
     head = text[:_SNIFF_CHARS].lstrip("\ufeff \t\r\n\f")
-    if not head.strip():
+    if not head or head.isspace():  # not head.strip(): no copy of 64 K characters
         raise EmptyDocument()
     if head.startswith(_BINARY_MAGIC) or head.startswith(("{", "[")):
         raise NotHTML()
@@ -83,7 +83,9 @@ def _cut_at_tags(data: bytes, max_tags: int) -> bytes:
     """Cut the page before its max_tags-th start tag, so the tree has fewer than max_tags
     elements (closing tags, comments and stray "<" do not count: a page of a million <br>s is
     cut at max_tags of them). UTF-8 bytes: no multi-byte character holds a "<" byte."""
-    if data.count(b"<") < max_tags:
+    # Each start tag takes at least two bytes ("<x"): a shorter page cannot hold max_tags of
+    # them, and counting the "<" of a 200 KB page costs 0.05 ms.
+    if len(data) < 2 * max_tags or data.count(b"<") < max_tags:
         return data
     found = _start_tags(max_tags).match(data)
     return data[: found.end() - 2] if found else data

@@ -114,6 +114,21 @@ def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
                 acc.link_chars += len(text.strip())
 
 
+def _pre_text(el: HtmlElement, parts: list[str]) -> None:
+    """Preformatted text as it shows: its spaces kept, and a <br> (code highlighters end each
+    line with one) a line break, so the last word of a line does not run into the next."""
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = tag_of(child)
+        if tag == "br":
+            parts.append("\n")
+        elif tag:  # not a comment or processing instruction
+            _pre_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
 def _text_of(el: HtmlElement, max_chars: int) -> tuple[str, int]:
     if len(el) == 0 and tag_of(el) != "a":
         # A leaf (most paragraphs, list items and cells): _flatten_inline would add just its text.
@@ -297,14 +312,16 @@ class BlockBuilder:
             self._emit(Block("quote", text=text), el, sum(c.link_chars for c in parts))
 
     def _pre(self, el: HtmlElement) -> None:
-        text = "".join(t for t in el.itertext() if isinstance(t, str)).strip("\n")
+        parts: list[str] = []
+        _pre_text(el, parts)
+        text = "".join(parts).strip("\n")
         if text.strip():
             self._emit(Block("preformatted", text=text.rstrip()), el, 0)
 
     def _table(self, el: HtmlElement, depth: int) -> None:
-        # A table holding paragraphs, lists or other tables is layout: walk it as a container
-        # (rows and cells are block tags, so each cell becomes its own container).
-        if next(el.iterdescendants(*_LAYOUT_MARKERS), None) is not None:
+        # A layout table is walked as a container (rows and cells are block tags, so each cell
+        # becomes its own container).
+        if _is_layout_table(el):
             self.walk(el, depth)
             return
         rows: list[str] = []
@@ -313,8 +330,8 @@ class BlockBuilder:
             cells: list[str] = []
             for cell in tr:
                 if tag_of(cell) in ("td", "th"):
-                    text, cell_links = _text_of(cell, self.max_chars)
-                    cells.append(text.replace("\n", " "))
+                    text, cell_links = self._cell_text(cell, depth)
+                    cells.append(text)
                     links += cell_links
             if any(cells):
                 rows.append(" | ".join(cells))
@@ -324,6 +341,20 @@ class BlockBuilder:
             self._emit(Block("paragraph", text=rows[0]), el, links)
         else:
             self._emit(Block("table", text="\n".join(rows)), el, links)
+
+    def _cell_text(self, cell: HtmlElement, depth: int) -> tuple[str, int]:
+        """A data cell's text on one line; a cell holding paragraphs (a long note in one row)
+        has them read as blocks and joined with spaces, not run together."""
+        if next(cell.iterdescendants(*_LAYOUT_MARKERS), None) is None:
+            text, links = _text_of(cell, self.max_chars)
+            return text.replace("\n", " "), links
+        inner = BlockBuilder(
+            base_url=self.base_url, max_depth=self.max_depth, max_chars=self.max_chars
+        )
+        inner.walk(cell, depth)
+        parts = [c for c in inner.out if c.block.kind != "figure"]
+        text = " ".join(c.block.plain().replace("\n", " ") for c in parts)
+        return text, sum(c.link_chars for c in parts)
 
     def _image(self, img: HtmlElement, el: HtmlElement) -> None:
         if _is_tiny(img):
@@ -386,6 +417,30 @@ class BlockBuilder:
                 credit = (found.group(1) or found.group(2) or "").strip()
                 caption = caption[: found.start()].rstrip()
         return caption, credit
+
+
+# A data table may hold a paragraph or a line break in a few of its cells (a long note in one
+# row of a list of films): with at least DATA_TABLE_MIN_ROWS rows, no table inside it and no
+# more than this share of its rows holding blocks, it is still read as a table. Cut into cells,
+# its rows lose their link-only first cells (the film's title) as link lists.
+DATA_TABLE_MIN_ROWS = 5
+DATA_TABLE_BLOCK_ROWS_SHARE = 0.1
+
+
+def _is_layout_table(el: HtmlElement) -> bool:
+    """A table holding paragraphs, lists, line breaks or other tables in many of its rows: a
+    page's layout grid, to be walked as containers."""
+    if next(el.iterdescendants(*_LAYOUT_MARKERS), None) is None:
+        return False
+    if next(el.iterdescendants("table"), None) is not None:
+        return True
+    rows = list(el.iter("tr"))
+    if len(rows) < DATA_TABLE_MIN_ROWS:
+        return True
+    with_blocks = sum(
+        1 for tr in rows if next(tr.iterdescendants(*_LAYOUT_MARKERS), None) is not None
+    )
+    return with_blocks > DATA_TABLE_BLOCK_ROWS_SHARE * len(rows)
 
 
 def _is_credit(el: HtmlElement) -> bool:

@@ -94,7 +94,9 @@ def assemble(
         elif is_chrome_text(text):
             continue
         # An item of a list walked as a container (it holds a nested list) is still a list item.
-        if c.link_density > _link_density_max("list" if c.el.tag == "li" else block.kind):
+        if c.link_density > _link_density_max(
+            "list" if c.el.tag == "li" else block.kind
+        ) and not _links_in_story(candidates, at, prose, story_parent):
             continue
         key = normalize_space(text).casefold()
         repeat = key in seen_text
@@ -155,6 +157,77 @@ def _recurs_in_story(
     if parent is None or parent is not story_parent or parent is not first_parent:
         return False
     return c.block.kind == "heading" or (c.block.kind == "paragraph" and after_label)
+
+
+def _links_in_story(
+    candidates: list[Candidate], at: int, prose: int, story_parent: HtmlElement | None
+) -> bool:
+    """Whether a link-dense heading or paragraph is the story's own: a section heading that
+    links to its subject, a sentence whose clauses are links. Only once the story has begun."""
+    kind = candidates[at].block.kind
+    if kind == "heading":
+        return prose > 0 and _heads_section(candidates, at)
+    if kind == "paragraph":
+        return story_parent is not None and _sentence_amid_story(candidates, at, story_parent)
+    return False
+
+
+# A paragraph of the story may be mostly links when its own words still make a sentence around
+# them ("…, who <a>blocked a friend of mine for …</a>, is, in a single word, disgusting.");
+# a paragraph of nothing but links, or a list set with line breaks, is not.
+AMID_STORY_LINK_DENSITY_MAX = 0.9
+AMID_STORY_PLAIN_CHARS = 60
+
+
+def _sentence_amid_story(candidates: list[Candidate], at: int, story_parent: HtmlElement) -> bool:
+    """A link-dense paragraph set between paragraphs of prose: the next block is prose in the
+    same parent, and the one before is prose too (or the paragraph sits where the story's last
+    paragraph did). Teasers and link rails sit in boxes of their own, after the story."""
+    c = candidates[at]
+    if (
+        at == 0
+        or c.link_density > AMID_STORY_LINK_DENSITY_MAX
+        or c.chars - c.link_chars < AMID_STORY_PLAIN_CHARS
+        or "\n" in c.block.text
+    ):
+        return False
+    parent = c.el.getparent()
+    if parent is not story_parent and not _is_prose(candidates[at - 1]):
+        return False
+    after = candidates[at + 1] if at + 1 < len(candidates) else None
+    return after is not None and after.el.getparent() is parent and _is_prose(after)
+
+
+def _is_prose(c: Candidate) -> bool:
+    return (
+        c.block.kind == "paragraph"
+        and c.link_density <= BLOCK_LINK_DENSITY_MAX
+        and c.chars > STOP_HEADER_MAX_CHARS
+    )
+
+
+# Prose a linked heading's own section must hold for the heading to be the story's: a teaser's
+# summary is a sentence or two.
+LINKED_HEADING_SECTION_CHARS = 300
+
+
+def _heads_section(candidates: list[Candidate], at: int) -> bool:
+    """Whether a heading that is a link ("“Thumper” ($20)" linking to the game, a section title
+    linking back to the contents) heads a section of the story: the prose after it, up to the
+    next heading and inside the heading's own parent, is longer than a teaser's summary. A
+    "Follow us" box's heading has no prose of its own in its box; a teaser's has a line or two."""
+    box = candidates[at].el.getparent()
+    if box is None:
+        return False
+    prose = 0
+    for c in candidates[at + 1 :]:
+        if c.block.kind == "heading" or not any(a is box for a in c.el.iterancestors()):
+            break
+        if c.block.kind in ("paragraph", "list") and c.link_density <= BLOCK_LINK_DENSITY_MAX:
+            prose += len(c.block.plain())
+            if prose >= LINKED_HEADING_SECTION_CHARS:
+                return True
+    return False
 
 
 def _link_density_max(kind: str) -> float:

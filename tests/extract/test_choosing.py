@@ -308,3 +308,31 @@ def test_dek_repeating_the_description_goes_the_first_paragraph_repeating_it_sta
         f"<article><div class='story-intro'><p>{lede}</p></div>{rest}</article>",
     ):
         assert extract(_with_description(body, lede)).text.startswith(lede)
+
+
+ABOUT_ME = (
+    "We are two sisters who love to travel, try new things and write about all of it. We live "
+    "in a small flat by the sea for now, and hope to live in many other parts of the world "
+    "soon. Follow along for videos, tips and the odd recipe from the road."
+)
+
+
+@pytest.mark.parametrize("box", ["left sidebar", "profile-block", "about clearfix"])
+def test_short_post_beats_a_longer_profile_box_in_the_side_column(box: str) -> None:
+    # The profile repeats on every page of the blog; the post is a title and a few lines.
+    post = " ".join(STORY_SENTENCES[:2])
+    archive = "".join(f"<li><a href='/{m}'>Posts from {m} 2012</a></li>" for m in range(1, 9))
+    html = page(
+        f"<div class='container'><div class='{box}'><h1>Our blog</h1><p>{ABOUT_ME}</p>"
+        f"<p>sisters_abroad</p><ul>{archive}</ul></div>"
+        f"<div class='right main'><h2>Our interview</h2><div class='post'><p>{post}</p>"
+        "<p>Until next time!</p></div></div></div>"
+    )
+    text = extract(html).text
+    assert STORY_SENTENCES[0] in text
+    assert "two sisters" not in text
+
+
+def test_a_side_column_alone_is_still_the_article() -> None:
+    html = page(f"<div class='sidebar'><p>{ABOUT_ME}</p></div>")
+    assert "two sisters" in extract(html).text

@@ -429,6 +429,11 @@ NEGATIVE_HINTS: tuple[str, ...] = (
 WIDE_CHARS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 WIDE_CHAR_WEIGHT = 3.0
 
+# class/id words (a whole word of a token, split on - and _) naming a page's side column or an
+# author's profile box: prose in them counts a share when choosing (scoring.ASIDE_SHARE).
+# Not `widget`: Blogger's main column is `widget Blog`.
+ASIDE_WORDS: tuple[str, ...] = ("sidebar", "profile", "about")
+
 SIDE_BOX_HINTS: tuple[str, ...] = (
     "gallery",
     "slideshow",

@@ -27,6 +27,7 @@ _WIDE_EXTRA = rules.WIDE_CHAR_WEIGHT - 1
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
 _SIDE_BOX = re.compile("|".join(re.escape(h) for h in rules.SIDE_BOX_HINTS))
+_ASIDE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(rules.ASIDE_WORDS) + r")(?:$|[-_\s])")
 _ROW_GROUPS = frozenset({"tbody", "thead", "tfoot"})
 _TAXONOMY = re.compile(r"(?:^|[-_])" + rules.TAXONOMY_CLASS)
 
@@ -47,6 +48,12 @@ CLIMB_SHARE = 0.5
 # kept, 4 levels missed captions nested in slide lists.
 SIDE_BOX_SHARE = 0.1
 SIDE_BOX_LEVELS = 6
+# Prose in a box named as a page's side column or an author's profile (rules.ASIDE_WORDS on the
+# block's element or up to this many levels above it) counts for this share: a blog's "About me"
+# or disclaimer box outweighed a post of a title and two lines. 0.2 let a sidebar's form labels
+# and credits line beat a post of one short line; 0.3 does not.
+ASIDE_SHARE = 0.3
+ASIDE_LEVELS = 8
 # How much a block counts for an ancestor n levels above the element it came from.
 DECAY: tuple[float, ...] = (1.0, 1.0, 0.5, 0.25, 0.125, 0.0625, 0.03, 0.015, 0.008, 0.004, 0.002)
 
@@ -140,6 +147,38 @@ def _in_side_box(
     return False
 
 
+def _in_aside(el: HtmlElement | None, named: dict[HtmlElement, bool]) -> bool:
+    """Whether a block sits in a side column or a profile box, at most ASIDE_LEVELS up.
+
+    Such a box repeats on every page of a site and its prose is about the site, not the page;
+    counted at a share it still wins a page with nothing else (a blog's About page in the same
+    template has its text in the main column). `named` memoizes each element's verdict.
+    """
+    for _ in range(ASIDE_LEVELS):
+        if el is None:
+            return False
+        hit = named.get(el)
+        if hit is None:
+            hit = named[el] = _names_aside(attr_words(el))
+        if hit:
+            return True
+        el = el.getparent()
+    return False
+
+
+def _names_aside(words: str) -> bool:
+    """A class/id token naming a side column or a profile (`sidebar`, `left sidebar`,
+    `profile-block`, `about`), unless the same token names the content too: a layout wrapper
+    around both columns (`content-sidebar-wrap`, `main-sidebar-container`) holds the story.
+    `sidebar1` is not the word (some templates call their main column so)."""
+    if not words or _ASIDE.search(words) is None:
+        return False
+    return any(
+        _ASIDE.search(token) is not None and _POSITIVE.search(token) is None
+        for token in words.split()
+    )
+
+
 def _names_side_box(words: str) -> bool:
     """A class/id naming a gallery or a comment thread; a blog's topic class (`tag-photo-gallery`
     on a post) names what the post is about, not a box."""
@@ -159,12 +198,15 @@ def choose_containers(
     total: dict[HtmlElement, float] = {}
     last = len(DECAY) - 1
     side_named: dict[HtmlElement, bool] = {}
+    aside_named: dict[HtmlElement, bool] = {}
     for c in candidates:
         w = weigh(c)
         if w == 0.0:
             continue
         if w > 0 and _in_side_box(c.el, side_named):
             w *= SIDE_BOX_SHARE
+        if w > 0 and _in_aside(c.el, aside_named):
+            w *= ASIDE_SHARE
         el: HtmlElement | None = c.el
         d = 0
         while el is not None:

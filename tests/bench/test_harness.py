@@ -119,3 +119,35 @@ def test_hostile_inputs_cover_the_corpus_and_broken_inputs() -> None:
     names = [name for name, _, _ in inputs()]
     assert {f"dom/{c.name}" for c in load("dom")} <= set(names)
     assert {"empty", "png", "random-bytes", "invalid-utf8", "utf16-no-bom"} <= set(names)
+
+
+def test_per_page_scores_list_the_worst_pages_and_what_moved(tmp_path: Path) -> None:
+    saved = tmp_path / "before.json"
+    run = [sys.executable, "bench/pages.py", "scrapinghub", "--limit", "6", "--most", "3"]
+    first = subprocess.run(
+        [*run, "--json", str(saved)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("scrapinghub: 6 pages, F1 ")
+    table = [line for line in first.stdout.splitlines() if line.startswith("| ")]
+    assert len(table) == 1 + 3  # the header and the three worst pages
+    scores = json.loads(saved.read_text())
+    assert len(scores) == 6
+    assert all(0.0 <= p <= 1.0 and 0.0 <= r <= 1.0 for p, r in scores.values())
+    # A saved run where one page scored nothing: against it, that page moved up.
+    page = max(scores, key=lambda k: sum(scores[k]))
+    saved.write_text(json.dumps({**scores, page: [0.0, 0.0]}))
+    second = subprocess.run(
+        [*run, "--compare", str(saved)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert second.returncode == 0, second.stderr
+    assert "1 page(s) moved" in second.stdout
+    assert page in second.stdout
+
+
+def test_per_page_scores_refuse_an_unknown_set() -> None:
+    proc = subprocess.run(
+        [sys.executable, "bench/pages.py", "no-such-set"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "no set 'no-such-set'" in proc.stderr

@@ -123,6 +123,28 @@ def _best(local: dict[HtmlElement, float]) -> HtmlElement | None:
     return best
 
 
+def _within_named(
+    el: HtmlElement | None,
+    names: Callable[[str], bool],
+    named: dict[HtmlElement, bool],
+    levels: int,
+    stop: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
+) -> bool:
+    """Whether el or one of its ancestors, at most `levels` up (and below any element of
+    `stop`), has a class or id that `names` accepts. `named` memoizes each element's verdict
+    on its own class and id (the blocks of a page share their ancestors)."""
+    for _ in range(levels):
+        if el is None or el in stop:
+            return False
+        hit = named.get(el)
+        if hit is None:
+            hit = named[el] = names(attr_words(el))
+        if hit:
+            return True
+        el = el.getparent()
+    return False
+
+
 def _in_side_box(
     el: HtmlElement | None,
     named: dict[HtmlElement, bool],
@@ -133,18 +155,8 @@ def _in_side_box(
 
     The captions of a long slideshow or a long thread outweigh a short story; counted at a
     fraction they still win a page that is only a gallery (nothing else holds prose).
-    `named` memoizes each element's verdict on its own class and id.
     """
-    for _ in range(SIDE_BOX_LEVELS):
-        if el is None or el in stop:
-            return False
-        hit = named.get(el)
-        if hit is None:
-            hit = named[el] = _names_side_box(attr_words(el))
-        if hit:
-            return True
-        el = el.getparent()
-    return False
+    return _within_named(el, _names_side_box, named, SIDE_BOX_LEVELS, stop)
 
 
 def _in_aside(el: HtmlElement | None, named: dict[HtmlElement, bool]) -> bool:
@@ -152,18 +164,9 @@ def _in_aside(el: HtmlElement | None, named: dict[HtmlElement, bool]) -> bool:
 
     Such a box repeats on every page of a site and its prose is about the site, not the page;
     counted at a share it still wins a page with nothing else (a blog's About page in the same
-    template has its text in the main column). `named` memoizes each element's verdict.
+    template has its text in the main column).
     """
-    for _ in range(ASIDE_LEVELS):
-        if el is None:
-            return False
-        hit = named.get(el)
-        if hit is None:
-            hit = named[el] = _names_aside(attr_words(el))
-        if hit:
-            return True
-        el = el.getparent()
-    return False
+    return _within_named(el, _names_aside, named, ASIDE_LEVELS)
 
 
 def _names_aside(words: str) -> bool:

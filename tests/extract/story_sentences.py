@@ -1,4 +1,5 @@
-"""Plain news sentences the extraction tests build their story pages from."""
+"""Plain news sentences the extraction tests build their story pages from, and the page
+they put them in."""
 
 STORY_SENTENCES: tuple[str, ...] = (
     "The council voted on Tuesday to reopen the old river crossing after a year of repairs.",
@@ -10,3 +11,20 @@ STORY_SENTENCES: tuple[str, ...] = (
     "Traffic on the ring road is expected to fall by a fifth once the crossing reopens.",
     "The old ferry, which carried commuters during the repairs, will return to its museum.",
 )
+
+# Summaries of other stories, for teaser rails and recirculation boxes after the story.
+TEASER_SENTENCES: tuple[str, ...] = (
+    "A quiet village fair grew into the largest food festival in the region this summer.",
+    "The harbour museum will open a new wing for the fishing fleet's old boats next year.",
+    "The night bus network will add four routes to the suburbs from the first of March.",
+)
+
+
+def article_page(body: str, head: str = "") -> str:
+    """A page whose <article> holds ``body``."""
+    return f"<html><head><title>T</title>{head}</head><body><article>{body}</article></body></html>"
+
+
+def story(sentences: tuple[str, ...] = STORY_SENTENCES) -> str:
+    """The sentences as one paragraph each."""
+    return "".join(f"<p>{s}</p>" for s in sentences)

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from broadsheet.extract import extract
 
-from .story_sentences import STORY_SENTENCES
+from .story_sentences import STORY_SENTENCES, story
+from .story_sentences import article_page as page
 
 CAPTION = "The mayor cuts the ribbon at the reopened crossing on Tuesday morning."
-
-
-def page(body: str, head: str = "") -> str:
-    return f"<html><head><title>T</title>{head}</head><body><article>{body}</article></body></html>"
-
-
-def story() -> str:
-    return "".join(f"<p>{s}</p>" for s in STORY_SENTENCES)
 
 
 def test_a_credited_caption_box_outside_a_figure_is_a_caption() -> None:

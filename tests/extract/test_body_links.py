@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from broadsheet.extract import extract
 
-from .story_sentences import STORY_SENTENCES
+from .story_sentences import STORY_SENTENCES, story
+from .story_sentences import article_page as page
 
 SECTION = (
     "What would happen if a racing game and a rhythm game met in a dark corridor? The answer is "
@@ -12,14 +13,6 @@ SECTION = (
     "It is the one game we kept playing after the review was written, long into the night, and "
     "the one we would buy first for a friend."
 )
-
-
-def page(body: str) -> str:
-    return f"<html><head><title>T</title></head><body><article>{body}</article></body></html>"
-
-
-def story(sentences: tuple[str, ...] = STORY_SENTENCES) -> str:
-    return "".join(f"<p>{s}</p>" for s in sentences)
 
 
 def test_a_heading_that_links_to_its_subject_heads_its_section() -> None:

@@ -6,21 +6,11 @@ import pytest
 
 from broadsheet.extract import extract
 
-from .story_sentences import STORY_SENTENCES
+from .story_sentences import STORY_SENTENCES, TEASER_SENTENCES, story
+from .story_sentences import article_page as page
 
 SENTENCES = STORY_SENTENCES
-TEASERS = (
-    "A quiet village fair grew into the largest food festival in the region this summer.",
-    "The harbour museum will open a new wing for the fishing fleet's old boats next year.",
-)
-
-
-def page(body: str) -> str:
-    return f"<html><head><title>T</title></head><body><article>{body}</article></body></html>"
-
-
-def story() -> str:
-    return "".join(f"<p>{s}</p>" for s in SENTENCES)
+TEASERS = TEASER_SENTENCES[:2]
 
 
 def test_a_recirculation_header_after_the_story_ends_the_body() -> None:

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from broadsheet.extract import extract
 
-from .story_sentences import STORY_SENTENCES
+from .story_sentences import STORY_SENTENCES, TEASER_SENTENCES, story
+from .story_sentences import article_page as page
 
 SENTENCES = STORY_SENTENCES
-TEASERS = (
-    "A quiet village fair grew into the largest food festival in the region this summer.",
-    "The harbour museum will open a new wing for the fishing fleet's old boats next year.",
-    "The night bus network will add four routes to the suburbs from the first of March.",
-)
-
-
-def page(body: str) -> str:
-    return f"<html><head><title>T</title></head><body><article>{body}</article></body></html>"
-
-
-def story() -> str:
-    return "".join(f"<p>{s}</p>" for s in SENTENCES)
+TEASERS = TEASER_SENTENCES
 
 
 def _ticker(ending: str) -> str:

@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     if not set_dir.is_dir():
         print(f"pages: no set {args.set!r} under {data_dir()}", file=sys.stderr)
         return 2
+    if args.compare and not args.compare.is_file():
+        print(f"pages: no saved run at {args.compare} (make one with --json)", file=sys.stderr)
+        return 2
     scores = page_scores(set_dir, limit=args.limit)
     precision, recall, f1 = summary(scores)
     print(f"{args.set}: {len(scores)} pages, F1 {f1:.4f} (P {precision:.4f} / R {recall:.4f})")

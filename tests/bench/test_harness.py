@@ -151,3 +151,15 @@ def test_per_page_scores_refuse_an_unknown_set() -> None:
     )
     assert proc.returncode == 2
     assert "no set 'no-such-set'" in proc.stderr
+
+
+def test_per_page_scores_refuse_a_missing_saved_run(tmp_path: Path) -> None:
+    missing = tmp_path / "never-saved.json"
+    proc = subprocess.run(
+        [sys.executable, "bench/pages.py", "scrapinghub", "--compare", str(missing)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "no saved run at" in proc.stderr

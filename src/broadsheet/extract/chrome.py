@@ -11,6 +11,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from . import rules
+from .compiled import walk as _compiled
 from .dom import normalize_space
 
 
@@ -200,6 +201,10 @@ def _verdict(bits: int) -> int:
 
 # _verdict of every bit pattern seen, shared by all pages (a few dozen patterns occur).
 _VERDICTS: dict[int, int] = {}
+# _token_class of every token seen, shared by pages ("clearfix", "row", "widget" recur on every
+# site) and emptied when it grows past _TOKEN_MEMO_MAX (site-specific tokens pile up).
+_TOKEN_BITS: dict[str, int] = {}
+_TOKEN_MEMO_MAX = 65536
 
 
 class _Namer:
@@ -210,7 +215,9 @@ class _Namer:
 
     def __init__(self) -> None:
         self.words: dict[str, int] = {}
-        self.tokens: dict[str, int] = {}
+        if len(_TOKEN_BITS) > _TOKEN_MEMO_MAX:
+            _TOKEN_BITS.clear()
+        self.tokens = _TOKEN_BITS
         # _T_* bits of whole attribute values: a page's class strings repeat (ids do not).
         self.values: dict[str, int] = {}
 
@@ -296,6 +303,28 @@ def _classify(root: HtmlElement) -> _Sorted:
     found = _Sorted()
     by_state, by_name, stories = found.by_state, found.by_name, found.stories
     namer = _Namer()
+    if _compiled is not None:
+        # The same walk in C (_walk.pyx): no Python object for the elements it passes by.
+        _compiled.classify(
+            root,
+            namer.values,
+            namer.tokens,
+            _token_class,
+            namer.bits,
+            _VERDICTS,
+            _verdict,
+            _NEVER_DROP,
+            rules.DROP_TAGS,
+            _CHROME_ROLES,
+            _HIDDEN_STYLE.search,
+            _ARTICLE_BODY.match,
+            _STRENGTH,
+            _STORY,
+            by_state,
+            by_name,
+            stories,
+        )
+        return found
     # namer.bits(value), with its memo read inline (a method call per element costs ~20 %).
     values, value_bits, verdicts = namer.values, namer.bits, _VERDICTS
     never_drop, drop_tags, chrome_roles = _NEVER_DROP, rules.DROP_TAGS, _CHROME_ROLES

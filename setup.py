@@ -1,0 +1,35 @@
+"""Builds Broadsheet's optional compiled walks (broadsheet.extract._walk).
+
+Everything else is in pyproject.toml. The extension is optional: where Cython, lxml's headers
+or a C compiler are missing, or BROADSHEET_PURE_PYTHON=1 is set, the install goes on without
+it and the extractor runs its pure-Python walks, which give the same results, slower
+(docs/extraction.md, "Compiled walks").
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from setuptools import Extension, setup
+
+
+def _extensions() -> list[Extension]:
+    if os.environ.get("BROADSHEET_PURE_PYTHON"):
+        return []
+    try:
+        import lxml
+        from Cython.Build import cythonize
+    except ImportError as exc:
+        print(f"broadsheet: building without the compiled walks ({exc})", file=sys.stderr)
+        return []
+    extension = Extension(
+        "broadsheet.extract._walk",
+        ["src/broadsheet/extract/_walk.pyx"],
+        include_dirs=lxml.get_include(),
+        optional=True,
+    )
+    return list(cythonize([extension], language_level=3, quiet=True))
+
+
+setup(ext_modules=_extensions())

@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 BENCH_STAMP := $(VENV)/.bench-installed
+# The compiled walks (setup.py builds them in place on an editable install): a change rebuilds.
+EXTENSION := setup.py src/broadsheet/extract/_walk.pyx
 # The PostgreSQL server the second pass of `make test` uses, when set (.ci/run sets it).
 BROADSHEET_TEST_POSTGRES ?=
 # What touches the database: the second pass runs these again on PostgreSQL (extract and fetch
@@ -18,13 +20,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 
-$(RUNTIME_STAMP): pyproject.toml | $(BIN)/python
+$(RUNTIME_STAMP): pyproject.toml $(EXTENSION) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
 # Dependency groups (`--group`) need pip 25.1 or newer, whoever made the virtualenv.
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
+$(DEV_STAMP): pyproject.toml $(EXTENSION) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/pip install --quiet -e . --group dev
 	touch $@ $(RUNTIME_STAMP)
@@ -58,7 +60,7 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-$(BENCH_STAMP): pyproject.toml | $(BIN)/python
+$(BENCH_STAMP): pyproject.toml $(EXTENSION) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(BIN)/pip install --quiet -e . --group dev --group bench
 	touch $@ $(DEV_STAMP) $(RUNTIME_STAMP)
@@ -85,4 +87,5 @@ fuzz: $(DEV_STAMP)
 	done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build
+	rm -f src/broadsheet/extract/_walk.c src/broadsheet/extract/_walk.*.so

@@ -1,0 +1,240 @@
+"""The compiled walks (_walk.pyx) give what their pure-Python twins give.
+
+Every module that calls a compiled walk holds it as ``_compiled``; the ``pure_python`` fixture
+sets each of those to None, which is what an install without the extension runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import operator
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml.html import HtmlElement
+
+from broadsheet.extract import ExtractOptions, compiled, extract
+from broadsheet.extract import chrome as chrome_mod
+from broadsheet.extract.dom import parse
+from broadsheet.extract.errors import ExtractError
+
+from .conftest import NAMES, load_page
+from .story_sentences import STORY_SENTENCES, TEASER_SENTENCES, article_page, story
+
+needs_compiled = pytest.mark.skipif(
+    compiled.walk is None, reason="the compiled walks are not built (BROADSHEET_PURE_PYTHON?)"
+)
+
+
+def _compiled_users() -> list[Any]:
+    return [
+        module
+        for name, module in sorted(sys.modules.items())
+        if name.startswith("broadsheet.extract.") and hasattr(module, "_compiled")
+    ]
+
+
+@contextlib.contextmanager
+def pure_python() -> Iterator[None]:
+    """The pure-Python walks everywhere, as an install without the extension runs them."""
+    users = _compiled_users()
+    assert chrome_mod in users
+    saved = [module._compiled for module in users]
+    for module in users:
+        module._compiled = None
+    try:
+        yield
+    finally:
+        for module, walk in zip(users, saved, strict=True):
+            module._compiled = walk
+
+
+def test_the_compiled_walks_are_built_unless_switched_off() -> None:
+    # An install with a C compiler builds them (setup.py); BROADSHEET_PURE_PYTHON=1 turns them
+    # off. A missing extension elsewhere means the install fell back without saying so.
+    if os.environ.get("BROADSHEET_PURE_PYTHON"):
+        assert compiled.walk is None
+    else:
+        assert compiled.walk is not None, "build it: pip install -e . (needs a C compiler)"
+
+
+def test_pure_python_switch_is_read_at_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_PURE_PYTHON", "1")
+    assert compiled.load() is None
+
+
+def _sorted_by_paths(root: HtmlElement) -> tuple[list[str], list[tuple[str, int]], list[str]]:
+    tree = root.getroottree()
+    found = chrome_mod._classify(root)
+    return (
+        [tree.getpath(el) for el in found.by_state],
+        [(tree.getpath(el), verdict) for el, verdict in found.by_name],
+        [tree.getpath(el) for el in found.stories],
+    )
+
+
+def _both_ways(page: str) -> tuple[Any, Any]:
+    fast = _sorted_by_paths(parse(page, ExtractOptions()))
+    with pure_python():
+        slow = _sorted_by_paths(parse(page, ExtractOptions()))
+    return fast, slow
+
+
+TRICKY_PAGES = [
+    # Entities and character references inside attribute values.
+    "<div class='share&amp;tools'>a</div><div class='&#115;hare'>b</div><div id='x&lt;y'>c</div>",
+    # Non-ASCII values: the compiled split hands them to the Python one.
+    "<div class='\u00dcbersicht SHARE'>a</div><div class='social\u3000widget'>b</div>"
+    "<div class='most-read\u00a0list'>c</div><div class='\u0130nfo-BOX'>d</div>",
+    # Upper-case tokens and whitespace runs that str.split() treats as separators.
+    "<div class='  SHARE\t\n Tools '>a</div><div class='newsletter\x1fbox'>b</div>"
+    "<div class='Related-Links'>c</div>",
+    # A token longer than the compiled split's buffer.
+    f"<div class='{'x' * 300}-share {'y' * 140}'>a</div><div class='{'z' * 128}'>b</div>",
+    # Valueless and empty attributes, roles, hidden states.
+    "<div class>a</div><div id=''>b</div><div role>c</div><div role='NAVIGATION'>d</div>"
+    "<div role='presentation' class='share'>e</div><div hidden=''>f</div>"
+    "<div aria-hidden='TRUE'>g</div><div aria-hidden='true' class='article-body'>h</div>"
+    "<div style='DISPLAY:none'>i</div><div style=''>j</div>"
+    "<div style='visibility : hidden'>k</div>",
+    # itemprop and story names, nested inside chrome and around it.
+    "<div class='sidebar'><div itemprop='articleBody'><p>s</p></div></div>"
+    "<div itemprop='ARTICLEBODY' class='share'>t</div><main class='footer'>m</main>"
+    "<section class='entry-content'><div class='share'>"
+    "<div class='comments'>c</div></div></section>",
+    # Dropped tags, their subtrees skipped, and custom elements.
+    "<noscript><div class='share'>n</div></noscript><svg><g class='share'></g></svg>"
+    "<script>var x = '<div class=share>';</script><style>.share{}</style>"
+    "<my-widget class='share'>w</my-widget><template><p class='share'>t</p></template>",
+    # Duplicated attribute names: libxml2 keeps the first.
+    "<div class='article-body' class='share'>a</div><div id='share' id='story'>b</div>",
+    # A namespaced attribute is not class.
+    "<div xml:class='share' xlink:href='#'>a</div><svg><use xlink:href='#i' class='icon'/></svg>",
+]
+
+
+@needs_compiled
+@pytest.mark.parametrize("body", TRICKY_PAGES)
+def test_compiled_classify_sorts_tricky_pages_as_python_does(body: str) -> None:
+    page = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    fast, slow = _both_ways(page)
+    assert fast == slow
+    assert any(fast)
+
+
+@needs_compiled
+def test_compiled_classify_skips_what_a_hidden_box_holds() -> None:
+    # <html> and <body> are never dropped, so their own hidden flags are not read.
+    page = "<html hidden><body hidden><div hidden><p class='share'>x</p></div></body></html>"
+    fast, slow = _both_ways(page)
+    assert fast == slow == (["/html/body/div"], [], [])
+
+
+@needs_compiled
+def test_compiled_classify_survives_deep_nesting() -> None:
+    body = "<div class='share'>" * 400 + "x" + "</div>" * 400
+    fast, slow = _both_ways(f"<html><body>{body}</body></html>")
+    assert fast == slow
+
+
+# Class tokens the rules judge differently: chrome, strong chrome, story, taxonomy, template.
+TOKENS = [
+    "share",
+    "comments",
+    "sidebar",
+    "article-body",
+    "entry-content",
+    "post-12",
+    "hentry",
+    "tag-footer",
+    "category-social-media",
+    "clearfix",
+    "Related",
+    "NAV",
+    "caption",
+    "promo_rail",
+    "x7f3",
+    "\u00e9t\u00e9",
+    "menu\u00a0bar",
+]
+TAGS = ["div", "section", "aside", "nav", "p", "span", "ul", "li", "figure", "main", "footer"]
+
+
+@st.composite
+def _element(draw: st.DrawFn, depth: int = 0) -> str:
+    tag = draw(st.sampled_from(TAGS))
+    attrs = []
+    if draw(st.booleans()):
+        attrs.append(f"class='{' '.join(draw(st.lists(st.sampled_from(TOKENS), max_size=3)))}'")
+    if draw(st.booleans()):
+        attrs.append(f"id='{draw(st.sampled_from(TOKENS))}'")
+    extra = draw(
+        st.sampled_from(
+            [
+                "",
+                "role='navigation'",
+                "role='main'",
+                "hidden",
+                "aria-hidden='true'",
+                "style='display: none'",
+                "itemprop='articleBody'",
+            ]
+        )
+    )
+    if extra:
+        attrs.append(extra)
+    children = "" if depth >= 3 else "".join(draw(st.lists(_element(depth + 1), max_size=3)))
+    text = draw(st.sampled_from(["", "word", STORY_SENTENCES[depth % len(STORY_SENTENCES)]]))
+    return f"<{tag} {' '.join(attrs)}>{text}{children}</{tag}>tail"
+
+
+@needs_compiled
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_element(), min_size=1, max_size=4))
+def test_compiled_classify_matches_python_on_generated_pages(elements: list[str]) -> None:
+    page = f"<html><head><title>t</title></head><body>{''.join(elements)}</body></html>"
+    assert operator.eq(*_both_ways(page))
+
+
+def _extracted(html: str | bytes, url: str | None = None) -> str:
+    try:
+        return repr(extract(html, url=url))
+    except ExtractError as exc:
+        return type(exc).__name__
+
+
+STORY_PAGES = [
+    article_page(story()),
+    article_page(
+        "<h1>Bridge</h1><div class='share'>Share</div>"
+        + story()
+        + "<aside class='related'>"
+        + "".join(f"<p><a href='/t'>{s}</a></p>" for s in TEASER_SENTENCES)
+        + "</aside><div id='comments'><p>First!</p></div>"
+    ),
+]
+
+
+@needs_compiled
+@pytest.mark.parametrize("name", NAMES)
+def test_fixture_pages_extract_the_same_either_way(name: str) -> None:
+    html, _ = load_page(name)
+    fast = _extracted(html)
+    with pure_python():
+        slow = _extracted(html)
+    assert fast == slow
+
+
+@needs_compiled
+@pytest.mark.parametrize("page", STORY_PAGES)
+def test_story_pages_extract_the_same_either_way(page: str) -> None:
+    fast = _extracted(page)
+    with pure_python():
+        slow = _extracted(page)
+    assert fast == slow
+    assert "The council voted" in fast

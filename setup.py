@@ -12,6 +12,17 @@ import os
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class _OptionalBuildExt(build_ext):
+    """build_ext that warns and goes on when the compiler is missing or fails."""
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # a missing compiler raises before any extension is tried
+            print(f"broadsheet: building without the compiled walks ({exc})", file=sys.stderr)
 
 
 def _extensions() -> list[Extension]:
@@ -27,9 +38,11 @@ def _extensions() -> list[Extension]:
         "broadsheet.extract._walk",
         ["src/broadsheet/extract/_walk.pyx"],
         include_dirs=lxml.get_include(),
-        optional=True,
     )
-    return list(cythonize([extension], language_level=3, quiet=True))
+    built = list(cythonize([extension], language_level=3, quiet=True))
+    for ext in built:
+        ext.optional = True  # cythonize's copies drop the flag: a failed compile only warns
+    return built
 
 
-setup(ext_modules=_extensions())
+setup(ext_modules=_extensions(), cmdclass={"build_ext": _OptionalBuildExt})

@@ -23,3 +23,36 @@ def classify(
     by_name: list[tuple[HtmlElement, int]],
     stories: list[HtmlElement],
 ) -> None: ...
+
+# drop_chrome after the classification walk, and scoring's walks up the tree.
+
+def prose_chars(el: HtmlElement, least: int) -> int: ...
+def placed(
+    el: HtmlElement, root: HtmlElement, marks: set[HtmlElement], doomed: set[HtmlElement]
+) -> tuple[bool, bool]: ...
+def spared(
+    el: HtmlElement,
+    weak: bool,
+    shelters: set[HtmlElement],
+    heading_section: Callable[[HtmlElement], bool],
+    slug_min_words: int,
+    running_text: Callable[[HtmlElement], bool],
+    inline_tags: frozenset[str],
+    inline_prose_tags: frozenset[str],
+    least: int,
+    inline_floor: int,
+    embedded_search: Callable[[str], Match[str] | None],
+) -> bool: ...
+def add_up(
+    els: list[HtmlElement],
+    weights: list[float],
+    decay: tuple[float, ...],
+    local: dict[HtmlElement, float],
+    total: dict[HtmlElement, float],
+    side_names: Callable[[str], bool],
+    side_levels: int,
+    side_share: float,
+    aside_names: Callable[[str], bool],
+    aside_levels: int,
+    aside_share: float,
+) -> None: ...

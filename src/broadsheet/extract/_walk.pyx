@@ -201,3 +201,363 @@ def classify(
                 break
             node = node.parent
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# drop_chrome after the classification walk, and scoring's walks up the tree.
+#
+# Membership of an ancestor in a set of elements is tested without making its proxy: lxml keeps
+# a node's live proxy in node._private, and an element held in a set is alive, so a node with no
+# proxy is in no set (lxml's own getProxy reads the same field).
+
+from libc.string cimport strlen
+from lxml.includes.etreepublic cimport _getNs, _isElement
+
+
+cdef inline bint _ascii_space(unsigned char c) noexcept nogil:
+    """What str.isspace() says of an ASCII character (\\x1c-\\x1f count, as in str.split)."""
+    return c == 32 or (c >= 9 and c <= 13) or (c >= 28 and c <= 31)
+
+
+cdef Py_ssize_t _text_len(const unsigned char* s, Py_ssize_t least) except -2:
+    """len(text.strip()) of a text node's content, or -1 where len(text) < least.
+
+    Python counts code points and strips Unicode whitespace. Runs of ASCII whitespace at the
+    ends are stripped here, and the code points between them counted by their UTF-8 lead bytes;
+    when a non-ASCII character sits at an end (it may be whitespace: U+00A0, U+3000) the text
+    between is decoded and str.strip decides.
+    """
+    cdef Py_ssize_t n = strlen(<const char*>s)
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t j = n
+    cdef Py_ssize_t k
+    cdef Py_ssize_t chars = 0
+    if n < least:
+        return -1  # fewer bytes than that, so fewer code points
+    while i < j and _ascii_space(s[i]):
+        i += 1
+    while j > i and _ascii_space(s[j - 1]):
+        j -= 1
+    if i < j and (s[i] >= 0x80 or s[j - 1] >= 0x80):
+        middle = (<const char*>s)[i:j].decode("utf-8", "replace")
+        if len(middle) + i + (n - j) < least:
+            return -1
+        return len(middle.strip())
+    for k in range(i, j):
+        if s[k] & 0xC0 != 0x80:
+            chars += 1
+    if chars + i + (n - j) < least:
+        return -1
+    return chars
+
+
+cdef inline bint _is_text(tree.xmlNode* node) noexcept nogil:
+    """A node XPath's text() matches."""
+    return node.type == tree.XML_TEXT_NODE or node.type == tree.XML_CDATA_SECTION_NODE
+
+
+cdef inline tree.xmlNode* _following(tree.xmlNode* node, tree.xmlNode* top) noexcept nogil:
+    """The next node after node's subtree in document order within top's subtree, or NULL."""
+    while node is not NULL and node is not top:
+        if node.next is not NULL:
+            return node.next
+        node = node.parent
+    return NULL
+
+
+cdef inline bint _named(tree.xmlNode* node, const char* name) noexcept nogil:
+    """Whether node is an element whose lxml .tag is name (HTML trees have no namespaces; a
+    namespaced element's .tag is "{uri}name")."""
+    return (
+        node.type == tree.XML_ELEMENT_NODE
+        and _getNs(node) is NULL
+        and strcmp(<const char*>node.name, name) == 0
+    )
+
+
+cdef Py_ssize_t _prose_chars(tree.xmlNode* top, Py_ssize_t least) except -1:
+    """chrome.prose_chars below top (its _LONG_TEXTS XPath, in one walk without strings)."""
+    # Only elements have children in an HTML tree (an entity reference's are a declaration,
+    # which XPath's descendant axis does not enter either).
+    cdef tree.xmlNode* node = top.children
+    cdef Py_ssize_t total = 0
+    cdef Py_ssize_t n
+    while node is not NULL:
+        if _is_text(node):
+            if node.content is not NULL:
+                n = _text_len(<const unsigned char*>node.content, least)
+                if n >= least:
+                    total += n
+        elif node.type == tree.XML_ELEMENT_NODE and node.children is not NULL:
+            node = node.children
+            continue
+        node = _following(node, top)
+    return total
+
+
+def prose_chars(_Element el, Py_ssize_t least):
+    """chrome.prose_chars: the stripped lengths of the text nodes under el of at least least
+    characters, summed."""
+    return _prose_chars(el._c_node, least)
+
+
+def placed(_Element el, _Element root, set marks, set doomed):
+    """chrome._placed: (within a marked element, in root's tree and below no doomed one)."""
+    cdef tree.xmlNode* top = el._c_node
+    cdef tree.xmlNode* up = top.parent
+    inside = False
+    # iterancestors: parents while they are elements (not the document)
+    while up is not NULL and _isElement(up):
+        top = up
+        if up._private is not NULL:
+            proxy = <object>up._private
+            if proxy in doomed:
+                return inside, False
+            if proxy in marks:
+                inside = True
+        up = up.parent
+    return inside, top is root._c_node
+
+
+cdef bint _holds_inline_prose(
+    tree.xmlNode* top, frozenset tags, Py_ssize_t least, Py_ssize_t floor
+) except -1:
+    """chrome._holds_inline_prose: an element of tags whose text nodes of at least least
+    characters outside links add up to floor (stripped)."""
+    cdef tree.xmlNode* node = top
+    cdef Py_ssize_t total = 0
+    cdef Py_ssize_t n
+    if top.type != tree.XML_ELEMENT_NODE or _getNs(top) is not NULL:
+        return False
+    # el.tag, not lower-cased
+    if (<const char*>top.name).decode("utf-8", "replace") not in tags:
+        return False
+    # [not(ancestor::a)] looks above el too: inside a link, no text counts.
+    while node is not NULL and node.type == tree.XML_ELEMENT_NODE:
+        if _named(node, b"a"):
+            return False
+        node = node.parent
+    node = top.children
+    while node is not NULL:
+        if _is_text(node):
+            if node.content is not NULL:
+                n = _text_len(<const unsigned char*>node.content, least)
+                if n > 0:
+                    total += n
+        elif (
+            node.type == tree.XML_ELEMENT_NODE
+            and node.children is not NULL
+            and not _named(node, b"a")
+        ):
+            node = node.children
+            continue
+        node = _following(node, top)
+    return total >= floor
+
+
+cdef object _attr_get(tree.xmlNode* node, const char* name):
+    """el.get(name): the first attribute of that name outside any namespace, or None."""
+    cdef tree.xmlAttr* attr = node.properties
+    while attr is not NULL:
+        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+            return _attr_value(attr)
+        attr = attr.next
+    return None
+
+
+cdef inline tree.xmlNode* _sibling(tree.xmlNode* node, bint forward) noexcept nogil:
+    """getnext()/getprevious(): the nearest sibling lxml hands out (element, comment, PI...)."""
+    node = node.next if forward else node.prev
+    while node is not NULL and not _isElement(node):
+        node = node.next if forward else node.prev
+    return node
+
+
+cdef bint _is_paragraph(tree.xmlNode* node, Py_ssize_t least) except -1:
+    """chrome._is_paragraph: a <p> (node may be NULL) with prose of its own."""
+    return node is not NULL and _named(node, b"p") and _prose_chars(node, least) >= least
+
+
+cdef bint _embeds_quoted_post(tree.xmlNode* top, Py_ssize_t least, search) except -1:
+    """chrome._embeds_quoted_post: a paragraph of prose beside el, and a blockquote in el (or el)
+    whose lower-cased class search() finds."""
+    cdef tree.xmlNode* node = top
+    if not (
+        _is_paragraph(_sibling(top, False), least) or _is_paragraph(_sibling(top, True), least)
+    ):
+        return False
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE:
+            if _named(node, b"blockquote"):
+                value = _attr_get(node, b"class")
+                if search(value.lower() if value else "") is not None:
+                    return True
+            if node.children is not NULL:
+                node = node.children
+                continue
+        if node is top:
+            break
+        node = _following(node, top)
+    return False
+
+
+cdef Py_ssize_t _slug_words(str ident):
+    """How many words chrome._SLUG_SPLIT leaves of an ASCII id: runs of ASCII letters and
+    digits (the underscore splits too)."""
+    cdef Py_UCS4 ch
+    cdef Py_ssize_t words = 0
+    cdef bint in_word = False
+    for ch in ident:
+        if (ch >= 48 and ch <= 57) or (ch >= 65 and ch <= 90) or (ch >= 97 and ch <= 122):
+            if not in_word:
+                words += 1
+                in_word = True
+        else:
+            in_word = False
+    return words
+
+
+def spared(
+    _Element el,
+    bint weak,
+    set shelters,
+    heading_section,
+    Py_ssize_t slug_min_words,
+    running_text,
+    frozenset inline_tags,
+    frozenset inline_prose_tags,
+    Py_ssize_t least,
+    Py_ssize_t inline_floor,
+    embedded_search,
+):
+    """chrome._spared. The tests that need regexes stay chrome's own (heading_section,
+    running_text), called only for what the cheap tests here leave: an id of slug_min_words
+    words or more (or not ASCII), an element of inline_tags."""
+    cdef tree.xmlNode* node = el._c_node
+    if node.type == tree.XML_ELEMENT_NODE:
+        ident = _attr_get(node, b"id")
+        if ident and (not ident.isascii() or _slug_words(ident) >= slug_min_words):
+            if heading_section(el):
+                return True
+        if _getNs(node) is NULL:
+            if (<const char*>node.name).decode("utf-8", "replace") in inline_tags:
+                if running_text(el):
+                    return True
+    if not weak:
+        return False
+    if el in shelters:
+        return True
+    return _holds_inline_prose(node, inline_prose_tags, least, inline_floor) or (
+        _embeds_quoted_post(node, least, embedded_search)
+    )
+
+
+cdef inline tree.xmlNode* _parent_element(tree.xmlNode* node) noexcept nogil:
+    """getparent(): the parent while it is an element (None at the root)."""
+    node = node.parent
+    return node if node is not NULL and _isElement(node) else NULL
+
+
+cdef str _attr_words(tree.xmlNode* node):
+    """dom.attr_words: class, id and role, lower-cased and space-joined."""
+    cdef tree.xmlAttr* attr
+    cdef tree.xmlAttr* found[3]
+    cdef const char* name
+    cdef int k
+    if node.type != tree.XML_ELEMENT_NODE:
+        return ""
+    found[0] = found[1] = found[2] = NULL
+    # el.get(name) is the first attribute of that name outside any namespace
+    attr = node.properties
+    while attr is not NULL:
+        if attr.ns is NULL:
+            name = <const char*>attr.name
+            if strcmp(name, b"class") == 0:
+                k = 0
+            elif strcmp(name, b"id") == 0:
+                k = 1
+            elif strcmp(name, b"role") == 0:
+                k = 2
+            else:
+                k = -1
+            if k >= 0 and found[k] is NULL:
+                found[k] = attr
+        attr = attr.next
+    if found[0] is NULL and found[1] is NULL and found[2] is NULL:
+        return ""
+    values = [_attr_value(found[k]) for k in range(3) if found[k] is not NULL]
+    return " ".join([v for v in values if v]).lower()
+
+
+cdef bint _within_named(
+    tree.xmlNode* node, names, dict named, int levels, stop
+) except -1:
+    """scoring._within_named from node. named memoizes by node address (the tree does not
+    change while one memo is in use) and, names being a function of the class/id/role words,
+    by the words too: a page's wrappers repeat them ("row", "")."""
+    cdef int i
+    for i in range(levels):
+        if node is NULL:
+            return False
+        if stop and node._private is not NULL and <object>node._private in stop:
+            return False
+        key = <size_t>node
+        hit = named.get(key)
+        if hit is None:
+            words = _attr_words(node)
+            hit = named.get(words)
+            if hit is None:
+                hit = named[words] = bool(names(words))
+            named[key] = hit
+        if hit:
+            return True
+        node = _parent_element(node)
+    return False
+
+
+def add_up(
+    list els,
+    list weights,
+    tuple decay,
+    dict local,
+    dict total,
+    side_names,
+    int side_levels,
+    side_share,
+    aside_names,
+    int aside_levels,
+    aside_share,
+):
+    """scoring._add_up: each block's weight, shared down if it sits in a side box or an aside,
+    added to its element and the ancestors (local fading with branching distance)."""
+    cdef tree.xmlNode* node
+    cdef Py_ssize_t i
+    cdef Py_ssize_t d
+    cdef Py_ssize_t last = len(decay) - 1
+    cdef dict side_named = {}
+    cdef dict aside_named = {}
+    cdef _Element el
+    # The weights stay Python numbers: the sums are the pure path's, operation for operation.
+    for i in range(len(els)):
+        w = weights[i]
+        if w == 0.0:
+            continue
+        el = els[i]
+        if el is None:
+            continue  # nothing to add it to
+        node = el._c_node
+        if w > 0 and _within_named(node, side_names, side_named, side_levels, None):
+            w *= side_share
+        if w > 0 and _within_named(node, aside_names, aside_named, aside_levels, None):
+            w *= aside_share
+        doc = el._doc
+        d = 0
+        while node is not NULL:
+            key = elementFactory(doc, node)
+            local[key] = local.get(key, 0.0) + w * decay[d if d < last else last]
+            total[key] = total.get(key, 0.0) + w
+            # A single-child wrapper is the same box as its child: no step of decay.
+            if _sibling(node, False) is not NULL or _sibling(node, True) is not NULL:
+                d += 1
+            node = _parent_element(node)
+    return None

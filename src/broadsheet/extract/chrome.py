@@ -135,6 +135,9 @@ _LONG_TEXTS = etree.XPath(
 
 def prose_chars(el: HtmlElement) -> int:
     """Characters in long text nodes: a cheap measure of how much running text a subtree holds."""
+    if _compiled is not None:
+        chars: int = _compiled.prose_chars(el, PROSE_NODE_CHARS)
+        return chars
     total = 0
     for text in _LONG_TEXTS(el):
         n = len(text.strip())
@@ -429,6 +432,10 @@ def _placed(
 ) -> tuple[bool, bool]:
     """Whether el lies within a story-marked element, and whether it is still in root's tree
     and not inside an element already doomed: one walk up for both."""
+    if _compiled is not None:
+        # The walk up in C: no proxy for the ancestors (one held in a set has one already).
+        answer: tuple[bool, bool] = _compiled.placed(el, root, marks, doomed)
+        return answer
     inside = False
     top = el
     for top in el.iterancestors():
@@ -458,23 +465,45 @@ def drop_chrome(root: HtmlElement) -> None:
     doomed: list[HtmlElement] = []
     doomed_set: set[HtmlElement] = set()
     for el, strength in found.by_name:
-        if _is_heading_section(el) or _in_running_text(el):
+        if _spared(el, strength == _WEAK, shelters):
             continue
-        if strength == _WEAK:
-            if el in shelters or _holds_inline_prose(el) or _embeds_quoted_post(el):
+        if strength == _WEAK and story_floor > 0:
+            inside, live = _placed(el, root, marks, doomed_set)
+            if not live:
+                continue  # it goes with a doomed ancestor
+            # Where the page marks its story, the share of text is no evidence for a subtree
+            # outside it: sidebars and comment threads often outweigh a short post.
+            if (inside or not marks) and prose_chars(el) >= story_floor:
                 continue
-            if story_floor > 0:
-                inside, live = _placed(el, root, marks, doomed_set)
-                if not live:
-                    continue  # it goes with a doomed ancestor
-                # Where the page marks its story, the share of text is no evidence for a
-                # subtree outside it: sidebars and comment threads often outweigh a short post.
-                if (inside or not marks) and prose_chars(el) >= story_floor:
-                    continue
         doomed.append(el)
         doomed_set.add(el)
     for el in doomed:
         _remove_keep_tail(el)
+
+
+def _spared(el: HtmlElement, weak: bool, shelters: set[HtmlElement]) -> bool:
+    """Whether a chrome-named element stays whatever the page's share of text: it is a section
+    under its own heading or a word of a sentence, or, named weakly, it holds the story's mark,
+    holds prose or quotes a post."""
+    if _compiled is not None:
+        # The same tests in C, up to the rare ids and inline elements that need Python's regexes.
+        stays: bool = _compiled.spared(
+            el,
+            weak,
+            shelters,
+            _is_heading_section,
+            SECTION_SLUG_MIN_WORDS,
+            _in_running_text,
+            _INLINE_TAGS,
+            _INLINE_PROSE_TAGS,
+            PROSE_NODE_CHARS,
+            INLINE_PROSE_CHARS,
+            _EMBEDDED_POST.search,
+        )
+        return stays
+    if _is_heading_section(el) or _in_running_text(el):
+        return True
+    return weak and (el in shelters or _holds_inline_prose(el) or _embeds_quoted_post(el))
 
 
 # An id of this many words spelling the section's own heading is a document generator's anchor

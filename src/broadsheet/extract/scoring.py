@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from . import rules
 from .blocks import Candidate
+from .compiled import walk as _compiled
 from .dom import attr_words
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)。！？」）]\s*$")  # noqa: RUF001
@@ -199,28 +200,7 @@ def choose_containers(
     """The story's container and the siblings that continue it; [] when nothing is prose."""
     local: dict[HtmlElement, float] = {}
     total: dict[HtmlElement, float] = {}
-    last = len(DECAY) - 1
-    side_named: dict[HtmlElement, bool] = {}
-    aside_named: dict[HtmlElement, bool] = {}
-    for c in candidates:
-        w = weigh(c)
-        if w == 0.0:
-            continue
-        if w > 0 and _in_side_box(c.el, side_named):
-            w *= SIDE_BOX_SHARE
-        if w > 0 and _in_aside(c.el, aside_named):
-            w *= ASIDE_SHARE
-        el: HtmlElement | None = c.el
-        d = 0
-        while el is not None:
-            local[el] = local.get(el, 0.0) + w * DECAY[min(d, last)]
-            total[el] = total.get(el, 0.0) + w
-            parent = el.getparent()
-            # A single-child wrapper is the same box as its child: no step of decay.
-            # (A sibling test, not len(parent): that walks all the children, every time.)
-            if el.getprevious() is not None or el.getnext() is not None:
-                d += 1
-            el = parent
+    _add_up(candidates, weigh, local, total)
     best = _best(local)
     if best is None:
         return []
@@ -253,6 +233,54 @@ def choose_containers(
         or local.get(s, 0.0) >= floor
         or (cls and s.tag == tag and s.get("class") == cls and local.get(s, 0.0) >= twin_floor)
     ]
+
+
+def _add_up(
+    candidates: list[Candidate],
+    weigh: Callable[[Candidate], float],
+    local: dict[HtmlElement, float],
+    total: dict[HtmlElement, float],
+) -> None:
+    """Each block's weight added to its element and every ancestor: in total whole, in local
+    fading with the distance (both keyed in the order the elements are first reached)."""
+    if _compiled is not None:
+        # The walks up in C: no proxies for the siblings tested on the way.
+        _compiled.add_up(
+            [c.el for c in candidates],
+            [weigh(c) for c in candidates],
+            DECAY,
+            local,
+            total,
+            _names_side_box,
+            SIDE_BOX_LEVELS,
+            SIDE_BOX_SHARE,
+            _names_aside,
+            ASIDE_LEVELS,
+            ASIDE_SHARE,
+        )
+        return
+    last = len(DECAY) - 1
+    side_named: dict[HtmlElement, bool] = {}
+    aside_named: dict[HtmlElement, bool] = {}
+    for c in candidates:
+        w = weigh(c)
+        if w == 0.0:
+            continue
+        if w > 0 and _in_side_box(c.el, side_named):
+            w *= SIDE_BOX_SHARE
+        if w > 0 and _in_aside(c.el, aside_named):
+            w *= ASIDE_SHARE
+        el: HtmlElement | None = c.el
+        d = 0
+        while el is not None:
+            local[el] = local.get(el, 0.0) + w * DECAY[min(d, last)]
+            total[el] = total.get(el, 0.0) + w
+            parent = el.getparent()
+            # A single-child wrapper is the same box as its child: no step of decay.
+            # (A sibling test, not len(parent): that walks all the children, every time.)
+            if el.getprevious() is not None or el.getnext() is not None:
+                d += 1
+            el = parent
 
 
 def without_side_boxes(chosen: list[Candidate], containers: list[HtmlElement]) -> list[Candidate]:

@@ -1,4 +1,4 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from re import Match
 from typing import Any
 
@@ -56,3 +56,18 @@ def add_up(
     aside_levels: int,
     aside_share: float,
 ) -> None: ...
+def scan_metadata(
+    root: HtmlElement,
+    metas: tuple[list[tuple[str, str]], ...],
+    json_ld: list[str],
+    canonical: list[str],
+    times: list[tuple[str, str, bool, str]],
+    headlines: list[HtmlElement],
+    max_meta: int,
+    max_times: int,
+    max_headlines: int,
+) -> tuple[str | None, HtmlElement | None, HtmlElement | None]: ...
+
+class AuthorCandidates(Iterator[HtmlElement]):
+    def __init__(self, scope: HtmlElement) -> None: ...
+    def __next__(self) -> HtmlElement: ...

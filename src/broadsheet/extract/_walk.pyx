@@ -561,3 +561,259 @@ def add_up(
                 d += 1
             node = _parent_element(node)
     return None
+
+
+# -- Metadata and bylines: metadata._scan's walk, byline._candidates' walk -------------------------
+# Both look at a few kinds of element (<meta>, <link>, <script>; author-like classes) among
+# thousands: in C the others cost a pointer hop instead of a proxy and a Python call per attribute.
+
+
+cdef inline bint _is(const char* name, const char* wanted):
+    """strcmp(name, wanted) == 0, the first byte compared inline: most names differ there."""
+    return name[0] == wanted[0] and strcmp(name, wanted) == 0
+
+
+cdef str _leading_text(tree.xmlNode* node):
+    """el.text or "": the text and CDATA children before the first other child, joined."""
+    cdef tree.xmlNode* child = node.children
+    parts = []
+    while child is not NULL:
+        if child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE:
+            if child.content is not NULL:
+                parts.append((<const char*>child.content).decode("utf-8", "replace"))
+        elif child.type != tree.XML_XINCLUDE_START and child.type != tree.XML_XINCLUDE_END:
+            break  # lxml steps over XInclude markers only
+        child = child.next
+    return "".join(parts)
+
+
+cdef inline bint _element_like(tree.xmlNode* node):
+    """What lxml's getparent() gives an object for (a document node ends the walk up)."""
+    return (
+        node.type == tree.XML_ELEMENT_NODE
+        or node.type == tree.XML_COMMENT_NODE
+        or node.type == tree.XML_ENTITY_REF_NODE
+        or node.type == tree.XML_PI_NODE
+    )
+
+
+cdef bint _in_head(tree.xmlNode* node):
+    """metadata._in_head: an ancestor's .tag is "head"."""
+    cdef tree.xmlNode* parent = node.parent
+    while parent is not NULL and _element_like(parent):
+        if parent.type == tree.XML_ELEMENT_NODE and _named(parent, b"head"):
+            return True
+        parent = parent.parent
+    return False
+
+
+cdef inline tree.xmlNode* _next_element(tree.xmlNode* node, tree.xmlNode* top):
+    """The node after ``node`` in document order within ``top``, entering elements only."""
+    cdef tree.xmlNode* nxt
+    if node.type == tree.XML_ELEMENT_NODE and node.children is not NULL:
+        return node.children
+    while node is not NULL:
+        if node is top:
+            return NULL
+        nxt = node.next
+        if nxt is not NULL:
+            return nxt
+        node = node.parent
+    return NULL
+
+
+def scan_metadata(
+    _Element root,
+    tuple metas,
+    list json_ld,
+    list canonical,
+    list times,
+    list headlines,
+    int max_meta,
+    int max_times,
+    int max_headlines,
+):
+    """metadata._scan's walk: fills the lists as its Python twin does and returns
+    (base, title, body).
+
+    Of the first max_meta + 1 <meta>s, those with a content add (keys, content) to metas[i]
+    for each of property, name, itemprop and http-equiv (i = 0..3) they have; times get
+    (datetime, itemprop, has pubdate, class).
+    """
+    cdef tree.xmlNode* top = root._c_node
+    cdef tree.xmlNode* node = top
+    cdef tree.xmlNode* title = NULL
+    cdef tree.xmlNode* body = NULL
+    cdef tree.xmlAttr* attr
+    cdef tree.xmlAttr* found[5]
+    cdef const char* name
+    cdef const char* aname
+    cdef bint title_in_head = False
+    cdef Py_ssize_t seen_metas = 0
+    cdef int i
+    doc = root._doc
+    base = None
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE and node.ns is NULL:
+            name = <const char*>node.name
+            if _is(name, b"meta"):
+                if seen_metas <= max_meta:
+                    # One pass over the attributes; the first of each name wins, as el.get's.
+                    for i in range(5):
+                        found[i] = NULL
+                    attr = node.properties
+                    while attr is not NULL:
+                        if attr.ns is NULL:
+                            aname = <const char*>attr.name
+                            if _is(aname, b"content"):
+                                i = 0
+                            elif _is(aname, b"property"):
+                                i = 1
+                            elif _is(aname, b"name"):
+                                i = 2
+                            elif _is(aname, b"itemprop"):
+                                i = 3
+                            elif _is(aname, b"http-equiv"):
+                                i = 4
+                            else:
+                                i = -1
+                            if i >= 0 and found[i] is NULL:
+                                found[i] = attr
+                        attr = attr.next
+                    if found[0] is not NULL:
+                        content = _attr_value(found[0])
+                        if content:
+                            for i in range(1, 5):
+                                if found[i] is not NULL:
+                                    keys = _attr_value(found[i])
+                                    if keys:
+                                        metas[i - 1].append((keys, content))
+                seen_metas += 1
+            elif _is(name, b"script"):
+                kind = _attr_get(node, b"type")
+                if kind and kind.strip().lower() == "application/ld+json":
+                    json_ld.append(_leading_text(node))
+            elif _is(name, b"link"):
+                rel = _attr_get(node, b"rel")
+                if rel and "canonical" in rel.lower().split():
+                    canonical.append(_attr_get(node, b"href") or "")
+            elif _is(name, b"time"):
+                if len(times) < max_times:
+                    stamp = _attr_get(node, b"datetime")
+                    if stamp:
+                        times.append(
+                            (
+                                stamp,
+                                _attr_get(node, b"itemprop") or "",
+                                _attr_get(node, b"pubdate") is not None,
+                                _attr_get(node, b"class") or "",
+                            )
+                        )
+            elif _is(name, b"h1"):
+                if len(headlines) < max_headlines:
+                    headlines.append(elementFactory(doc, node))
+            elif _is(name, b"title"):
+                if title is NULL:
+                    title = node
+                    title_in_head = _in_head(node)
+                elif not title_in_head and _in_head(node):
+                    title = node
+                    title_in_head = True
+            elif _is(name, b"base"):
+                if base is None:
+                    base = _attr_get(node, b"href") or None
+            elif _is(name, b"body"):
+                if body is NULL:
+                    body = node
+        node = _next_element(node, top)
+    return (
+        base,
+        None if title is NULL else elementFactory(doc, title),
+        None if body is NULL else elementFactory(doc, body),
+    )
+
+
+cdef bint _author_like(const unsigned char* p, bint whole):
+    """"uthor" is in the text; with ``whole``, so is one of _MAYBE_AUTHOR's other strings
+    ("utor", "yline", "riter", "uteur"). One pass over the bytes: a byte search in UTF-8
+    finds an ASCII string exactly where str's search does."""
+    while p[0]:
+        if p[0] == b"u" and p[1] == b"t":
+            if p[2] == b"h" and p[3] == b"o" and p[4] == b"r":
+                return True
+            if whole and (
+                (p[2] == b"o" and p[3] == b"r")
+                or (p[2] == b"e" and p[3] == b"u" and p[4] == b"r")
+            ):
+                return True
+        elif whole and p[0] == b"y":
+            if p[1] == b"l" and p[2] == b"i" and p[3] == b"n" and p[4] == b"e":
+                return True
+        elif whole and p[0] == b"r":
+            if p[1] == b"i" and p[2] == b"t" and p[3] == b"e" and p[4] == b"r":
+                return True
+        p += 1
+    return False
+
+
+cdef bint _value_author_like(tree.xmlAttr* attr, bint whole):
+    """_author_like on the attribute's value."""
+    cdef tree.xmlNode* child = attr.children
+    cdef bytes joined
+    if child is NULL:
+        return False
+    if child.next is NULL:
+        if child.content is NULL:
+            return False
+        return _author_like(<const unsigned char*>child.content, whole)
+    joined = _attr_value(attr).encode("utf-8")
+    return _author_like(<const unsigned char*>joined, whole)
+
+
+cdef bint _may_claim_author(tree.xmlNode* node):
+    """byline._candidates' test: an <h1>, or a class or id _MAYBE_AUTHOR finds something in,
+    or a rel or itemprop holding "uthor"."""
+    cdef tree.xmlAttr* attr
+    cdef const char* aname
+    if _named(node, b"h1"):
+        return True
+    attr = node.properties
+    while attr is not NULL:
+        if attr.ns is NULL:
+            aname = <const char*>attr.name
+            if _is(aname, b"class") or _is(aname, b"id"):
+                if _value_author_like(attr, True):
+                    return True
+            elif _is(aname, b"rel") or _is(aname, b"itemprop"):
+                if _value_author_like(attr, False):
+                    return True
+        attr = attr.next
+    return False
+
+
+cdef class AuthorCandidates:
+    """byline._candidates' walk, as lazy as its generator: the scope and its descendants that
+    may claim an author, and the <h1>s, in document order; a proxy only for those.
+
+    It holds a node of the tree between steps, so the tree must not change while it runs
+    (byline._search only reads)."""
+
+    cdef _Element _scope
+    cdef tree.xmlNode* _node
+
+    def __cinit__(self, _Element scope):
+        self._scope = scope  # keeps the document alive while the walk holds its nodes
+        self._node = scope._c_node
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        cdef tree.xmlNode* top = self._scope._c_node
+        cdef tree.xmlNode* node = self._node
+        while node is not NULL:
+            self._node = _next_element(node, top)
+            if node.type == tree.XML_ELEMENT_NODE and _may_claim_author(node):
+                return elementFactory(self._scope._doc, node)
+            node = self._node
+        raise StopIteration

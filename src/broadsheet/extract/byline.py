@@ -10,7 +10,8 @@ trailing date and a trailing "Edited by ..." credit removed.
 
 Comment threads and comment forms are not bylines ("Name (required)", commenters' names), and
 neither are user names such as "admin". Candidates are found by a walk that stops at the byline,
-and checks each element's attributes once, so the search costs little. Only the lxml.etree
+and checks each element's attributes once (in C where the compiled walks are built), so the
+search costs little. Only the lxml.etree
 element API is used, so the search works on trees from lxml.html and lxml.etree parsers alike.
 """
 
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 
+from .compiled import walk as _compiled
 from .dom import attr_words, normalize_space, tag_of
 
 # "By", "Written by", and the same in the languages of the papers most people save.
@@ -281,6 +283,10 @@ def _candidates(scope: Element) -> Iterator[Element]:
     of the page. A Python walk over el.items() costs less than the XPath query it replaces (whose
     contains() tests copy every class string five times) and the walk stops early.
     """
+    if _compiled is not None:
+        # The same walk in C (_walk.pyx), as lazy: a proxy only for the elements it yields.
+        yield from _compiled.AuthorCandidates(scope)
+        return
     search = _MAYBE_AUTHOR.search
     for el in scope.iter(etree.Element):
         if el.tag == "h1":
@@ -369,8 +375,12 @@ def page_byline(root: Element) -> str:
     in the whole body; in each, the first usable author element after the <h1> wins over one
     before it.
     """
-    body = next(root.iter("body"), None)
-    h1 = next(root.iter("h1"), None)
+    return byline_in(root, next(root.iter("body"), None), next(root.iter("h1"), None))
+
+
+def byline_in(root: Element, body: Element | None, h1: Element | None) -> str:
+    """page_byline, given the page's first <body> and first <h1> (metadata's walk found them:
+    looking them up again costs a walk of the tree on a page without an <h1>)."""
     if h1 is not None:
         found = _search(_header(h1, body), h1)
         if found:

@@ -1,13 +1,15 @@
 """Page metadata: JSON-LD, Open Graph, <meta> tags, <title>, <html lang>, rel=canonical.
 
 The elements metadata comes from (<meta>, JSON-LD <script>, <link>, <base>, <time>, <h1>) are
-collected in one walk of the tree (lxml filters the tags in C), so reading the metadata costs
-little next to the body extraction. Only the lxml.etree element API is used: the tree may come
-from lxml.html's parser or from lxml.etree.HTMLParser.
+collected in one walk of the tree (in C where the compiled walks are built, _walk.scan_metadata;
+else lxml filters the tags in C), so reading the metadata costs little next to the body
+extraction. Only the lxml.etree element API is used: the tree may come from lxml.html's parser
+or from lxml.etree.HTMLParser.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -24,7 +26,8 @@ from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parse
 from lxml.html import HtmlElement
 
 from . import rules
-from .byline import clean_byline, join_names, page_byline
+from .byline import byline_in, clean_byline, join_names
+from .compiled import walk as _compiled
 from .dom import normalize_space
 
 __all__ = ["Metadata", "clean_byline", "join_names", "parse_date", "read_metadata"]
@@ -73,6 +76,7 @@ def _absolute(raw: str | None, base: str | None) -> str | None:
 _DUBLIN_CORE = re.compile(r"^dc(?:terms?)?[:.]")
 
 
+@functools.lru_cache(maxsize=4096)  # pages share most of their keys ("og:title", ...)
 def _meta_key(raw: str) -> str:
     """'DC.Creator', 'dc:creator', 'dcterms.creator' -> 'dc.creator'; other keys lower-cased."""
     key = raw.strip().lower()
@@ -82,20 +86,28 @@ def _meta_key(raw: str) -> str:
 _META_ATTRS = ("property", "name", "itemprop", "http-equiv")
 
 
+# The <meta>s with a content, one list per attribute of _META_ATTRS that names keys (property,
+# name, itemprop, http-equiv), in document order: (the attribute's value, the content).
+_MetaKeys = tuple[list[tuple[str, str]], ...]
+# A <time> with a datetime: (datetime, itemprop or "", has a pubdate attribute, class or "").
+_Time = tuple[str, str, bool, str]
+
+
 @dataclass
 class _Scan:
-    """The elements metadata is read from, gathered in one walk of the tree."""
+    """What metadata is read from, gathered in one walk of the tree."""
 
-    metas: list[Element] = field(default_factory=list)
+    metas: _MetaKeys = field(default_factory=lambda: tuple([] for _ in _META_ATTRS))
     json_ld: list[str] = field(default_factory=list)
     canonical: list[str] = field(default_factory=list)
     base: str | None = None
     headlines: list[Element] = field(default_factory=list)
-    times: list[Element] = field(default_factory=list)
+    times: list[_Time] = field(default_factory=list)
     title: Element | None = None  # the first <title> in <head>, else the first one at all
+    body: Element | None = None  # the first <body>
 
 
-_SCAN_TAGS = ("meta", "script", "link", "base", "time", "h1", "title")
+_SCAN_TAGS = ("meta", "script", "link", "base", "time", "h1", "title", "body")
 
 
 def _in_head(el: Element) -> bool:
@@ -109,11 +121,33 @@ def _in_head(el: Element) -> bool:
 
 def _scan(root: Element) -> _Scan:
     found = _Scan()
+    if _compiled is not None:
+        # The same walk in C (_walk.pyx): no Python object for the elements it passes by, and
+        # attribute values read straight from the nodes.
+        found.base, found.title, found.body = _compiled.scan_metadata(
+            root,
+            found.metas,
+            found.json_ld,
+            found.canonical,
+            found.times,
+            found.headlines,
+            _MAX_META,
+            _MAX_TIMES,
+            _MAX_HEADLINES,
+        )
+        return found
+    seen_metas = 0
     for el in root.iter(*_SCAN_TAGS):
         tag = el.tag
         if tag == "meta":
-            if len(found.metas) <= _MAX_META:
-                found.metas.append(el)
+            if seen_metas <= _MAX_META:
+                content = el.get("content")
+                if content:
+                    for attr, pairs in zip(_META_ATTRS, found.metas, strict=True):
+                        keys = el.get(attr)
+                        if keys:
+                            pairs.append((keys, content))
+            seen_metas += 1
         elif tag == "script":
             if (el.get("type") or "").strip().lower() == "application/ld+json":
                 found.json_ld.append(el.text or "")
@@ -121,8 +155,12 @@ def _scan(root: Element) -> _Scan:
             if "canonical" in (el.get("rel") or "").lower().split():
                 found.canonical.append(el.get("href") or "")
         elif tag == "time":
-            if el.get("datetime") and len(found.times) < _MAX_TIMES:
-                found.times.append(el)
+            if len(found.times) < _MAX_TIMES:
+                stamp = el.get("datetime")
+                if stamp:
+                    get = el.get
+                    mark = (get("itemprop") or "", get("pubdate") is not None, get("class") or "")
+                    found.times.append((stamp, *mark))
         elif tag == "h1":
             if len(found.headlines) < _MAX_HEADLINES:
                 found.headlines.append(el)
@@ -131,43 +169,38 @@ def _scan(root: Element) -> _Scan:
                 found.title = el
         elif tag == "base" and found.base is None:
             found.base = el.get("href") or None
+        elif tag == "body" and found.body is None:
+            found.body = el
     return found
 
 
-def _meta_tags(metas: list[Element]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """<meta property|name|itemprop|http-equiv=... content=...> as {key: content}, and for the
-    author keys every value the winning attribute gives ({key: [content, ...]}).
+def _meta_tags(metas: _MetaKeys) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """<meta property|name|itemprop|http-equiv=... content=...> as {key: content} for the keys
+    read_metadata reads, and for the author keys every value the winning attribute gives
+    ({key: [content, ...]}).
 
     An attribute may hold several space-separated keys (RDFa). For one key, a ``property``
     (Open Graph, RDFa) beats a ``name``, and the first tag of each kind wins. Empty contents
     are skipped, so a blank tag does not hide a later one.
     """
-    by_attr: dict[str, list[tuple[str, str]]] = {a: [] for a in _META_ATTRS}
-    for meta in metas:
-        content = meta.get("content")
-        if not content:
-            continue
-        for attr in _META_ATTRS:
-            keys = meta.get(attr)
-            if keys:
-                by_attr[attr].extend((key, content) for key in keys.split()[:8])
     found: dict[str, str] = {}
-    owner: dict[str, str] = {}
+    owner: dict[str, int] = {}
     several: dict[str, list[str]] = {}
-    for attr in _META_ATTRS:
-        for key, content in by_attr[attr]:
-            key = _meta_key(key)
-            if key in found and key not in _AUTHOR_KEYS:
-                continue
-            value = normalize_space(content)
-            if not value:
-                continue
-            if key not in found:
-                found[key], owner[key] = value, attr
-            if key in _AUTHOR_KEYS and owner[key] == attr:
-                values = several.setdefault(key, [])
-                if value not in values and len(values) < _MAX_VALUES:
-                    values.append(value)
+    for attr, pairs in enumerate(metas):
+        for keys, content in pairs:
+            for raw in keys.split()[:8]:
+                key = _meta_key(raw)
+                if key not in _READ_KEYS or (key in found and key not in _AUTHOR_KEYS):
+                    continue
+                value = normalize_space(content)
+                if not value:
+                    continue
+                if key not in found:
+                    found[key], owner[key] = value, attr
+                if key in _AUTHOR_KEYS and owner[key] == attr:
+                    values = several.setdefault(key, [])
+                    if value not in values and len(values) < _MAX_VALUES:
+                        values.append(value)
     return found, several
 
 
@@ -398,6 +431,25 @@ _DATE_KEYS = (
     "sailthru.date",
     "parsely-pub-date",
 )
+# The other keys read_metadata reads. _meta_tags keeps the keys of _READ_KEYS only: cleaning
+# the contents of the rest (viewport, og:type, fb:app_id...) is wasted time, so a key read
+# here must be listed (tests/extract/test_compiled_metadata.py checks the meta.get calls).
+_OTHER_KEYS = (
+    "og:description",
+    "description",
+    "twitter:description",
+    "og:site_name",
+    "application-name",
+    "twitter:site",
+    "content-language",
+    "og:locale",
+    "og:url",
+    "og:image",
+    "og:image:url",
+    "twitter:image",
+    "twitter:image:src",
+)
+_READ_KEYS = frozenset(_TITLE_KEYS + _AUTHOR_KEYS + _DATE_KEYS + _OTHER_KEYS)
 
 
 def _text(el: Element) -> str:
@@ -408,7 +460,7 @@ def _headlines(elements: list[Element]) -> list[str]:
     return [text for text in map(_text, elements) if text]
 
 
-def _byline(ld: dict[str, Any], several: dict[str, list[str]], root: Element) -> str:
+def _byline(ld: dict[str, Any], several: dict[str, list[str]], root: Element, scan: _Scan) -> str:
     """JSON-LD's authors; then the first author <meta> key, all its values (one tag per
     author); then the page."""
     byline = join_names(_names(ld.get("author")))
@@ -419,13 +471,13 @@ def _byline(ld: dict[str, Any], several: dict[str, list[str]], root: Element) ->
         byline = join_names(values)
         if byline:
             return byline
-    return page_byline(root)
+    return byline_in(root, scan.body, scan.headlines[0] if scan.headlines else None)
 
 
 def _published(
     ld: dict[str, Any],
     meta: dict[str, str],
-    times: list[Element],
+    times: list[_Time],
     root: Element,
     url: str | None,
     date_search: bool,
@@ -438,14 +490,12 @@ def _published(
         if published is not None:
             return published
     marked = [
-        t
-        for t in times
-        if "datepublished" in (t.get("itemprop") or "").lower()
-        or t.get("pubdate") is not None
-        or "publish" in (t.get("class") or "").lower()
+        stamp
+        for stamp, itemprop, pubdate, cls in times
+        if "datepublished" in itemprop.lower() or pubdate or "publish" in cls.lower()
     ]
-    for t in marked + times:
-        published = parse_date(t.get("datetime"))
+    for stamp in marked + [t[0] for t in times]:
+        published = parse_date(stamp)
         if published is not None:
             return published
     return _htmldate(root, url) if date_search else None
@@ -511,7 +561,7 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         or (ld.get("description") if isinstance(ld.get("description"), str) else "")
         or ""
     )
-    byline = _byline(ld, several, root)
+    byline = _byline(ld, several, root, scan)
     published = _published(ld, meta, scan.times, root, url, date_search)
 
     language = (

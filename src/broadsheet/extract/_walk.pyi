@@ -71,3 +71,28 @@ def scan_metadata(
 class AuthorCandidates(Iterator[HtmlElement]):
     def __init__(self, scope: HtmlElement) -> None: ...
     def __next__(self) -> HtmlElement: ...
+
+def text_of(
+    el: HtmlElement, max_chars: int, drop_tags: frozenset[str], run_text: Callable[[str, int], str]
+) -> tuple[str, int]: ...
+def list_item_texts(
+    el: HtmlElement,
+    max_chars: int,
+    drop_tags: frozenset[str],
+    structural: frozenset[str],
+    run_text: Callable[[str, int], str],
+) -> list[tuple[str, int]] | None: ...
+def walk_blocks(
+    el: HtmlElement,
+    depth: int,
+    max_depth: int,
+    max_chars: int,
+    drop_tags: frozenset[str],
+    block_tags: frozenset[str],
+    structural: frozenset[str],
+    handled: frozenset[str],
+    run_text: Callable[[str, int], str],
+    emit_text: Callable[[str, int, HtmlElement], None],
+    image: Callable[[HtmlElement, HtmlElement], None],
+    block: Callable[[HtmlElement, str, int], None],
+) -> None: ...

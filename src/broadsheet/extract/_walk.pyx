@@ -1,11 +1,26 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled walks over lxml's libxml2 tree (optional; broadsheet.extract.walks picks).
+"""Compiled walks over lxml's libxml2 tree (optional: broadsheet.extract.compiled loads it).
 
-Each function here gives exactly what its pure-Python twin in walks.py gives, only faster: it
-reads libxml2's nodes in C instead of making a Python object for every element it passes.
-tests/extract/test_compiled_walks.py runs both on the same pages and compares.
+Each function here gives exactly what its pure-Python twin gives (the code each is called
+beside, in chrome, scoring, metadata, byline and blocks), only faster: it reads libxml2's nodes
+in C instead of making a Python object for every element it passes. Sections, in order: the
+classification walk, drop_chrome and scoring, metadata and bylines, blocks.
+
+Two rules hold throughout. lxml links libxml2 in statically and exports none of its functions,
+so only struct fields are read (no xmlFree, no xmlNodeGetContent). And the tree is never changed
+here: removals and text edits stay on lxml's Python API. tests/extract/test_compiled_*.py run
+both paths on the same inputs and compare.
 """
 
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.unicode cimport (
+    Py_UNICODE_ISSPACE,
+    PyUnicode_DATA,
+    PyUnicode_FromKindAndData,
+    PyUnicode_KIND,
+    PyUnicode_READ,
+    PyUnicode_WRITE,
+)
 from libc.string cimport strcmp
 
 from lxml.includes cimport tree
@@ -817,3 +832,384 @@ cdef class AuthorCandidates:
                 return elementFactory(self._scope._doc, node)
             node = self._node
         raise StopIteration
+
+
+# -- blocks: BlockBuilder.walk and _flatten_inline ---------------------------------------------
+#
+# build_blocks visits every element under the body; most are containers (div, section) walked
+# for their children and inline elements read only for their text. Here both are done on the
+# nodes, and a Python object is made only for an element that becomes a block's el or goes back
+# to BlockBuilder._block (headings, lists, figures...).
+
+cdef str _BR = "\x00"  # blocks._BR
+
+
+cdef str _tag(tree.xmlNode* node, bint lower=True):
+    """An element's .tag as lxml gives it ("{href}name" in a namespace), lower-cased as
+    dom.tag_of does, or not."""
+    if node.ns is NULL or node.ns.href is NULL:
+        if lower:
+            return _name(<const char*>node.name)
+        return (<const char*>node.name).decode("utf-8", "replace")
+    tag = "{%s}%s" % (
+        (<const char*>node.ns.href).decode("utf-8", "replace"),
+        (<const char*>node.name).decode("utf-8", "replace"),
+    )
+    return tag.lower() if lower else tag
+
+
+cdef inline bint _is_img(tree.xmlNode* node):
+    """What el.iter("img") stops at: an element named img in no namespace."""
+    return (
+        node.type == tree.XML_ELEMENT_NODE
+        and strcmp(<const char*>node.name, b"img") == 0
+        and (node.ns is NULL or node.ns.href is NULL or node.ns.href[0] == 0)
+    )
+
+
+cdef inline bint _joins_as_text(tree.xmlNode* node):
+    """A node whose text lxml joins into .text or .tail (XInclude markers are passed over)."""
+    return (
+        node.type == tree.XML_TEXT_NODE
+        or node.type == tree.XML_CDATA_SECTION_NODE
+        or node.type == tree.XML_XINCLUDE_START
+        or node.type == tree.XML_XINCLUDE_END
+    )
+
+
+cdef inline bint _is_child(tree.xmlNode* node):
+    """A node lxml iterates as a child (and counts in len(el))."""
+    return (
+        node.type == tree.XML_ELEMENT_NODE
+        or node.type == tree.XML_COMMENT_NODE
+        or node.type == tree.XML_ENTITY_REF_NODE
+        or node.type == tree.XML_PI_NODE
+    )
+
+
+cdef str _text_at(tree.xmlNode** at):
+    """The text lxml reads from the text nodes starting at at[0] (an element's .text from its
+    first child, a .tail from its next sibling), "" for none; at[0] is moved past them.
+
+    The nodes' bytes are joined before decoding, as lxml's _collectText does.
+    """
+    cdef tree.xmlNode* node = at[0]
+    cdef const char* only = NULL
+    cdef bytes joined = None
+    while node is not NULL and _joins_as_text(node):
+        if (
+            (node.type == tree.XML_TEXT_NODE or node.type == tree.XML_CDATA_SECTION_NODE)
+            and node.content is not NULL
+            and node.content[0] != 0
+        ):
+            if joined is not None:
+                joined += <const char*>node.content
+            elif only is NULL:
+                only = <const char*>node.content
+            else:
+                joined = <bytes>only + <bytes>(<const char*>node.content)
+        node = node.next
+    at[0] = node
+    if joined is not None:
+        return joined.decode("utf-8", "replace")
+    if only is NULL:
+        return ""
+    return only.decode("utf-8", "replace")
+
+
+cdef bint _has_element_children(tree.xmlNode* c_el):
+    """len(el) != 0."""
+    cdef tree.xmlNode* node = c_el.children
+    while node is not NULL:
+        if _is_child(node):
+            return True
+        node = node.next
+    return False
+
+
+cdef bint _has_block_descendant(tree.xmlNode* c_el, frozenset structural) except -1:
+    """blocks._has_block_descendant: an element below c_el whose .tag is in structural."""
+    cdef tree.xmlNode* node = c_el.children
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE:
+            if _tag(node, False) in structural:
+                return True
+            if node.children is not NULL:
+                node = node.children
+                continue
+        while node.next is NULL:
+            node = node.parent
+            if node is c_el:
+                return False
+        node = node.next
+    return False
+
+
+cdef Py_ssize_t _flatten(
+    tree.xmlNode* c_el, list parts, bint in_link, frozenset drop_tags
+) except -1:
+    """blocks._flatten_inline's walk: the text of c_el's subtree appended to parts (<br> as
+    _BR), in_link already counting c_el itself; returns the link characters added."""
+    cdef Py_ssize_t links = 0
+    cdef tree.xmlNode* node = c_el.children
+    while node is not NULL:
+        if _joins_as_text(node):
+            text = _text_at(&node)
+            if text:
+                parts.append(text)
+                if in_link:
+                    links += len(text.strip())
+            continue
+        if node.type == tree.XML_ELEMENT_NODE:
+            tag = _tag(node)
+            if tag == "br":
+                parts.append(_BR)
+            elif tag and tag not in drop_tags:
+                links += _flatten(node, parts, in_link or tag == "a", drop_tags)
+        node = node.next
+    return links
+
+
+cdef str _normalized(str text):
+    """" ".join(text.split()) (dom.normalize_space), without a str for every word: the
+    commonest text of a page, whose words are most of the objects its walk would make.
+
+    str.split() splits at the code points Py_UNICODE_ISSPACE names, as here.
+    """
+    cdef Py_ssize_t n = len(text)
+    cdef Py_ssize_t i
+    cdef Py_ssize_t out = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef void* buf
+    cdef Py_UCS4 ch
+    cdef bint gap = False
+    # Text already normalised (one space between words, none at the ends) is its own result.
+    for i in range(n):
+        ch = PyUnicode_READ(kind, data, i)
+        if Py_UNICODE_ISSPACE(ch):
+            if ch != 32 or gap or i == 0 or i == n - 1:
+                break
+            gap = True
+        else:
+            gap = False
+    else:
+        return text
+    buf = PyMem_Malloc(n * kind)
+    if buf is NULL:
+        raise MemoryError()
+    try:
+        gap = False
+        for i in range(n):
+            ch = PyUnicode_READ(kind, data, i)
+            if Py_UNICODE_ISSPACE(ch):
+                gap = out > 0
+                continue
+            if gap:
+                PyUnicode_WRITE(kind, buf, out, 32)
+                out += 1
+                gap = False
+            PyUnicode_WRITE(kind, buf, out, ch)
+            out += 1
+        return PyUnicode_FromKindAndData(kind, buf, out)
+    finally:
+        PyMem_Free(buf)
+
+
+cdef str _run_text(str raw, Py_ssize_t max_chars, run_text):
+    """blocks._run_text(raw, max_chars), its commonest case (one line, not too long) here."""
+    if len(raw) <= max_chars and _BR not in raw:
+        return _normalized(raw)
+    return run_text(raw, max_chars)
+
+
+cdef extern from "Python.h":
+    const Py_ssize_t PY_SSIZE_T_MAX
+
+
+cdef Py_ssize_t _bound(limit) except? -1:
+    """A limit given as a Python int, as a C one that compares the same with any length or
+    depth (past PY_SSIZE_T_MAX, none is longer or deeper)."""
+    return max(-PY_SSIZE_T_MAX, min(limit, PY_SSIZE_T_MAX))
+
+
+cdef tuple _text_of(tree.xmlNode* c_el, Py_ssize_t max_chars, frozenset drop_tags, run_text):
+    """blocks._text_of on a node: (text, link characters)."""
+    cdef list parts = []
+    in_link = c_el.type == tree.XML_ELEMENT_NODE and _tag(c_el) == "a"
+    links = _flatten(c_el, parts, in_link, drop_tags)
+    if not parts:
+        return "", 0
+    return _run_text("".join(parts), max_chars, run_text), links
+
+
+def text_of(_Element el, max_chars, frozenset drop_tags, run_text):
+    """blocks._text_of: el's inline text as a block's text, and its link characters."""
+    return _text_of(el._c_node, _bound(max_chars), drop_tags, run_text)
+
+
+cdef inline bint _is_li(tree.xmlNode* node):
+    return node.type == tree.XML_ELEMENT_NODE and _tag(node) == "li"
+
+
+def list_item_texts(_Element el, max_chars, frozenset drop_tags, frozenset structural, run_text):
+    """blocks._list_item_texts: _text_of each <li> child of el, or None when there is none or
+    one holds a block."""
+    cdef tree.xmlNode* node = el._c_node.children
+    cdef bint found = False
+    while node is not NULL:
+        if _is_li(node):
+            if _has_block_descendant(node, structural):
+                return None
+            found = True
+        node = node.next
+    if not found:
+        return None
+    cdef Py_ssize_t limit = _bound(max_chars)
+    texts = []
+    node = el._c_node.children
+    while node is not NULL:
+        if _is_li(node):
+            texts.append(_text_of(node, limit, drop_tags, run_text))
+        node = node.next
+    return texts
+
+
+cdef class _BlockWalk:
+    """BlockBuilder.walk's loop, with what it hands back to the builder."""
+
+    cdef object doc
+    cdef Py_ssize_t max_depth
+    cdef Py_ssize_t max_chars
+    cdef frozenset drop_tags, block_tags, structural, handled
+    cdef object run_text, emit_text, image, block
+
+    cdef int walk(self, tree.xmlNode* c_el, object el, Py_ssize_t depth) except -1:
+        """The blocks inside the container c_el (el: its Python element, or None till needed)."""
+        cdef list parts = []
+        cdef Py_ssize_t links = 0
+        cdef tree.xmlNode* node = c_el.children
+        while node is not NULL:
+            if _joins_as_text(node):  # the container's text or a child's tail
+                text = _text_at(&node)
+                if text:
+                    parts.append(text)
+                continue
+            if node.type == tree.XML_ELEMENT_NODE:
+                tag = _tag(node)
+                if not tag or tag in self.drop_tags:
+                    pass
+                elif tag == "br":
+                    parts.append(_BR)
+                elif tag == "img":
+                    if el is None:
+                        el = elementFactory(self.doc, c_el)
+                    if parts:
+                        self.flush(parts, links, el)
+                        links = 0
+                    self.image(elementFactory(self.doc, node), el)
+                elif tag in self.block_tags or _has_block_descendant(node, self.structural):
+                    if parts:
+                        if el is None:
+                            el = elementFactory(self.doc, c_el)
+                        self.flush(parts, links, el)
+                        links = 0
+                    self.child_block(node, tag, depth + 1)
+                else:
+                    links += _flatten(node, parts, tag == "a", self.drop_tags)
+            node = node.next
+        if parts:
+            if el is None:
+                el = elementFactory(self.doc, c_el)
+            self.flush(parts, links, el)
+        return 0
+
+    cdef int flush(self, list parts, Py_ssize_t links, object el) except -1:
+        """BlockBuilder._flush: the inline text gathered so far as a paragraph of el."""
+        raw = "".join(parts) if len(parts) > 1 else parts[0]
+        parts.clear()
+        if not raw.isspace():  # a blank run gives no text (and counts no link characters)
+            text = _run_text(raw, self.max_chars, self.run_text)
+            if text:
+                self.emit_text(text, links, el)
+        return 0
+
+    cdef int child_block(self, tree.xmlNode* node, str tag, Py_ssize_t depth) except -1:
+        """BlockBuilder._block for a block child: paragraphs and plain containers (every tag
+        not in handled) here, the others handed back to it."""
+        if depth > self.max_depth:
+            return 0
+        if tag == "p":
+            return self.paragraph(node, depth)
+        if tag not in self.handled:
+            return self.walk(node, None, depth)
+        self.block(elementFactory(self.doc, node), tag, depth)
+        return 0
+
+    cdef int paragraph(self, tree.xmlNode* node, Py_ssize_t depth) except -1:
+        """BlockBuilder._paragraph (depth checked)."""
+        cdef tree.xmlNode* child
+        if not _has_element_children(node):  # BlockBuilder._leaf_paragraph
+            child = node.children
+            raw = _text_at(&child)
+            if raw and _BR not in raw and len(raw) <= self.max_chars:
+                text = _normalized(raw)
+                if text:
+                    self.emit_text(text, 0, elementFactory(self.doc, node))
+                return 0
+        elif _has_block_descendant(node, self.structural):
+            return self.walk(node, None, depth)
+        text, links = _text_of(node, self.max_chars, self.drop_tags, self.run_text)
+        if text:
+            self.emit_text(text, links, elementFactory(self.doc, node))
+            return 0
+        # el.iter("img") below a paragraph with no text
+        el = None
+        child = node.children
+        while child is not NULL and child is not node:
+            if child.type == tree.XML_ELEMENT_NODE:
+                if _is_img(child):
+                    if el is None:
+                        el = elementFactory(self.doc, node)
+                    self.image(elementFactory(self.doc, child), el)
+                if child.children is not NULL:
+                    child = child.children
+                    continue
+            while child.next is NULL and child is not node:
+                child = child.parent
+            if child is not node:
+                child = child.next
+        return 0
+
+
+def walk_blocks(
+    _Element el,
+    depth,
+    max_depth,
+    max_chars,
+    frozenset drop_tags,
+    frozenset block_tags,
+    frozenset structural,
+    frozenset handled,
+    run_text,
+    emit_text,
+    image,
+    block,
+):
+    """BlockBuilder.walk (el at depth, already checked against max_depth): the builder's
+    emit_text(text, links, el), image(img, el) and block(el, tag, depth) are called in
+    document order, as its own walk would call them (run_text: blocks._run_text)."""
+    cdef _BlockWalk walker = _BlockWalk.__new__(_BlockWalk)
+    walker.doc = el._doc
+    walker.max_depth = _bound(max_depth)
+    walker.max_chars = _bound(max_chars)
+    walker.drop_tags = drop_tags
+    walker.block_tags = block_tags
+    walker.structural = structural
+    walker.handled = handled
+    walker.run_text = run_text
+    walker.emit_text = emit_text
+    walker.image = image
+    walker.block = block
+    walker.walk(el._c_node, el, _bound(depth))
+    return None

@@ -11,6 +11,7 @@ from lxml.html import HtmlElement
 from . import rules
 from .article import Block, ExtractOptions, paragraph_block
 from .chrome import is_chrome_text
+from .compiled import walk as _compiled
 from .dom import normalize_space, tag_of
 
 _BR = "\x00"  # stands for <br> until lines are split
@@ -64,18 +65,31 @@ class _Inline:
         if not parts:  # most calls: nothing was added since the last block
             return "", 0
         raw = "".join(parts) if len(parts) > 1 else parts[0]
-        if len(raw) > self.max_chars:
-            raw = raw[: self.max_chars]
         links = self.link_chars
         self.parts = []
         self.link_chars = 0
-        if _BR not in raw:
-            return " ".join(raw.split()), links
-        lines = (normalize_space(line) for line in raw.split(_BR))
-        return "\n".join(line for line in lines if line), links
+        return _run_text(raw, self.max_chars), links
+
+
+def _run_text(raw: str, max_chars: int) -> str:
+    """A run of inline text as a block's text: cut at max_chars, spaces normalised, each
+    <br> a line break."""
+    if len(raw) > max_chars:
+        raw = raw[:max_chars]
+    if _BR not in raw:
+        return " ".join(raw.split())
+    lines = (normalize_space(line) for line in raw.split(_BR))
+    return "\n".join(line for line in lines if line)
 
 
 _STRUCTURAL_TAGS = frozenset(_STRUCTURAL)
+_PRE_TAGS = ("pre", "listing", "xmp", "plaintext")
+# The tags BlockBuilder._block does more with than walk them as containers. The compiled walk
+# hands blocks of these back to _block, but for "p", which it reads as _paragraph does; it
+# walks blocks of every other tag itself.
+_OWN_BLOCKS = frozenset(
+    {*rules.HEADING_TAGS, "p", *rules.LIST_TAGS, "blockquote", "figure", *_PRE_TAGS, "table", "hr"}
+)
 
 
 def _has_block_descendant(el: HtmlElement) -> bool:
@@ -130,6 +144,10 @@ def _pre_text(el: HtmlElement, parts: list[str]) -> None:
 
 
 def _text_of(el: HtmlElement, max_chars: int) -> tuple[str, int]:
+    if _compiled is not None:
+        # _flatten_inline's walk in C (_walk.pyx): no Python object for the elements inside.
+        text: tuple[str, int] = _compiled.text_of(el, max_chars, rules.DROP_TAGS, _run_text)
+        return text
     if len(el) == 0 and tag_of(el) != "a":
         # A leaf (most paragraphs, list items and cells): _flatten_inline would add just its text.
         raw = el.text
@@ -140,6 +158,20 @@ def _text_of(el: HtmlElement, max_chars: int) -> tuple[str, int]:
     acc = _Inline(max_chars)
     _flatten_inline(el, acc, False)
     return acc.take()
+
+
+def _list_item_texts(el: HtmlElement, max_chars: int) -> list[tuple[str, int]] | None:
+    """_text_of each <li> of a list, or None when there is none or one holds a block."""
+    if _compiled is not None:
+        # In C (_walk.pyx): no Python object for the items and what they hold.
+        texts: list[tuple[str, int]] | None = _compiled.list_item_texts(
+            el, max_chars, rules.DROP_TAGS, _STRUCTURAL_TAGS, _run_text
+        )
+        return texts
+    items = [c for c in el if tag_of(c) == "li"]
+    if not items or any(_has_block_descendant(li) for li in items):
+        return None
+    return [_text_of(li, max_chars) for li in items]
 
 
 def image_src(img: HtmlElement, base: str | None) -> str | None:
@@ -194,6 +226,24 @@ class BlockBuilder:
     def walk(self, el: HtmlElement, depth: int = 0) -> None:
         """Emit the blocks inside a container element."""
         if depth > self.max_depth:
+            return
+        if _compiled is not None:
+            # The same walk in C (_walk.pyx), on into the plain containers and leaf paragraphs
+            # inside: only the blocks _OWN_BLOCKS names come back here, to _block.
+            _compiled.walk_blocks(
+                el,
+                depth,
+                self.max_depth,
+                self.max_chars,
+                rules.DROP_TAGS,
+                rules.BLOCK_TAGS,
+                _STRUCTURAL_TAGS,
+                _OWN_BLOCKS,
+                _run_text,
+                self._emit_text,
+                self._image,
+                self._block,
+            )
             return
         acc = _Inline(self.max_chars)
         parts = acc.parts  # text outside links: no link characters to count
@@ -257,24 +307,14 @@ class BlockBuilder:
                 level = max(2, int(tag[1]))
                 self._emit(Block("heading", text=text.replace("\n", " "), level=level), el, links)
         elif tag == "p":
-            if self._leaf_paragraph(el, depth):
-                return
-            if _has_block_descendant(el):
-                self.walk(el, depth)
-                return
-            text, links = _text_of(el, self.max_chars)
-            if text:
-                self._emit_text(text, links, el)
-            else:
-                for img in el.iter("img"):
-                    self._image(img, el)
+            self._paragraph(el, depth)
         elif tag in rules.LIST_TAGS:
             self._list(el, tag, depth)
         elif tag == "blockquote":
             self._quote(el, depth)
         elif tag == "figure":
             self._figure(el, depth)
-        elif tag in ("pre", "listing", "xmp", "plaintext"):
+        elif tag in _PRE_TAGS:
             self._pre(el)
         elif tag == "table":
             self._table(el, depth)
@@ -283,9 +323,23 @@ class BlockBuilder:
         else:
             self.walk(el, depth)
 
+    def _paragraph(self, el: HtmlElement, depth: int) -> None:
+        """A <p>: its text, or the blocks inside it, or its pictures when it has no text."""
+        if self._leaf_paragraph(el, depth):
+            return
+        if _has_block_descendant(el):
+            self.walk(el, depth)
+            return
+        text, links = _text_of(el, self.max_chars)
+        if text:
+            self._emit_text(text, links, el)
+        else:
+            for img in el.iter("img"):
+                self._image(img, el)
+
     def _list(self, el: HtmlElement, tag: str, depth: int) -> None:
-        items = [c for c in el if tag_of(c) == "li"]
-        if any(_has_block_descendant(li) for li in items) or not items:
+        items = _list_item_texts(el, self.max_chars)
+        if items is None:
             for child in el:
                 ctag = tag_of(child)
                 if ctag and ctag not in rules.DROP_TAGS:
@@ -293,8 +347,7 @@ class BlockBuilder:
             return
         texts: list[str] = []
         links = 0
-        for li in items:
-            text, li_links = _text_of(li, self.max_chars)
+        for text, li_links in items:
             if text:
                 texts.append(text.replace("\n", " "))
                 links += li_links

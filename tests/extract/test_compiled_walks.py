@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import operator
 import os
+import re
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from lxml.html import HtmlElement
 
 from broadsheet.extract import ExtractOptions, compiled, extract
 from broadsheet.extract import chrome as chrome_mod
+from broadsheet.extract import dom as dom_mod
 from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import ExtractError
 
@@ -238,3 +240,84 @@ def test_story_pages_extract_the_same_either_way(page: str) -> None:
         slow = _extracted(page)
     assert fast == slow
     assert "The council voted" in fast
+
+
+# -- parsing bounds ------------------------------------------------------------------------------
+
+
+def _bounds_by_regex(
+    data: bytes, max_tags: int, long_chars: int, max_attrs: int
+) -> tuple[int, bool]:
+    """What dom's regexes say: where the max_tags-th start tag begins, and whether a long tag
+    before it holds more than max_attrs "="."""
+    found = dom_mod._start_tags(max_tags).match(data)
+    cut = found.end() - 2 if found else -1
+    head = data[:cut] if found else data
+    long_tag = re.compile(rb"<[a-zA-Z][^<>]{%d,}>" % long_chars)
+    return cut, any(tag.count(b"=") > max_attrs for tag in long_tag.findall(head))
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"<", b">", b"=", b"a", b"Z", b"1", b" ", b"/", b"!", b"\xc3\xa9", b"<p"]),
+        max_size=80,
+    ),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=0, max_value=6),
+    st.integers(min_value=0, max_value=3),
+)
+def test_markup_bounds_agree_with_the_regexes(
+    parts: list[bytes], max_tags: int, long_chars: int, max_attrs: int
+) -> None:
+    data = b"".join(parts)
+    assert compiled.walk is not None
+    assert compiled.walk.markup_bounds(data, max_tags, long_chars, max_attrs) == _bounds_by_regex(
+        data, max_tags, long_chars, max_attrs
+    )
+
+
+BOUNDED_PAGES = [
+    b"<html><body>" + b"<br>" * 70_000 + b"</body></html>",
+    b"<html><body><div " + b" ".join(b"a%d=1" % i for i in range(6000)) + b">x</div></body></html>",
+    b"<html><body><div "
+    + b" ".join(b"a%d=1" % i for i in range(300))
+    + b">x</div>"
+    + b"<a href='?q=1'>" * 3000
+    + b"</body></html>",
+    b"<html><body><div " + b"x" * 3000 + b"<p>unclosed</p></body></html>",
+    b"<p>" * 10 + b"< p>" * 5 + b"<!-- <p> -->" + b"</p>",
+    b"",
+    b"no tags at all",
+]
+
+
+@needs_compiled
+@pytest.mark.parametrize("data", BOUNDED_PAGES)
+@pytest.mark.parametrize("max_tags", [1, 5, 60_000])
+def test_bounded_page_is_the_one_the_python_checks_give(data: bytes, max_tags: int) -> None:
+    fast = dom_mod._bounded(data, max_tags)
+    with pure_python():
+        slow = dom_mod._bounded(data, max_tags)
+    assert fast == slow
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"x<a" + b"=" * 4 + b">", (-1, True)),  # a run of exactly long_chars
+        (b"x<a" + b"=" * 3 + b">", (-1, False)),  # one short
+        (b"<a" + b"=" * 4 + b"<b>", (-1, False)),  # the run ends at "<", not ">"
+        (b"<a" + b"=" * 4, (-1, False)),  # and never ends
+        (b"<a>" + b"<i" + b"=" * 9 + b">", (-1, True)),
+        (b"<a>" * 2 + b"<i" + b"=" * 9 + b">", (6, False)),  # cut at the long tag
+        (b"<a" + b"=" * 9 + b"><b><c>", (15, True)),
+        (b"<1><a><b>< c><d>", (13, False)),  # "<1", "< c" open no element
+    ],
+)
+def test_markup_bounds_at_their_edges(data: bytes, expected: tuple[int, bool]) -> None:
+    assert compiled.walk is not None
+    assert compiled.walk.markup_bounds(data, 3, 4, 3) == expected
+    assert _bounds_by_regex(data, 3, 4, 3) == expected

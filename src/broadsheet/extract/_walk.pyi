@@ -96,3 +96,6 @@ def walk_blocks(
     image: Callable[[HtmlElement, HtmlElement], None],
     block: Callable[[HtmlElement, str, int], None],
 ) -> None: ...
+def markup_bounds(
+    data: bytes, max_tags: int, long_tag_chars: int, max_attributes: int
+) -> tuple[int, bool]: ...

@@ -1213,3 +1213,57 @@ def walk_blocks(
     walker.block = block
     walker.walk(el._c_node, el, _bound(depth))
     return None
+
+
+# -- Parsing bounds: dom._cut_at_tags and dom._trim_attributes' test, in one pass ---------------
+# Both scan the whole page before libxml2 does (a bytes.count and a regex each, ~0.1 ms on a
+# 170 KB page); here memchr jumps from "<" to "<" and only tags are looked into.
+
+from libc.string cimport memchr
+
+
+cdef inline bint _ascii_letter(unsigned char c) noexcept nogil:
+    return (65 <= c <= 90) or (97 <= c <= 122)
+
+
+def markup_bounds(bytes data, Py_ssize_t max_tags, Py_ssize_t long_tag_chars,
+                  Py_ssize_t max_attributes):
+    """(where dom._cut_at_tags cuts the page, or -1; whether the page before that holds a tag
+    dom._LONG_TAG matches with more than max_attributes "=").
+
+    A start tag is "<" and an ASCII letter. A long tag is a start tag whose run of characters
+    other than "<" and ">" is long_tag_chars or more and ends at ">" (the regex
+    <[a-zA-Z][^<>]{N,}> matches exactly those: no shorter run can end at ">").
+    """
+    cdef const unsigned char* p = <const unsigned char*>data
+    cdef Py_ssize_t n = len(data)
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t j, k, equals
+    cdef Py_ssize_t tags = 0
+    cdef Py_ssize_t cut = -1
+    cdef bint trim = False
+    cdef const unsigned char* hit
+    with nogil:
+        while i < n:
+            hit = <const unsigned char*>memchr(p + i, 60, n - i)  # "<"
+            if hit is NULL:
+                break
+            i = hit - p
+            if i + 1 >= n or not _ascii_letter(p[i + 1]):
+                i += 1
+                continue
+            tags += 1
+            if tags >= max_tags:
+                cut = i
+                break
+            j = i + 2
+            while j < n and p[j] != 60 and p[j] != 62:
+                j += 1
+            if j < n and p[j] == 62 and j - (i + 2) >= long_tag_chars and not trim:
+                equals = 0
+                for k in range(i + 2, j):
+                    if p[k] == 61:  # "="
+                        equals += 1
+                trim = equals > max_attributes
+            i = j if j < n and p[j] == 60 else j + 1
+    return cut, trim

@@ -21,6 +21,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from .article import ExtractOptions
+from .compiled import walk as _compiled
 from .decode import decode_html
 from .errors import EmptyDocument, InputTooLarge, NotHTML
 
@@ -91,7 +92,8 @@ def _cut_at_tags(data: bytes, max_tags: int) -> bytes:
     return data[: found.end() - 2] if found else data
 
 
-_LONG_TAG = re.compile(rb"<[a-zA-Z][^<>]{2000,}>")
+LONG_TAG_CHARS = 2000
+_LONG_TAG = re.compile(rb"<[a-zA-Z][^<>]{%d,}>" % LONG_TAG_CHARS)
 MAX_ATTRIBUTES = 256
 
 
@@ -117,6 +119,18 @@ def _trim_attributes(data: bytes) -> bytes:
         return tag[:cut] + b">"
 
     return _LONG_TAG.sub(trim, data)
+
+
+def _bounded(data: bytes, max_tags: int) -> bytes:
+    """_trim_attributes(_cut_at_tags(data, max_tags))."""
+    if _compiled is None or max_tags < 1:
+        return _trim_attributes(_cut_at_tags(data, max_tags))
+    # One C pass finds the cut and whether any tag is long enough to need trimming (rare: then
+    # _trim_attributes decides as before).
+    cut, long_tags = _compiled.markup_bounds(data, max_tags, LONG_TAG_CHARS, MAX_ATTRIBUTES)
+    if cut >= 0:
+        data = data[:cut]
+    return _trim_attributes(data) if long_tags else data
 
 
 def _html_parser() -> lxml.etree.HTMLParser:
@@ -145,7 +159,7 @@ def parse(text: str, options: ExtractOptions) -> HtmlElement:
     """Parse a document; the tree has at most about options.max_nodes elements."""
     # The checks run on the UTF-8 bytes lxml is given anyway: counting and searching bytes
     # costs half what it does on a str holding any character past U+00FF.
-    data = _trim_attributes(_cut_at_tags(text.encode("utf-8", errors="replace"), options.max_nodes))
+    data = _bounded(text.encode("utf-8", errors="replace"), options.max_nodes)
     if b"\x00" in data:
         data = data.replace(b"\x00", b"")
     try:

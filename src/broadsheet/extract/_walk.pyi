@@ -1,4 +1,4 @@
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from re import Match
 from typing import Any
 
@@ -99,3 +99,13 @@ def walk_blocks(
 def markup_bounds(
     data: bytes, max_tags: int, long_tag_chars: int, max_attributes: int
 ) -> tuple[int, bool]: ...
+
+# body.assemble: caption boxes, normalize_space, chrome.is_chrome_text's phrases.
+
+def named_up(el: HtmlElement, levels: int, word: str) -> HtmlElement | None: ...
+def named_children(el: HtmlElement, word: str) -> list[HtmlElement]: ...
+def normalize_space(text: str) -> str: ...
+
+class LiteralSet:
+    def __init__(self, words: Iterable[str]) -> None: ...
+    def search(self, text: str) -> bool: ...

@@ -2,9 +2,10 @@
 """Compiled walks over lxml's libxml2 tree (optional: broadsheet.extract.compiled loads it).
 
 Each function here gives exactly what its pure-Python twin gives (the code each is called
-beside, in chrome, scoring, metadata, byline and blocks), only faster: it reads libxml2's nodes
-in C instead of making a Python object for every element it passes. Sections, in order: the
-classification walk, drop_chrome and scoring, metadata and bylines, blocks.
+beside, in chrome, scoring, metadata, byline, blocks, captions and dom), only faster: it reads
+libxml2's nodes in C instead of making a Python object for every element it passes. Sections,
+in order: the classification walk, drop_chrome and scoring, metadata and bylines, blocks, the
+parsing bounds, body.assemble's caption boxes and text tests.
 
 Two rules hold throughout. lxml links libxml2 in statically and exports none of its functions,
 so only struct fields are read (no xmlFree, no xmlNodeGetContent). And the tree is never changed
@@ -1267,3 +1268,209 @@ def markup_bounds(bytes data, Py_ssize_t max_tags, Py_ssize_t long_tag_chars,
                 trim = equals > max_attributes
             i = j if j < n and p[j] == 60 else j + 1
     return cut, trim
+
+
+# -- body.assemble: caption boxes, normalize_space, chrome.is_chrome_text's phrases -------------
+# captions.is_loose_caption asks of every short paragraph whether it, its parent or grandparent
+# (or else one of its children) is classed as a caption: three attr_words strings and as many
+# proxies a paragraph, for a word nearly none of them holds. And each block's text is
+# normalised two or three times (it nearly always is already) and searched for chrome phrases.
+
+
+cdef int _ascii_holds(const unsigned char* s, const unsigned char* word) noexcept nogil:
+    """Whether s lower-cased holds word (lower-case ASCII); -1 where s is not all ASCII."""
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t k
+    cdef unsigned char c
+    while s[i]:
+        if s[i] >= 0x80:
+            return -1  # unless word came earlier: str.lower() maps ASCII letters one to one
+        k = 0
+        while word[k]:
+            c = s[i + k]
+            if c >= 65 and c <= 90:
+                c += 32
+            if c != word[k]:  # s's NUL ends the comparison too
+                break
+            k += 1
+        if not word[k]:
+            return 1
+        i += 1
+    return 0
+
+
+cdef bint _words_hold(tree.xmlNode* node, const unsigned char* word, str word_str) except -1:
+    """word in dom.attr_words(el), word_str being word (lower-case ASCII, no space) as a str.
+
+    ASCII values are searched as bytes; a value with any other character goes to str.lower()
+    (which lowers more than ASCII) and Python's search. No space in word: no match spans the
+    join of two values.
+    """
+    cdef tree.xmlAttr* attr
+    cdef tree.xmlAttr* found[3]
+    cdef tree.xmlNode* child
+    cdef const char* name
+    cdef int k
+    cdef int hit
+    if node.type != tree.XML_ELEMENT_NODE:
+        return False
+    found[0] = found[1] = found[2] = NULL
+    attr = node.properties
+    while attr is not NULL:
+        if attr.ns is NULL:
+            name = <const char*>attr.name
+            if strcmp(name, b"class") == 0:
+                k = 0
+            elif strcmp(name, b"id") == 0:
+                k = 1
+            elif strcmp(name, b"role") == 0:
+                k = 2
+            else:
+                k = -1
+            if k >= 0 and found[k] is NULL:
+                found[k] = attr
+        attr = attr.next
+    for k in range(3):
+        if found[k] is NULL:
+            continue
+        child = found[k].children
+        if child is NULL:
+            continue  # a value-less attribute: "", left out of the join
+        if child.next is not NULL:
+            return word_str in _attr_words(node)  # a value of several nodes
+        if child.content is NULL:
+            continue
+        hit = _ascii_holds(<const unsigned char*>child.content, word)
+        if hit < 0:
+            return word_str in _attr_words(node)
+        if hit:
+            return True
+    return False
+
+
+def named_up(_Element el, int levels, str word):
+    """The outermost of el and its ancestors (levels elements in all, el first) whose class,
+    id or role holds word (lower-case ASCII, no space) as dom.attr_words gives them; or None.
+    captions.is_loose_caption's walk up (and in_caption's)."""
+    cdef bytes raw = word.encode("ascii")
+    cdef tree.xmlNode* node = el._c_node
+    cdef tree.xmlNode* box = NULL
+    cdef int i
+    for i in range(levels):
+        if node is NULL:
+            break
+        if _words_hold(node, <const unsigned char*>raw, word):
+            box = node
+        node = _parent_element(node)
+    if box is NULL:
+        return None
+    return elementFactory(el._doc, box)
+
+
+def named_children(_Element el, str word):
+    """The child elements of el whose class, id or role holds word (lower-case ASCII, no
+    space), in document order: captions._caption_child's candidates."""
+    cdef bytes raw = word.encode("ascii")
+    cdef tree.xmlNode* node = el._c_node.children
+    cdef list out = []
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE and _words_hold(
+            node, <const unsigned char*>raw, word
+        ):
+            out.append(elementFactory(el._doc, node))
+        node = node.next
+    return out
+
+
+def normalize_space(text):
+    """dom.normalize_space: " ".join(text.split()), in one pass over the characters (text
+    already normalised, the commonest case, comes back as it is)."""
+    if type(text) is not str:
+        return " ".join(text.split())  # a str subclass (lxml's smart strings): a plain str
+    return _normalized(<str>text)
+
+
+# chrome.is_chrome_text's phrases: re searches an alternation of literals by entering it at every
+# position of the text; a bit table of the phrases' first two bytes turns most positions away.
+
+from cpython.unicode cimport PyUnicode_GET_LENGTH
+from libc.string cimport memcmp, memset
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object)
+
+
+cdef class LiteralSet:
+    """Whether a text holds one of some ASCII strings: re.compile("|".join(map(re.escape,
+    words))).search(text) is not None (chrome._PHRASES_IN_LOWER's search)."""
+
+    cdef bytes blob  # the words, one after the other, grouped by first byte
+    cdef Py_ssize_t* starts  # word starts in blob by index
+    cdef Py_ssize_t* lengths
+    cdef Py_ssize_t first[257]  # the words with first byte b: indexes first[b] to first[b + 1]
+    cdef unsigned char pairs[8192]  # bit a * 256 + b: some word starts with bytes a, b
+    cdef Py_ssize_t shortest
+
+    def __cinit__(self, words):
+        cdef Py_ssize_t i
+        cdef int b
+        encoded = sorted({w.encode("ascii") for w in words})
+        if not encoded or not all(encoded):
+            raise ValueError("LiteralSet needs non-empty ASCII words")
+        self.blob = b"".join(encoded)
+        self.starts = <Py_ssize_t*>PyMem_Malloc(len(encoded) * sizeof(Py_ssize_t))
+        self.lengths = <Py_ssize_t*>PyMem_Malloc(len(encoded) * sizeof(Py_ssize_t))
+        if self.starts is NULL or self.lengths is NULL:
+            raise MemoryError()
+        at = 0
+        for i, word in enumerate(encoded):
+            self.starts[i] = at
+            self.lengths[i] = len(word)
+            at += len(word)
+        self.shortest = min(len(w) for w in encoded)
+        if self.shortest < 2:
+            raise ValueError("LiteralSet needs words of two characters or more")
+        memset(self.pairs, 0, sizeof(self.pairs))
+        for word in encoded:
+            pair = word[0] * 256 + word[1]
+            self.pairs[pair >> 3] |= 1 << (pair & 7)
+        # sorted: each first byte's words are consecutive
+        i = 0
+        for b in range(257):
+            while i < len(encoded) and encoded[i][0] < b:
+                i += 1
+            self.first[b] = i
+
+    def __dealloc__(self):
+        PyMem_Free(self.starts)
+        PyMem_Free(self.lengths)
+
+    def search(self, str text):
+        """Whether text holds one of the words. A word's UTF-8 bytes occur in text's just where
+        the word occurs in text: ASCII bytes stand for ASCII characters only."""
+        cdef bytes raw
+        cdef const unsigned char* data
+        cdef const unsigned char* words = <const unsigned char*>self.blob
+        cdef Py_ssize_t n
+        cdef Py_ssize_t i
+        cdef Py_ssize_t j
+        cdef Py_ssize_t length
+        cdef unsigned int pair
+        if PyUnicode_IS_ASCII(text):
+            data = <const unsigned char*>PyUnicode_DATA(text)
+            n = PyUnicode_GET_LENGTH(text)
+        else:
+            raw = text.encode("utf-8", "surrogatepass")  # a lone surrogate: non-ASCII bytes
+            data = <const unsigned char*>raw
+            n = len(raw)
+        for i in range(n - self.shortest + 1):
+            # most positions start no word: one bit of the table of first two bytes says so
+            pair = data[i] * 256 + data[i + 1]
+            if not self.pairs[pair >> 3] & (1 << (pair & 7)):
+                continue
+            for j in range(self.first[data[i]], self.first[data[i] + 1]):
+                length = self.lengths[j]
+                if length <= n - i and memcmp(data + i, words + self.starts[j], length) == 0:
+                    return True
+        return False

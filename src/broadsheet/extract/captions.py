@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from . import rules
 from .article import Block
 from .blocks import Candidate
+from .compiled import walk as _compiled
 from .dom import attr_words, normalize_space
 
 if TYPE_CHECKING:
@@ -60,28 +61,37 @@ def is_loose_caption(c: Candidate, text: str) -> bool:
     credit, a "caption" box is as often a step's text or an aside that belongs to the story."""
     if len(text) > LOOSE_CAPTION_MAX_CHARS:
         return False
-    box = None
-    el = c.el
-    for _ in range(3):
-        if el is None:
-            break
-        if "caption" in attr_words(el):
-            box = el
-        el = el.getparent()
+    box = _caption_up(c.el, 3)
     if box is None:
         box = _caption_child(c.el, text)
     return box is not None and _credits_photo(box)
 
 
+def _caption_up(el: HtmlElement | None, levels: int) -> HtmlElement | None:
+    """The outermost of el and its ancestors (levels elements in all) classed as a caption."""
+    if _compiled is not None:
+        return _compiled.named_up(el, levels, "caption") if el is not None else None
+    box = None
+    for _ in range(levels):
+        if el is None:
+            break
+        if "caption" in attr_words(el):
+            box = el
+        el = el.getparent()
+    return box
+
+
 def _caption_child(el: HtmlElement, text: str) -> HtmlElement | None:
     """A child classed as a caption that holds all of an inline run's text."""
+    if _compiled is not None:
+        children = _compiled.named_children(el, "caption")
+    else:
+        children = [c for c in el if isinstance(c.tag, str) and "caption" in attr_words(c)]
+    if not children:
+        return None
     key = normalize_space(text)
-    for child in el:
-        if (
-            isinstance(child.tag, str)
-            and "caption" in attr_words(child)
-            and normalize_space(child.text_content()) == key
-        ):
+    for child in children:
+        if normalize_space(child.text_content()) == key:
             return child
     return None
 
@@ -106,11 +116,4 @@ def loose_caption_credit(c: Candidate, text: str) -> bool:
 
 def in_caption(c: Candidate) -> bool:
     """A block from a caption box (galleries repeat their captions as text)."""
-    el = c.el
-    for _ in range(2):
-        if el is None:
-            return False
-        if "caption" in attr_words(el):
-            return True
-        el = el.getparent()
-    return False
+    return _caption_up(c.el, 2) is not None

@@ -183,5 +183,12 @@ def attr_words(el: HtmlElement) -> str:
     return " ".join(v for v in (get("class"), get("id"), get("role")) if v).lower()
 
 
-def normalize_space(text: str) -> str:
+def _normalize_space(text: str) -> str:
     return " ".join(text.split())
+
+
+# Most text handed here is normalised already (block texts, short labels): the compiled twin
+# sees that in one pass over the characters instead of making a str of every word. Bound once,
+# at import (a call through a switch would cost more than it saves on short texts): the tests'
+# pure_python() switch does not reach it, BROADSHEET_PURE_PYTHON=1 does.
+normalize_space = _normalize_space if _compiled is None else _compiled.normalize_space

@@ -22,8 +22,11 @@ from lxml.html import HtmlElement
 from broadsheet.extract import ExtractOptions, compiled, extract
 from broadsheet.extract import chrome as chrome_mod
 from broadsheet.extract import dom as dom_mod
+from broadsheet.extract import scoring as scoring_mod
+from broadsheet.extract.blocks import build_blocks
 from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import ExtractError
+from broadsheet.extract.scoring import inside
 
 from .conftest import NAMES, load_page
 from .story_sentences import STORY_SENTENCES, TEASER_SENTENCES, article_page, story
@@ -321,3 +324,44 @@ def test_markup_bounds_at_their_edges(data: bytes, expected: tuple[int, bool]) -
     assert compiled.walk is not None
     assert compiled.walk.markup_bounds(data, 3, 4, 3) == expected
     assert _bounds_by_regex(data, 3, 4, 3) == expected
+
+
+# -- side boxes ----------------------------------------------------------------------------------
+
+SIDE_BOX_PAGES = [
+    article_page(
+        story()
+        + "<div class='gallery'><p>"
+        + " ".join(TEASER_SENTENCES)
+        + "</p><figure><img src='/a.jpg'><figcaption>A bridge</figcaption></figure></div>"
+        + "<div class='row'><div class='comment-thread'><p>"
+        + STORY_SENTENCES[0]
+        + "</p></div></div>"
+    ),
+    article_page(
+        "<div class='slideshow'>"
+        + story(TEASER_SENTENCES)
+        + "</div>"
+        + "<div class='Gallery\u00e9'>"
+        + story(STORY_SENTENCES[:2])
+        + "</div>"
+    ),
+]
+
+
+@needs_compiled
+@pytest.mark.parametrize("page", SIDE_BOX_PAGES)
+def test_side_boxes_leave_the_same_blocks_either_way(page: str) -> None:
+    def kept() -> list[str]:
+        root = parse(page, ExtractOptions())
+        chrome_mod.drop_chrome(root)
+        candidates = build_blocks(root, base_url=None, max_depth=255)
+        containers = scoring_mod.choose_containers(candidates)
+        chosen = [c for c in candidates if inside(c, containers)]
+        return [c.block.plain() for c in scoring_mod.without_side_boxes(chosen, containers)]
+
+    fast = kept()
+    with pure_python():
+        slow = kept()
+    assert fast == slow
+    assert fast

@@ -531,6 +531,18 @@ cdef bint _within_named(
     return False
 
 
+def within_named_each(list els, names, int levels, set stop):
+    """scoring._within_named(el, names, memo, levels, stop) for each element of els (None
+    gives False), one memo for all: scoring.without_side_boxes' walks up."""
+    cdef dict named = {}
+    cdef list out = []
+    for el in els:
+        out.append(
+            el is not None and _within_named((<_Element>el)._c_node, names, named, levels, stop)
+        )
+    return out
+
+
 def add_up(
     list els,
     list weights,

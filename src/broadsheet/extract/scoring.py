@@ -293,8 +293,20 @@ def without_side_boxes(chosen: list[Candidate], containers: list[HtmlElement]) -
     everything when the side boxes are all the prose there is (a page that is only a gallery).
     """
     stop = set(containers)
-    named: dict[HtmlElement, bool] = {}
-    kept = [c for c in chosen if c.block.kind == "figure" or not _in_side_box(c.el, named, stop)]
+    if _compiled is not None:
+        # The walks up in C, one memo for all (figures stay: no walk for them).
+        sides = _compiled.within_named_each(
+            [None if c.block.kind == "figure" else c.el for c in chosen],
+            _names_side_box,
+            SIDE_BOX_LEVELS,
+            stop,
+        )
+        kept = [c for c, side in zip(chosen, sides, strict=True) if not side]
+    else:
+        named: dict[HtmlElement, bool] = {}
+        kept = [
+            c for c in chosen if c.block.kind == "figure" or not _in_side_box(c.el, named, stop)
+        ]
     if len(kept) == len(chosen) or not any(weight(c) > 0 for c in kept):
         return chosen
     return kept

@@ -1,8 +1,30 @@
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from re import Match
 from typing import Any
 
 from lxml.html import HtmlElement
+
+class TokenJudge:
+    def __init__(
+        self,
+        token_class: Callable[[str], int],
+        content_words: frozenset[str],
+        story_words: frozenset[str],
+        words: Collection[str],
+        substrings: Collection[str],
+        strong: Collection[str],
+        suffixes: Collection[str],
+        thread_fullmatch: Callable[[str], Match[str] | None],
+        post_fullmatch: Callable[[str], Match[str] | None],
+        taxonomy_match: Callable[[str], Match[str] | None],
+        t_content: int,
+        t_story: int,
+        t_chrome: int,
+        t_strong: int,
+        t_post: int,
+        taxonomy_shift: int,
+    ) -> None: ...
+    def __call__(self, token: str) -> int: ...
 
 def classify(
     root: HtmlElement,

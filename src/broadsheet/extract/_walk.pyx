@@ -22,7 +22,7 @@ from cpython.unicode cimport (
     PyUnicode_READ,
     PyUnicode_WRITE,
 )
-from libc.string cimport strcmp
+from libc.string cimport memcmp, strcmp
 
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element, elementFactory, import_lxml__etree
@@ -64,9 +64,177 @@ cdef str _attr_value(tree.xmlAttr* attr):
     return "".join(parts)
 
 
-cdef long _split_bits(str value, dict tokens, token_class, value_bits) except -1:
+cdef class _Literals:
+    """Literal words as ASCII bytes, bucketed by their first byte (or last, for suffixes).
+
+    A word holding a non-ASCII character is left out: it can be no part of an ASCII token.
+    """
+    cdef bytes data
+    cdef Py_ssize_t* offsets
+    cdef Py_ssize_t* lengths
+    cdef Py_ssize_t bucket[257]  # the words keyed by byte b are [bucket[b], bucket[b + 1])
+    cdef bint has_empty
+
+    def __cinit__(self, words, bint by_last=False):
+        cdef Py_ssize_t k, key, at = 0, b = 0
+        cdef int end = -1 if by_last else 0
+        kept = sorted({w for w in words if w and w.isascii()}, key=lambda w: w[end])
+        self.has_empty = "" in words
+        self.data = "".join(kept).encode("ascii")
+        self.offsets = <Py_ssize_t*>PyMem_Malloc((len(kept) + 1) * sizeof(Py_ssize_t))
+        self.lengths = <Py_ssize_t*>PyMem_Malloc((len(kept) + 1) * sizeof(Py_ssize_t))
+        if self.offsets is NULL or self.lengths is NULL:
+            raise MemoryError()
+        for k, word in enumerate(kept):
+            self.offsets[k] = at
+            self.lengths[k] = len(word)
+            at += len(word)
+            key = ord(word[end])
+            while b <= key:
+                self.bucket[b] = k
+                b += 1
+        while b <= 256:
+            self.bucket[b] = len(kept)
+            b += 1
+
+    def __dealloc__(self):
+        PyMem_Free(self.offsets)
+        PyMem_Free(self.lengths)
+
+    cdef inline bint _at(self, const unsigned char* s, Py_ssize_t room, bint whole) noexcept:
+        """Whether a word starts at s: within room bytes, or filling exactly room if whole."""
+        cdef const unsigned char* base = <const unsigned char*>self.data
+        cdef Py_ssize_t k, length
+        cdef unsigned char c = s[0]
+        for k in range(self.bucket[c], self.bucket[c + 1]):
+            length = self.lengths[k]
+            if (length == room if whole else length <= room) and memcmp(
+                s, base + self.offsets[k], length
+            ) == 0:
+                return True
+        return False
+
+    cdef bint within(self, const unsigned char* s, Py_ssize_t n) noexcept:
+        """Whether a word occurs in s[:n] (the literal_alternation pattern's search)."""
+        cdef Py_ssize_t i
+        if self.has_empty:
+            return True
+        for i in range(n):
+            if self._at(s + i, n - i, False):
+                return True
+        return False
+
+    cdef bint piece(self, const unsigned char* s, Py_ssize_t n) noexcept:
+        """Whether a word equals one of the pieces s[:n] splits into at "-" and "_"."""
+        cdef Py_ssize_t i = 0, start = 0
+        while i <= n:
+            if i == n or s[i] == 45 or s[i] == 95:
+                if i == start:
+                    if self.has_empty:
+                        return True
+                elif self._at(s + start, i - start, True):
+                    return True
+                start = i + 1
+            i += 1
+        return False
+
+    cdef bint ends(self, const unsigned char* s, Py_ssize_t n) noexcept:
+        """Whether s[:n] ends with a word (the words bucketed by their last byte)."""
+        cdef const unsigned char* base = <const unsigned char*>self.data
+        cdef Py_ssize_t k, length
+        if self.has_empty:
+            return True
+        if n == 0:
+            return False
+        cdef unsigned char c = s[n - 1]
+        for k in range(self.bucket[c], self.bucket[c + 1]):
+            length = self.lengths[k]
+            if length <= n and memcmp(s + n - length, base + self.offsets[k], length) == 0:
+                return True
+        return False
+
+
+cdef class TokenJudge:
+    """chrome._token_class, with the literal-word tests done by memcmp on ASCII tokens.
+
+    The regex rules (comment thread, post template, taxonomy) are still the patterns' own
+    methods, and a token with a non-ASCII character goes to token_class whole.
+    """
+    cdef object token_class
+    cdef frozenset content_words, story_words
+    cdef _Literals words, substrings, strong, suffixes
+    cdef object thread, post, taxonomy
+    cdef long t_content, t_story, t_chrome, t_strong, t_post
+    cdef int taxonomy_shift
+
+    def __init__(
+        self,
+        token_class,
+        frozenset content_words,
+        frozenset story_words,
+        words,
+        substrings,
+        strong,
+        suffixes,
+        thread_fullmatch,
+        post_fullmatch,
+        taxonomy_match,
+        long t_content,
+        long t_story,
+        long t_chrome,
+        long t_strong,
+        long t_post,
+        int taxonomy_shift,
+    ):
+        self.token_class = token_class
+        self.content_words = content_words
+        self.story_words = story_words
+        # A piece of a token has no "-" or "_", so a word holding one never equals a piece.
+        self.words = _Literals([w for w in words if "-" not in w and "_" not in w])
+        # literal_alternation of no words is the empty pattern, found in every token.
+        self.substrings = _Literals(substrings or ("",))
+        self.strong = _Literals(strong or ("",))
+        self.suffixes = _Literals(suffixes, by_last=True)
+        self.thread = thread_fullmatch
+        self.post = post_fullmatch
+        self.taxonomy = taxonomy_match
+        self.t_content = t_content
+        self.t_story = t_story
+        self.t_chrome = t_chrome
+        self.t_strong = t_strong
+        self.t_post = t_post
+        self.taxonomy_shift = taxonomy_shift
+
+    def __call__(self, str token):
+        if not token.isascii():
+            return self.token_class(token)
+        raw = token.encode("ascii")
+        return self.judge(<const unsigned char*>raw, len(raw), token)
+
+    cdef long judge(self, const unsigned char* s, Py_ssize_t n, str token) except -1:
+        """The bits of token, whose ASCII bytes are s[:n]."""
+        cdef long bits = 0
+        if token in self.content_words:
+            bits = self.t_content | self.t_story if token in self.story_words else self.t_content
+        if self.words.piece(s, n) or self.substrings.within(s, n):
+            bits |= self.t_chrome
+        if self.strong.within(s, n) or self.thread(token) is not None:
+            bits |= self.t_strong
+        if not bits & self.t_chrome and self.suffixes.ends(s, n):
+            bits |= self.t_content | self.t_story
+        if self.post(token) is not None:
+            bits |= self.t_post
+        if bits & self.t_chrome and self.taxonomy(token) is not None:
+            bits = (bits & ~(self.t_chrome | self.t_strong)) | bits << self.taxonomy_shift
+        return bits
+
+
+cdef long _split_bits(
+    str value, dict tokens, token_class, TokenJudge judge, value_bits
+) except -1:
     """The OR-ed token bits of a class/id/role value: chrome._Namer.bits, with the split and
-    the lower-casing done in C for ASCII values (token_class judges tokens not seen yet)."""
+    the lower-casing done in C for ASCII values (token_class judges tokens not seen yet, on
+    the bytes already at hand when it is a TokenJudge)."""
     cdef bytes raw
     cdef const unsigned char* p
     cdef Py_ssize_t n, i, start
@@ -99,7 +267,10 @@ cdef long _split_bits(str value, dict tokens, token_class, value_bits) except -1
             token = buf[:i - start].decode("ascii")
         found = tokens.get(token)
         if found is None:
-            found = tokens[token] = token_class(token)
+            if judge is not None and i - start <= 128:
+                found = tokens[token] = judge.judge(<const unsigned char*>buf, i - start, token)
+            else:
+                found = tokens[token] = token_class(token)
         bits |= <long>found
     return bits
 
@@ -133,6 +304,7 @@ def classify(
     cdef long verdict
     cdef bint hidden
     cdef bint descend
+    cdef TokenJudge judge = token_class if isinstance(token_class, TokenJudge) else None
     doc = root._doc
     while node is not NULL:
         descend = False
@@ -156,7 +328,7 @@ def classify(
                                 known = values.get(value)
                                 if known is None:
                                     known = values[value] = _split_bits(
-                                        value, tokens, token_class, value_bits
+                                        value, tokens, token_class, judge, value_bits
                                     )
                                 bits |= <long>known
                         elif strcmp(aname, b"role") == 0:
@@ -168,7 +340,7 @@ def classify(
                                 known = values.get(value)
                                 if known is None:
                                     known = values[value] = _split_bits(
-                                        value, tokens, token_class, value_bits
+                                        value, tokens, token_class, judge, value_bits
                                     )
                                 bits |= <long>known
                         elif strcmp(aname, b"hidden") == 0:

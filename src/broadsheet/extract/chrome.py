@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from lxml import etree
@@ -171,10 +170,9 @@ _TOKENWISE = "" not in _BOILERPLATE_WORDS and not any(
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def _token_class(token: str) -> int:
-    """The _T_* bits of one whitespace-free token of a class/id/role string (cached across
-    pages: "clearfix", "row", "widget" recur on every site)."""
+    """The _T_* bits of one whitespace-free token of a class/id/role string (_TOKEN_BITS keeps
+    them across pages: "clearfix", "row", "widget" recur on every site)."""
     bits = 0
     if token in _CONTENT_WORDS:
         bits |= _T_CONTENT | _T_STORY if token in _STORY_WORDS else _T_CONTENT
@@ -195,6 +193,32 @@ def _token_class(token: str) -> int:
     if bits & _T_CHROME and _TAXONOMY_TOKEN.match(token) is not None:
         bits = (bits & ~(_T_CHROME | _T_STRONG)) | bits << _TAXONOMY_SHIFT
     return bits
+
+
+# _token_class for the compiled walk, its literal-word tests done in C on ASCII tokens: a page
+# meets ~70 tokens not seen before, and judging them in Python was ~40 % of the walk's time.
+_TOKEN_JUDGE: Callable[[str], int] = (
+    _token_class
+    if _compiled is None
+    else _compiled.TokenJudge(
+        _token_class,
+        _CONTENT_WORDS,
+        _STORY_WORDS,
+        _BOILERPLATE_WORDS,
+        rules.BOILERPLATE_SUBSTRINGS,
+        rules.STRONG_BOILERPLATE,
+        _STORY_SUFFIXES,
+        _THREAD_TOKEN.fullmatch,
+        _POST_TEMPLATE_TOKEN.fullmatch,
+        _TAXONOMY_TOKEN.match,
+        _T_CONTENT,
+        _T_STORY,
+        _T_CHROME,
+        _T_STRONG,
+        _T_POST,
+        _TAXONOMY_SHIFT,
+    )
+)
 
 
 def _verdict(bits: int) -> int:
@@ -318,7 +342,7 @@ def _classify(root: HtmlElement) -> _Sorted:
             root,
             namer.values,
             namer.tokens,
-            _token_class,
+            _TOKEN_JUDGE,
             namer.bits,
             _VERDICTS,
             _verdict,

@@ -78,6 +78,23 @@ def add_up(
     aside_levels: int,
     aside_share: float,
 ) -> None: ...
+def count_in_ranges(text: str, ranges: tuple[tuple[int, int], ...]) -> int: ...
+
+class ProseWeights:
+    def __init__(
+        self,
+        *,
+        link_density_max: float,
+        link_penalty: float,
+        short_penalty: float,
+        prose_min_chars: int,
+        short_prose_min_chars: int,
+        wide_extra: float,
+        wide_ranges: tuple[tuple[int, int], ...],
+        sentence_end_search: Callable[[str], Match[str] | None],
+    ) -> None: ...
+    def __call__(self, candidates: list[Any]) -> list[float]: ...
+
 def scan_metadata(
     root: HtmlElement,
     metas: tuple[list[tuple[str, str]], ...],
@@ -104,17 +121,30 @@ def list_item_texts(
     structural: frozenset[str],
     run_text: Callable[[str, int], str],
 ) -> list[tuple[str, int]] | None: ...
+
+class BlockKinds:
+    def __init__(
+        self,
+        *,
+        drop_tags: frozenset[str],
+        block_tags: frozenset[str],
+        structural: frozenset[str],
+        handled: frozenset[str],
+        heading_tags: frozenset[str],
+        list_tags: frozenset[str],
+        run_text: Callable[[str, int], str],
+        block_type: type,
+        block_fields: dict[str, object],
+        candidate_type: type,
+    ) -> None: ...
+
 def walk_blocks(
     el: HtmlElement,
     depth: int,
     max_depth: int,
     max_chars: int,
-    drop_tags: frozenset[str],
-    block_tags: frozenset[str],
-    structural: frozenset[str],
-    handled: frozenset[str],
-    run_text: Callable[[str, int], str],
-    emit_text: Callable[[str, int, HtmlElement], None],
+    kinds: BlockKinds,
+    out: list[Any],
     image: Callable[[HtmlElement, HtmlElement], None],
     block: Callable[[HtmlElement, str, int], None],
 ) -> None: ...

@@ -13,15 +13,17 @@ here: removals and text edits stay on lxml's Python API. tests/extract/test_comp
 both paths on the same inputs and compare.
 """
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.unicode cimport (
     Py_UNICODE_ISSPACE,
+    PyUnicode_1BYTE_KIND,
     PyUnicode_DATA,
     PyUnicode_FromKindAndData,
     PyUnicode_KIND,
     PyUnicode_READ,
     PyUnicode_WRITE,
 )
+from cpython.object cimport PyObject, PyObject_GenericSetAttr, PyTypeObject
 from libc.string cimport memcmp, strcmp
 
 from lxml.includes cimport tree
@@ -715,6 +717,116 @@ def within_named_each(list els, names, int levels, set stop):
     return out
 
 
+cdef struct _Sums:
+    # The elements reached, in the order first reached, with their sums; an open-addressing
+    # table of their addresses (slots hold index + 1, 0 for empty) finds each one again.
+    tree.xmlNode** nodes
+    double* local
+    double* total
+    signed char* side  # whether the element is named as a side box (-1: not asked yet)
+    signed char* aside  # ... as an aside
+    Py_ssize_t count
+    Py_ssize_t room
+    Py_ssize_t* slots
+    size_t mask
+
+
+cdef inline size_t _slot_of(tree.xmlNode* node, size_t mask) noexcept nogil:
+    return ((<size_t>node >> 4) * <size_t>0x9E3779B97F4A7C15) >> 20 & mask
+
+
+cdef int _sums_grow(_Sums* sums) except -1:
+    """Twice the room, the table rebuilt."""
+    cdef Py_ssize_t room = sums.room * 2 if sums.room else 64
+    cdef size_t mask = <size_t>(room * 2 - 1)
+    cdef Py_ssize_t k
+    cdef size_t s
+    nodes = <tree.xmlNode**>PyMem_Realloc(sums.nodes, room * sizeof(tree.xmlNode*))
+    if nodes is NULL:
+        raise MemoryError()
+    sums.nodes = nodes
+    local = <double*>PyMem_Realloc(sums.local, room * sizeof(double))
+    if local is NULL:
+        raise MemoryError()
+    sums.local = local
+    total = <double*>PyMem_Realloc(sums.total, room * sizeof(double))
+    if total is NULL:
+        raise MemoryError()
+    sums.total = total
+    side = <signed char*>PyMem_Realloc(sums.side, room)
+    if side is NULL:
+        raise MemoryError()
+    sums.side = side
+    aside = <signed char*>PyMem_Realloc(sums.aside, room)
+    if aside is NULL:
+        raise MemoryError()
+    sums.aside = aside
+    slots = <Py_ssize_t*>PyMem_Calloc(mask + 1, sizeof(Py_ssize_t))
+    if slots is NULL:
+        raise MemoryError()
+    PyMem_Free(sums.slots)
+    sums.slots = slots
+    sums.mask = mask
+    sums.room = room
+    for k in range(sums.count):
+        s = _slot_of(sums.nodes[k], mask)
+        while slots[s]:
+            s = (s + 1) & mask
+        slots[s] = k + 1
+    return 0
+
+
+cdef Py_ssize_t _sums_at(_Sums* sums, tree.xmlNode* node) except -1:
+    """The index of node's sums, a new one (at 0.0) the first time."""
+    cdef size_t s = _slot_of(node, sums.mask)
+    cdef Py_ssize_t k
+    while sums.slots[s]:
+        k = sums.slots[s] - 1
+        if sums.nodes[k] is node:
+            return k
+        s = (s + 1) & sums.mask
+    if sums.count == sums.room:
+        _sums_grow(sums)
+        s = _slot_of(node, sums.mask)
+        while sums.slots[s]:
+            s = (s + 1) & sums.mask
+    k = sums.count
+    sums.count += 1
+    sums.nodes[k] = node
+    sums.local[k] = 0.0
+    sums.total[k] = 0.0
+    sums.side[k] = -1
+    sums.aside[k] = -1
+    sums.slots[s] = k + 1
+    return k
+
+
+cdef bint _sums_named(
+    _Sums* sums, tree.xmlNode* node, bint side, names, dict by_words, int levels
+) except -1:
+    """_within_named (no stop set) with the verdicts kept in the sums' table: the elements
+    looked at are the block's first ancestors, which its walk up reaches next in the same
+    order, so entering them here leaves the order first reached as it was."""
+    cdef Py_ssize_t k
+    cdef int i
+    cdef signed char* verdicts
+    for i in range(levels):
+        if node is NULL:
+            return False
+        k = _sums_at(sums, node)
+        verdicts = sums.side if side else sums.aside
+        if verdicts[k] < 0:
+            words = _attr_words(node)
+            hit = by_words.get(words)
+            if hit is None:
+                hit = by_words[words] = bool(names(words))
+            verdicts[k] = 1 if hit else 0
+        if verdicts[k]:
+            return True
+        node = _parent_element(node)
+    return False
+
+
 def add_up(
     list els,
     list weights,
@@ -729,38 +841,184 @@ def add_up(
     aside_share,
 ):
     """scoring._add_up: each block's weight, shared down if it sits in a side box or an aside,
-    added to its element and the ancestors (local fading with branching distance)."""
+    added to its element and the ancestors (local fading with branching distance); local and
+    total start empty, and the elements are of one document.
+
+    The blocks of a page share most of their ancestors (some 500 steps up reach 50 elements):
+    the sums are kept by node address and each element gets its proxy and its two dict entries
+    once, at the end, in the order first reached. Each sum is still the pure path's, addition for
+    addition in the same order, on the same doubles a Python float holds.
+    """
+    if local or total or not decay:
+        raise ValueError("add_up fills empty dicts, with a decay to fade by")
     cdef tree.xmlNode* node
     cdef Py_ssize_t i
+    cdef Py_ssize_t k
     cdef Py_ssize_t d
     cdef Py_ssize_t last = len(decay) - 1
+    cdef double w
+    cdef double* fades = NULL
+    cdef _Sums sums
     cdef dict side_named = {}
     cdef dict aside_named = {}
     cdef _Element el
-    # The weights stay Python numbers: the sums are the pure path's, operation for operation.
-    for i in range(len(els)):
-        w = weights[i]
-        if w == 0.0:
-            continue
-        el = els[i]
-        if el is None:
-            continue  # nothing to add it to
-        node = el._c_node
-        if w > 0 and _within_named(node, side_names, side_named, side_levels, None):
-            w *= side_share
-        if w > 0 and _within_named(node, aside_names, aside_named, aside_levels, None):
-            w *= aside_share
-        doc = el._doc
-        d = 0
-        while node is not NULL:
-            key = elementFactory(doc, node)
-            local[key] = local.get(key, 0.0) + w * decay[d if d < last else last]
-            total[key] = total.get(key, 0.0) + w
-            # A single-child wrapper is the same box as its child: no step of decay.
-            if _sibling(node, False) is not NULL or _sibling(node, True) is not NULL:
-                d += 1
-            node = _parent_element(node)
+    cdef _Element any_el = None
+    sums.nodes = NULL
+    sums.local = NULL
+    sums.total = NULL
+    sums.side = NULL
+    sums.aside = NULL
+    sums.slots = NULL
+    sums.count = 0
+    sums.room = 0
+    try:
+        fades = <double*>PyMem_Malloc((last + 1) * sizeof(double))
+        if fades is NULL:
+            raise MemoryError()
+        for d in range(last + 1):
+            fades[d] = decay[d]
+        _sums_grow(&sums)
+        for i in range(len(els)):
+            w = weights[i]
+            if w == 0.0:
+                continue
+            el = els[i]
+            if el is None:
+                continue  # nothing to add it to
+            if any_el is None:
+                any_el = el
+            elif el._doc is not any_el._doc:
+                raise ValueError("add_up takes the blocks of one page")
+            node = el._c_node
+            if w > 0 and _sums_named(&sums, node, True, side_names, side_named, side_levels):
+                w *= <double>side_share
+            if w > 0 and _sums_named(&sums, node, False, aside_names, aside_named, aside_levels):
+                w *= <double>aside_share
+            d = 0
+            while node is not NULL:
+                k = _sums_at(&sums, node)
+                sums.local[k] += w * fades[d if d < last else last]
+                sums.total[k] += w
+                # A single-child wrapper is the same box as its child: no step of decay.
+                if _sibling(node, False) is not NULL or _sibling(node, True) is not NULL:
+                    d += 1
+                node = _parent_element(node)
+        if any_el is not None:
+            doc = any_el._doc
+            for k in range(sums.count):
+                key = elementFactory(doc, sums.nodes[k])
+                local[key] = sums.local[k]
+                total[key] = sums.total[k]
+    finally:
+        PyMem_Free(fades)
+        PyMem_Free(sums.nodes)
+        PyMem_Free(sums.local)
+        PyMem_Free(sums.total)
+        PyMem_Free(sums.side)
+        PyMem_Free(sums.aside)
+        PyMem_Free(sums.slots)
     return None
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(str text)  # what str.isascii() returns
+
+
+def count_in_ranges(str text, tuple ranges):
+    """len(re.findall(rules.WIDE_CHARS, text)) for scoring.weight: how many code points of
+    text lie in one of the (first, last) ranges (rules.WIDE_CHAR_RANGES)."""
+    return _count_in_ranges(text, ranges)
+
+
+cdef Py_ssize_t _count_in_ranges(str text, tuple ranges) except -1:
+    """count_in_ranges. A text of one-byte code points (Latin-1: most non-ASCII text of
+    European pages) is settled by its kind when the ranges all lie above."""
+    cdef Py_ssize_t n = len(text)
+    cdef Py_ssize_t i
+    cdef Py_ssize_t count = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    cdef Py_UCS4 ch
+    cdef Py_UCS4 firsts[8]
+    cdef Py_UCS4 lasts[8]
+    cdef int r
+    cdef int nr = len(ranges)
+    cdef Py_UCS4 lowest = 0x110000
+    if nr > 8:
+        raise ValueError("count_in_ranges takes at most 8 ranges")
+    for r in range(nr):
+        firsts[r], lasts[r] = ranges[r]
+        lowest = min(lowest, firsts[r])
+    if kind == PyUnicode_1BYTE_KIND and lowest > 0xFF:
+        return 0
+    for i in range(n):
+        ch = PyUnicode_READ(kind, data, i)
+        if ch < lowest:
+            continue
+        for r in range(nr):
+            if firsts[r] <= ch <= lasts[r]:
+                count += 1
+                break
+    return count
+
+
+cdef class ProseWeights:
+    """scoring.weight for each of a list of candidates: the same floats (the same doubles,
+    operation for operation: ints, all far below 2 ** 53, convert exactly, and int / int
+    divides as their doubles do), without a Python call and a property for each block."""
+
+    cdef double link_density_max, link_penalty, short_penalty, wide_extra
+    cdef Py_ssize_t prose_min_chars, short_prose_min_chars
+    cdef tuple wide_ranges
+    cdef object sentence_end_search
+
+    def __init__(
+        self,
+        *,
+        double link_density_max,
+        double link_penalty,
+        double short_penalty,
+        Py_ssize_t prose_min_chars,
+        Py_ssize_t short_prose_min_chars,
+        double wide_extra,
+        tuple wide_ranges,
+        sentence_end_search,
+    ):
+        self.link_density_max = link_density_max
+        self.link_penalty = link_penalty
+        self.short_penalty = short_penalty
+        self.prose_min_chars = prose_min_chars
+        self.short_prose_min_chars = short_prose_min_chars
+        self.wide_extra = wide_extra
+        self.wide_ranges = wide_ranges
+        self.sentence_end_search = sentence_end_search
+
+    def __call__(self, list candidates):
+        return [self.weight(c) for c in candidates]
+
+    cdef double weight(self, c) except? -1:
+        block = c.block
+        kind = block.kind
+        if kind == "figure" or kind == "heading":
+            return 0.0
+        cdef str text = block.text
+        cdef Py_ssize_t n = c.chars
+        cdef Py_ssize_t link_chars = c.link_chars
+        cdef double chars = <double>n
+        cdef double density = <double>link_chars / <double>n if n else 0.0  # c.link_density
+        if not PyUnicode_IS_ASCII(text):  # text.isascii()
+            chars += self.wide_extra * <double>_count_in_ranges(text, self.wide_ranges)
+        if density > self.link_density_max:
+            return -self.link_penalty * chars
+        if kind == "list":
+            if chars > 200:
+                return chars * (1 - density) * 0.5
+            return -self.short_penalty * (1 + density)
+        if chars >= self.prose_min_chars or (
+            chars >= self.short_prose_min_chars and self.sentence_end_search(text) is not None
+        ):
+            return chars * (1 - density)
+        return -self.short_penalty
 
 
 # -- Metadata and bylines: metadata._scan's walk, byline._candidates' walk -------------------------
@@ -1237,10 +1495,11 @@ cdef inline bint _is_li(tree.xmlNode* node):
     return node.type == tree.XML_ELEMENT_NODE and _tag(node) == "li"
 
 
-def list_item_texts(_Element el, max_chars, frozenset drop_tags, frozenset structural, run_text):
-    """blocks._list_item_texts: _text_of each <li> child of el, or None when there is none or
-    one holds a block."""
-    cdef tree.xmlNode* node = el._c_node.children
+cdef list _item_texts(
+    tree.xmlNode* c_el, Py_ssize_t max_chars, frozenset drop_tags, frozenset structural, run_text
+):
+    """blocks._list_item_texts on a node."""
+    cdef tree.xmlNode* node = c_el.children
     cdef bint found = False
     while node is not NULL:
         if _is_li(node):
@@ -1250,30 +1509,118 @@ def list_item_texts(_Element el, max_chars, frozenset drop_tags, frozenset struc
         node = node.next
     if not found:
         return None
-    cdef Py_ssize_t limit = _bound(max_chars)
     texts = []
-    node = el._c_node.children
+    node = c_el.children
     while node is not NULL:
         if _is_li(node):
-            texts.append(_text_of(node, limit, drop_tags, run_text))
+            texts.append(_text_of(node, max_chars, drop_tags, run_text))
         node = node.next
     return texts
+
+
+def list_item_texts(_Element el, max_chars, frozenset drop_tags, frozenset structural, run_text):
+    """blocks._list_item_texts: _text_of each <li> child of el, or None when there is none or
+    one holds a block."""
+    return _item_texts(el._c_node, _bound(max_chars), drop_tags, structural, run_text)
+
+
+cdef extern from "Python.h":
+    # object.__new__ is its tp_new: it allocates the instance and sets up its (managed) __dict__
+    PyTypeObject PyBaseObject_Type
+
+
+cdef tuple _NO_ARGS = ()
+
+
+cdef inline object _new_instance(type cls):
+    """object.__new__(cls), the call to tp_new_wrapper (an argument tuple and a check that
+    cls may use object's __new__, as a dataclass may) left out."""
+    return PyBaseObject_Type.tp_new(cls, <PyObject*>_NO_ARGS, NULL)
+
+
+cdef class BlockKinds:
+    """What the compiled block walk takes from blocks.py, once: its tag sets, its run_text,
+    and what it makes blocks of (block_type and candidate_type, the Block and Candidate
+    dataclasses; block_fields, a paragraph Block's fields in their order, with their
+    defaults)."""
+
+    cdef frozenset drop_tags, block_tags, structural, handled, heading_tags, list_tags
+    cdef object run_text
+    cdef type block_type, candidate_type
+    cdef dict block_fields
+
+    def __init__(
+        self,
+        *,
+        frozenset drop_tags,
+        frozenset block_tags,
+        frozenset structural,
+        frozenset handled,
+        frozenset heading_tags,
+        frozenset list_tags,
+        run_text,
+        type block_type,
+        dict block_fields,
+        type candidate_type,
+    ):
+        self.drop_tags = drop_tags
+        self.block_tags = block_tags
+        self.structural = structural
+        self.handled = handled
+        self.heading_tags = heading_tags
+        self.list_tags = list_tags
+        self.run_text = run_text
+        self.block_type = block_type
+        self.block_fields = block_fields
+        self.candidate_type = candidate_type
 
 
 cdef class _BlockWalk:
     """BlockBuilder.walk's loop, with what it hands back to the builder."""
 
+    cdef BlockKinds kinds
     cdef object doc
     cdef Py_ssize_t max_depth
     cdef Py_ssize_t max_chars
-    cdef frozenset drop_tags, block_tags, structural, handled
-    cdef object run_text, emit_text, image, block
+    cdef list out
+    cdef object image, block
+
+    cdef object new_block(self, str kind, str text):
+        """Block(kind, text=text) as its __init__ makes one: a new instance, each field set
+        with object.__setattr__ in the fields' order, as a frozen dataclass's __init__ sets
+        them, without the call and its nine arguments. (Not article.paragraph_block's way, a
+        __dict__ filled at once: attributes kept in the instance, as __init__ keeps them, read
+        faster in every later stage.)"""
+        block = _new_instance(self.kinds.block_type)
+        for name, value in self.kinds.block_fields.items():
+            if name == "kind":
+                value = kind
+            elif name == "text":
+                value = text
+            PyObject_GenericSetAttr(block, name, value)
+        return block
+
+    cdef int emit(self, block, object el, Py_ssize_t chars, Py_ssize_t links) except -1:
+        """BlockBuilder._emit, chars being len(block.plain()): Candidate(block, el, chars,
+        link_chars) made as new_block makes a Block."""
+        candidate = _new_instance(self.kinds.candidate_type)
+        PyObject_GenericSetAttr(candidate, "block", block)
+        PyObject_GenericSetAttr(candidate, "el", el)
+        PyObject_GenericSetAttr(candidate, "chars", chars)
+        PyObject_GenericSetAttr(candidate, "link_chars", links if links < chars else chars)
+        self.out.append(candidate)
+        return 0
+
+    cdef int emit_text(self, str text, Py_ssize_t links, object el) except -1:
+        """BlockBuilder._emit_text for a text that is not empty."""
+        return self.emit(self.new_block("paragraph", text), el, len(text), links)
 
     cdef int walk(self, tree.xmlNode* c_el, object el, Py_ssize_t depth) except -1:
         """The blocks inside the container c_el (el: its Python element, or None till needed)."""
         cdef list parts = []
         cdef Py_ssize_t links = 0
         cdef tree.xmlNode* node = c_el.children
+        cdef BlockKinds kinds = self.kinds
         while node is not NULL:
             if _joins_as_text(node):  # the container's text or a child's tail
                 text = _text_at(&node)
@@ -1282,7 +1629,7 @@ cdef class _BlockWalk:
                 continue
             if node.type == tree.XML_ELEMENT_NODE:
                 tag = _tag(node)
-                if not tag or tag in self.drop_tags:
+                if not tag or tag in kinds.drop_tags:
                     pass
                 elif tag == "br":
                     parts.append(_BR)
@@ -1293,7 +1640,7 @@ cdef class _BlockWalk:
                         self.flush(parts, links, el)
                         links = 0
                     self.image(elementFactory(self.doc, node), el)
-                elif tag in self.block_tags or _has_block_descendant(node, self.structural):
+                elif tag in kinds.block_tags or _has_block_descendant(node, kinds.structural):
                     if parts:
                         if el is None:
                             el = elementFactory(self.doc, c_el)
@@ -1301,7 +1648,7 @@ cdef class _BlockWalk:
                         links = 0
                     self.child_block(node, tag, depth + 1)
                 else:
-                    links += _flatten(node, parts, tag == "a", self.drop_tags)
+                    links += _flatten(node, parts, tag == "a", kinds.drop_tags)
             node = node.next
         if parts:
             if el is None:
@@ -1314,26 +1661,77 @@ cdef class _BlockWalk:
         raw = "".join(parts) if len(parts) > 1 else parts[0]
         parts.clear()
         if not raw.isspace():  # a blank run gives no text (and counts no link characters)
-            text = _run_text(raw, self.max_chars, self.run_text)
+            text = _run_text(raw, self.max_chars, self.kinds.run_text)
             if text:
                 self.emit_text(text, links, el)
         return 0
 
     cdef int child_block(self, tree.xmlNode* node, str tag, Py_ssize_t depth) except -1:
-        """BlockBuilder._block for a block child: paragraphs and plain containers (every tag
-        not in handled) here, the others handed back to it."""
+        """BlockBuilder._block for a block child: paragraphs, headings, lists and plain
+        containers (every tag not in handled) here, the others handed back to it."""
         if depth > self.max_depth:
             return 0
         if tag == "p":
             return self.paragraph(node, depth)
-        if tag not in self.handled:
+        if tag not in self.kinds.handled:
             return self.walk(node, None, depth)
+        if tag in self.kinds.heading_tags:
+            return self.heading(node, tag)
+        if tag in self.kinds.list_tags:
+            return self.list_block(node, tag, depth)
+        if tag == "hr":
+            return 0
         self.block(elementFactory(self.doc, node), tag, depth)
+        return 0
+
+    cdef int heading(self, tree.xmlNode* node, str tag) except -1:
+        """BlockBuilder._block for a heading (depth checked)."""
+        cdef BlockKinds kinds = self.kinds
+        text, links = _text_of(node, self.max_chars, kinds.drop_tags, kinds.run_text)
+        if text:
+            text = text.replace("\n", " ")
+            block = self.new_block("heading", text)
+            PyObject_GenericSetAttr(block, "level", max(2, int(tag[1])))
+            self.emit(block, elementFactory(self.doc, node), len(text), links)
+        return 0
+
+    cdef int list_block(self, tree.xmlNode* node, str tag, Py_ssize_t depth) except -1:
+        """BlockBuilder._list (depth checked)."""
+        cdef BlockKinds kinds = self.kinds
+        cdef tree.xmlNode* child
+        cdef Py_ssize_t links = 0
+        items = _item_texts(
+            node, self.max_chars, kinds.drop_tags, kinds.structural, kinds.run_text
+        )
+        if items is None:
+            # each child walked as a container (BlockBuilder.walk checks the depth)
+            if depth + 1 > self.max_depth:
+                return 0
+            child = node.children
+            while child is not NULL:
+                if child.type == tree.XML_ELEMENT_NODE:  # tag_of gives "" for the others
+                    ctag = _tag(child)
+                    if ctag and ctag not in kinds.drop_tags:
+                        self.walk(child, None, depth + 1)
+                child = child.next
+            return 0
+        texts = []
+        for text, li_links in items:
+            if text:
+                texts.append(text.replace("\n", " "))
+                links += li_links
+        if texts:
+            block = self.new_block("list", "")
+            PyObject_GenericSetAttr(block, "items", tuple(texts))
+            PyObject_GenericSetAttr(block, "ordered", tag == "ol")
+            chars = len("\n".join(texts))  # a list's plain()
+            self.emit(block, elementFactory(self.doc, node), chars, links)
         return 0
 
     cdef int paragraph(self, tree.xmlNode* node, Py_ssize_t depth) except -1:
         """BlockBuilder._paragraph (depth checked)."""
         cdef tree.xmlNode* child
+        cdef BlockKinds kinds = self.kinds
         if not _has_element_children(node):  # BlockBuilder._leaf_paragraph
             child = node.children
             raw = _text_at(&child)
@@ -1342,9 +1740,9 @@ cdef class _BlockWalk:
                 if text:
                     self.emit_text(text, 0, elementFactory(self.doc, node))
                 return 0
-        elif _has_block_descendant(node, self.structural):
+        elif _has_block_descendant(node, kinds.structural):
             return self.walk(node, None, depth)
-        text, links = _text_of(node, self.max_chars, self.drop_tags, self.run_text)
+        text, links = _text_of(node, self.max_chars, kinds.drop_tags, kinds.run_text)
         if text:
             self.emit_text(text, links, elementFactory(self.doc, node))
             return 0
@@ -1368,32 +1766,17 @@ cdef class _BlockWalk:
 
 
 def walk_blocks(
-    _Element el,
-    depth,
-    max_depth,
-    max_chars,
-    frozenset drop_tags,
-    frozenset block_tags,
-    frozenset structural,
-    frozenset handled,
-    run_text,
-    emit_text,
-    image,
-    block,
+    _Element el, depth, max_depth, max_chars, BlockKinds kinds, list out, image, block
 ):
-    """BlockBuilder.walk (el at depth, already checked against max_depth): the builder's
-    emit_text(text, links, el), image(img, el) and block(el, tag, depth) are called in
-    document order, as its own walk would call them (run_text: blocks._run_text)."""
+    """BlockBuilder.walk (el at depth, already checked against max_depth): its paragraphs,
+    headings and lists appended to out as it would append them, its builder's image(img, el)
+    and block(el, tag, depth) called for the other blocks, all in document order."""
     cdef _BlockWalk walker = _BlockWalk.__new__(_BlockWalk)
+    walker.kinds = kinds
     walker.doc = el._doc
     walker.max_depth = _bound(max_depth)
     walker.max_chars = _bound(max_chars)
-    walker.drop_tags = drop_tags
-    walker.block_tags = block_tags
-    walker.structural = structural
-    walker.handled = handled
-    walker.run_text = run_text
-    walker.emit_text = emit_text
+    walker.out = out
     walker.image = image
     walker.block = block
     walker.walk(el._c_node, el, _bound(depth))

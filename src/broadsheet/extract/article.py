@@ -58,8 +58,9 @@ class Block:
         return self.text
 
 
-_PARAGRAPH_FIELDS: dict[str, object] = {f.name: f.default for f in fields(Block)}
-_PARAGRAPH_FIELDS["kind"] = "paragraph"
+# A paragraph Block's fields, in order, but for its text (the compiled block walk's defaults).
+PARAGRAPH_FIELDS: dict[str, object] = {f.name: f.default for f in fields(Block)}
+PARAGRAPH_FIELDS["kind"] = "paragraph"
 
 
 def paragraph_block(text: str) -> Block:
@@ -70,7 +71,7 @@ def paragraph_block(text: str) -> Block:
     instance's __dict__ gives the same object: equal, same hash and repr, still frozen.
     """
     block = object.__new__(Block)
-    block.__dict__.update(_PARAGRAPH_FIELDS, text=text)
+    block.__dict__.update(PARAGRAPH_FIELDS, text=text)
     return block
 
 

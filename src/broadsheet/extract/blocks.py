@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
+from types import ModuleType
+from typing import Any
 
 from lxml.html import HtmlElement
 
 from . import rules
-from .article import Block, ExtractOptions, paragraph_block
+from .article import PARAGRAPH_FIELDS, Block, ExtractOptions, paragraph_block
 from .chrome import is_chrome_text
 from .compiled import walk as _compiled
 from .dom import normalize_space, tag_of
+from .sanitize import join_url
 
 _BR = "\x00"  # stands for <br> until lines are split
 _CREDIT_IN_CAPTION = re.compile(rules.CAPTION_CREDIT, re.IGNORECASE)
@@ -85,11 +88,29 @@ def _run_text(raw: str, max_chars: int) -> str:
 _STRUCTURAL_TAGS = frozenset(_STRUCTURAL)
 _PRE_TAGS = ("pre", "listing", "xmp", "plaintext")
 # The tags BlockBuilder._block does more with than walk them as containers. The compiled walk
-# hands blocks of these back to _block, but for "p", which it reads as _paragraph does; it
-# walks blocks of every other tag itself.
+# does paragraphs, headings, lists and <hr> as _block does, and hands blocks of the others
+# back to it; it walks blocks of every other tag itself.
 _OWN_BLOCKS = frozenset(
     {*rules.HEADING_TAGS, "p", *rules.LIST_TAGS, "blockquote", "figure", *_PRE_TAGS, "table", "hr"}
 )
+
+
+@functools.cache
+def _kinds(walk: ModuleType) -> Any:
+    """What the compiled block walk takes from here, made once (the walk runs for every
+    container); per module, as tests switch the compiled walks on and off."""
+    return walk.BlockKinds(
+        drop_tags=rules.DROP_TAGS,
+        block_tags=rules.BLOCK_TAGS,
+        structural=_STRUCTURAL_TAGS,
+        handled=_OWN_BLOCKS,
+        heading_tags=rules.HEADING_TAGS,
+        list_tags=rules.LIST_TAGS,
+        run_text=_run_text,
+        block_type=Block,
+        block_fields=PARAGRAPH_FIELDS,
+        candidate_type=Candidate,
+    )
 
 
 def _has_block_descendant(el: HtmlElement) -> bool:
@@ -187,7 +208,7 @@ def image_src(img: HtmlElement, base: str | None) -> str | None:
         raw = raw.strip()
         if not raw or raw.lower().startswith(("data:", "javascript:", "about:")):
             continue
-        url: str = urljoin(base, raw) if base else raw
+        url = join_url(base, raw)
         if url.startswith(("http://", "https://")) or not base:
             return url
     return None
@@ -228,19 +249,16 @@ class BlockBuilder:
         if depth > self.max_depth:
             return
         if _compiled is not None:
-            # The same walk in C (_walk.pyx), on into the plain containers and leaf paragraphs
-            # inside: only the blocks _OWN_BLOCKS names come back here, to _block.
+            # The same walk in C (_walk.pyx), on into the plain containers, paragraphs, headings
+            # and lists inside, whose Candidates it makes as _emit does: only pictures come back
+            # here, to _image, and the other blocks of _OWN_BLOCKS to _block.
             _compiled.walk_blocks(
                 el,
                 depth,
                 self.max_depth,
                 self.max_chars,
-                rules.DROP_TAGS,
-                rules.BLOCK_TAGS,
-                _STRUCTURAL_TAGS,
-                _OWN_BLOCKS,
-                _run_text,
-                self._emit_text,
+                _kinds(_compiled),
+                self.out,
                 self._image,
                 self._block,
             )

@@ -426,7 +426,13 @@ NEGATIVE_HINTS: tuple[str, ...] = (
 # Han, kana, hangul and CJK compatibility ideographs: one such character carries about as much
 # as a short word, so the body's scoring and clean_text's line weights count each WIDE_CHAR_WEIGHT
 # times (a 35-character CJK line is prose), and CJK prose has no spaces to split tokens by.
-WIDE_CHARS = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+# WIDE_CHARS: the same ranges of code points as a regex character class.
+WIDE_CHAR_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+)  # fmt: skip
+WIDE_CHARS = (
+    "[" + "".join(f"\\u{first:04x}-\\u{last:04x}" for first, last in WIDE_CHAR_RANGES) + "]"
+)
 WIDE_CHAR_WEIGHT = 3.0
 
 # class/id words (a whole word of a token, split on - and _) naming a page's side column or an

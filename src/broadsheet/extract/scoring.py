@@ -79,6 +79,23 @@ def weight(c: Candidate) -> float:
     return -SHORT_PENALTY
 
 
+# weight in C (_walk.pyx), for a list of candidates at once.
+_PROSE_WEIGHTS = (
+    None
+    if _compiled is None
+    else _compiled.ProseWeights(
+        link_density_max=LINK_DENSITY_MAX,
+        link_penalty=LINK_PENALTY,
+        short_penalty=SHORT_PENALTY,
+        prose_min_chars=PROSE_MIN_CHARS,
+        short_prose_min_chars=SHORT_PROSE_MIN_CHARS,
+        wide_extra=_WIDE_EXTRA,
+        wide_ranges=rules.WIDE_CHAR_RANGES,
+        sentence_end_search=_SENTENCE_END.search,
+    )
+)
+
+
 def lenient_weight(c: Candidate) -> float:
     """The fallback for pages with no prose block: any text that is not a link list counts."""
     if c.block.kind in ("figure", "heading") or c.link_density > LINK_DENSITY_MAX:
@@ -244,10 +261,16 @@ def _add_up(
     """Each block's weight added to its element and every ancestor: in total whole, in local
     fading with the distance (both keyed in the order the elements are first reached)."""
     if _compiled is not None:
-        # The walks up in C: no proxies for the siblings tested on the way.
+        # The walks up in C: no proxies for the siblings tested on the way, one for each
+        # element reached. weight, the usual weigh, is worked out in C too.
+        weights = (
+            _PROSE_WEIGHTS(candidates)
+            if weigh is weight and _PROSE_WEIGHTS is not None
+            else [weigh(c) for c in candidates]
+        )
         _compiled.add_up(
             [c.el for c in candidates],
-            [weigh(c) for c in candidates],
+            weights,
             DECAY,
             local,
             total,

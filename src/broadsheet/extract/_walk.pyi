@@ -58,13 +58,28 @@ def spared(
     shelters: set[HtmlElement],
     heading_section: Callable[[HtmlElement], bool],
     slug_min_words: int,
-    running_text: Callable[[HtmlElement], bool],
     inline_tags: frozenset[str],
     inline_prose_tags: frozenset[str],
     least: int,
     inline_floor: int,
     embedded_search: Callable[[str], Match[str] | None],
 ) -> bool: ...
+def doomed_by_name(
+    by_name: list[tuple[HtmlElement, int]],
+    root: HtmlElement,
+    marks: set[HtmlElement],
+    shelters: set[HtmlElement],
+    story_floor: float,
+    weak_strength: int,
+    heading_section: Callable[[HtmlElement], bool],
+    slug_min_words: int,
+    inline_tags: frozenset[str],
+    inline_prose_tags: frozenset[str],
+    least: int,
+    inline_floor: int,
+    embedded_search: Callable[[str], Match[str] | None],
+) -> list[HtmlElement]: ...
+def remove_keep_tails(els: list[HtmlElement], sub: Callable[[str, str], str]) -> None: ...
 def add_up(
     els: list[HtmlElement],
     weights: list[float],
@@ -111,6 +126,20 @@ class AuthorCandidates(Iterator[HtmlElement]):
     def __init__(self, scope: HtmlElement) -> None: ...
     def __next__(self) -> HtmlElement: ...
 
+def claims_byline(
+    el: Any,
+    skip_tags: frozenset[str],
+    page_tags: frozenset[str],
+    author_search: Callable[[str], Match[str] | None],
+    comment_search: Callable[[str], Match[str] | None],
+) -> bool: ...
+def name_parts(
+    el: Any,
+    max_elements: int,
+    skip_tags: frozenset[str],
+    name_search: Callable[[str], Match[str] | None],
+    not_name_search: Callable[[str], Match[str] | None],
+) -> list[Any]: ...
 def text_of(
     el: HtmlElement, max_chars: int, drop_tags: frozenset[str], run_text: Callable[[str, int], str]
 ) -> tuple[str, int]: ...
@@ -168,3 +197,8 @@ def within_named_each(
     levels: int,
     stop: set[HtmlElement],
 ) -> list[bool]: ...
+
+# engine.extract: the chosen blocks and the word count.
+
+def indices_within(candidates: list[Any], containers: list[HtmlElement]) -> list[int]: ...
+def word_count(text: str) -> int: ...

@@ -15,6 +15,9 @@ both paths on the same inputs and compare.
 
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.unicode cimport (
+    Py_UCS1,
+    Py_UCS2,
+    Py_UNICODE_ISALNUM,
     Py_UNICODE_ISSPACE,
     PyUnicode_1BYTE_KIND,
     PyUnicode_DATA,
@@ -24,7 +27,7 @@ from cpython.unicode cimport (
     PyUnicode_WRITE,
 )
 from cpython.object cimport PyObject, PyObject_GenericSetAttr, PyTypeObject
-from libc.string cimport memcmp, strcmp
+from libc.string cimport memcmp, memset, strcmp
 
 from lxml.includes cimport tree
 from lxml.includes.etreepublic cimport _Element, elementFactory, import_lxml__etree
@@ -277,6 +280,12 @@ cdef long _split_bits(
     return bits
 
 
+cdef enum:
+    _NAME_SLOTS = 256  # a power of two
+    _KEEP = 1
+    _DROP = 2
+
+
 def classify(
     _Element root,
     dict values,
@@ -307,14 +316,38 @@ def classify(
     cdef bint hidden
     cdef bint descend
     cdef TokenJudge judge = token_class if isinstance(token_class, TokenJudge) else None
+    # What each tag name is (_KEEP, _DROP, other), by the address of the name: the parser
+    # interns names, so a page has a few dozen addresses, and none is freed while the walk runs.
+    cdef const void* name_at[_NAME_SLOTS]
+    cdef char name_kind[_NAME_SLOTS]
+    cdef char kind
+    cdef size_t slot
+    cdef int names_held = 0
+    memset(name_at, 0, sizeof(name_at))
     doc = root._doc
     while node is not NULL:
         descend = False
         if node.type == tree.XML_ELEMENT_NODE:
-            tag = _name(<const char*>node.name)
-            if tag in never_drop:
+            if _getNs(node) is not NULL:
+                kind = 0  # its .tag is "{uri}name", no HTML tag name
+            else:
+                slot = (<size_t>node.name >> 3) & (_NAME_SLOTS - 1)
+                while name_at[slot] is not NULL and name_at[slot] != <const void*>node.name:
+                    slot = (slot + 1) & (_NAME_SLOTS - 1)
+                if name_at[slot] is NULL:
+                    tag = _name(<const char*>node.name)
+                    kind = _KEEP if tag in never_drop else _DROP if tag in drop_tags else 0
+                    # A free slot always stays, so that a probe ends: the names past that many
+                    # are decoded each time.
+                    if names_held < _NAME_SLOTS - 1:
+                        name_at[slot] = node.name
+                        name_kind[slot] = kind
+                        names_held += 1
+                else:
+                    kind = name_kind[slot]
+            if kind == _KEEP:
                 descend = True
-            elif tag in drop_tags:
+            elif kind == _DROP:
                 by_state.append(elementFactory(doc, node))
             else:
                 bits = 0
@@ -613,25 +646,110 @@ def spared(
     set shelters,
     heading_section,
     Py_ssize_t slug_min_words,
-    running_text,
     frozenset inline_tags,
     frozenset inline_prose_tags,
     Py_ssize_t least,
     Py_ssize_t inline_floor,
     embedded_search,
 ):
-    """chrome._spared. The tests that need regexes stay chrome's own (heading_section,
-    running_text), called only for what the cheap tests here leave: an id of slug_min_words
-    words or more (or not ASCII), an element of inline_tags."""
+    """chrome._spared. The heading test that needs regexes stays chrome's own
+    (heading_section), called only for what the cheap tests here leave: an id of slug_min_words
+    words or more (or not ASCII) on an element with a heading among its first three children."""
+    return _spared(
+        el,
+        weak,
+        shelters,
+        heading_section,
+        slug_min_words,
+        inline_tags,
+        inline_prose_tags,
+        least,
+        inline_floor,
+        embedded_search,
+    )
+
+
+cdef bint _heading_first(tree.xmlNode* node) noexcept:
+    """Whether one of el[:3] (lxml's children: elements, comments, PIs, entities) is an element
+    whose .tag is h1..h6: chrome._is_heading_section's heading."""
+    cdef tree.xmlNode* child = node.children
+    cdef const char* name
+    cdef int seen = 0
+    while child is not NULL and seen < 3:
+        if _isElement(child):
+            seen += 1
+            if child.type == tree.XML_ELEMENT_NODE and _getNs(child) is NULL:
+                name = <const char*>child.name
+                if name[0] == 104 and name[1] >= 49 and name[1] <= 54 and name[2] == 0:  # h1..h6
+                    return True
+        child = child.next
+    return False
+
+
+cdef bint _word_in_texts(tree.xmlNode* node) except -1:
+    """Whether chrome._WORD (re's \\w: Py_UNICODE_ISALNUM or "_") finds a character in the text
+    lxml reads from node on (.text from the first child, .tail from the next sibling): the text
+    and CDATA nodes in a row, XInclude markers stepped over."""
+    cdef const unsigned char* p
+    cdef Py_UCS4 ch
+    while node is not NULL:
+        if node.type == tree.XML_TEXT_NODE or node.type == tree.XML_CDATA_SECTION_NODE:
+            if node.content is not NULL:
+                p = <const unsigned char*>node.content
+                while p[0]:
+                    if p[0] >= 0x80:
+                        for ch in (<const char*>p).decode("utf-8", "replace"):
+                            if ch == 95 or Py_UNICODE_ISALNUM(ch):
+                                return True
+                        break
+                    if (
+                        p[0] == 95
+                        or (p[0] >= 48 and p[0] <= 57)
+                        or ((p[0] | 0x20) >= 97 and (p[0] | 0x20) <= 122)
+                    ):
+                        return True
+                    p += 1
+        elif node.type != tree.XML_XINCLUDE_START and node.type != tree.XML_XINCLUDE_END:
+            break
+        node = node.next
+    return False
+
+
+cdef bint _in_running_text(tree.xmlNode* node) except -1:
+    """chrome._in_running_text past its tag test: words in el's tail, and in the text before
+    el (the previous sibling's tail, else the parent's text)."""
+    cdef tree.xmlNode* prev
+    cdef tree.xmlNode* parent
+    if not _word_in_texts(node.next):
+        return False
+    prev = _sibling(node, False)
+    if prev is not NULL:
+        return _word_in_texts(prev.next)
+    parent = _parent_element(node)
+    return parent is not NULL and _word_in_texts(parent.children)
+
+
+cdef bint _spared(
+    _Element el,
+    bint weak,
+    set shelters,
+    heading_section,
+    Py_ssize_t slug_min_words,
+    frozenset inline_tags,
+    frozenset inline_prose_tags,
+    Py_ssize_t least,
+    Py_ssize_t inline_floor,
+    embedded_search,
+) except -1:
     cdef tree.xmlNode* node = el._c_node
     if node.type == tree.XML_ELEMENT_NODE:
         ident = _attr_get(node, b"id")
         if ident and (not ident.isascii() or _slug_words(ident) >= slug_min_words):
-            if heading_section(el):
+            if _heading_first(node) and heading_section(el):
                 return True
         if _getNs(node) is NULL:
             if (<const char*>node.name).decode("utf-8", "replace") in inline_tags:
-                if running_text(el):
+                if _in_running_text(node):
                     return True
     if not weak:
         return False
@@ -640,6 +758,120 @@ def spared(
     return _holds_inline_prose(node, inline_prose_tags, least, inline_floor) or (
         _embeds_quoted_post(node, least, embedded_search)
     )
+
+
+def doomed_by_name(
+    list by_name,
+    _Element root,
+    set marks,
+    set shelters,
+    double story_floor,
+    long weak_strength,
+    heading_section,
+    Py_ssize_t slug_min_words,
+    frozenset inline_tags,
+    frozenset inline_prose_tags,
+    Py_ssize_t least,
+    Py_ssize_t inline_floor,
+    embedded_search,
+):
+    """chrome._doomed: the chrome-named elements of by_name ((element, strength) pairs) that go,
+    by _spared, _placed and prose_chars, in one call (a Python call per element for each of
+    those was most of what drop_chrome spent on them)."""
+    cdef list doomed = []
+    cdef set doomed_set = set()
+    cdef bint weak
+    cdef bint inside
+    cdef bint live
+    cdef _Element el
+    cdef tree.xmlNode* top
+    cdef tree.xmlNode* up
+    cdef tree.xmlNode* c_root = root._c_node
+    for pair in by_name:
+        el = pair[0]
+        weak = pair[1] == weak_strength
+        if _spared(
+            el,
+            weak,
+            shelters,
+            heading_section,
+            slug_min_words,
+            inline_tags,
+            inline_prose_tags,
+            least,
+            inline_floor,
+            embedded_search,
+        ):
+            continue
+        if weak and story_floor > 0:
+            # placed(el, root, marks, doomed_set), inline
+            inside = False
+            live = True
+            top = el._c_node
+            up = top.parent
+            while up is not NULL and _isElement(up):
+                top = up
+                if up._private is not NULL:
+                    proxy = <object>up._private
+                    if proxy in doomed_set:
+                        live = False  # it goes with a doomed ancestor
+                        break
+                    if proxy in marks:
+                        inside = True
+                up = up.parent
+            if not live or top is not c_root:
+                continue
+            if (inside or not marks) and _prose_chars(el._c_node, least) >= story_floor:
+                continue
+        doomed.append(el)
+        doomed_set.add(el)
+    return doomed
+
+
+cdef inline bint _xml_compatible(str text):
+    """Whether text holds none of chrome._XML_INCOMPATIBLE's characters: C0 controls but tab,
+    newline and carriage return, U+FFFE and U+FFFF."""
+    cdef Py_UCS4 ch
+    for ch in text:
+        if ch < 0x20:
+            if ch != 9 and ch != 10 and ch != 13:
+                return False
+        elif ch == 0xFFFE or ch == 0xFFFF:
+            return False
+    return True
+
+
+def remove_keep_tails(list els, sub):
+    """chrome._remove_keep_tail for each element of els, in order, through lxml's own API (only
+    the reading of parents and siblings is done on the nodes); sub is chrome._XML_INCOMPATIBLE's
+    sub, called only on a text that holds one of its characters."""
+    cdef _Element el
+    cdef tree.xmlNode* c_parent
+    cdef tree.xmlNode* c_prev
+    for item in els:
+        el = item
+        c_parent = _parent_element(el._c_node)
+        if c_parent is NULL:
+            continue
+        parent = elementFactory(el._doc, c_parent)
+        tail = el.tail
+        if tail:
+            if not _xml_compatible(tail):
+                tail = sub("", tail)
+            c_prev = _sibling(el._c_node, False)
+            if c_prev is not NULL:
+                prev = elementFactory(el._doc, c_prev)
+                before = prev.tail or ""
+                if not _xml_compatible(before):
+                    before = sub("", before)
+                prev.tail = before + tail
+            else:
+                before = parent.text or ""
+                if not _xml_compatible(before):
+                    before = sub("", before)
+                parent.text = before + tail
+        parent.remove(el)
+    return None
 
 
 cdef inline tree.xmlNode* _parent_element(tree.xmlNode* node) noexcept nogil:
@@ -1275,6 +1507,97 @@ cdef class AuthorCandidates:
                 return elementFactory(self._scope._doc, node)
             node = self._node
         raise StopIteration
+
+
+cdef inline str _tag_of(tree.xmlNode* node):
+    """dom.tag_of for an element: "" for one in a namespace stands in for its "{uri}name",
+    which is no HTML tag name either."""
+    return _name(<const char*>node.name) if _getNs(node) is NULL else ""
+
+
+def claims_byline(
+    _Element el, frozenset skip_tags, frozenset page_tags, author_search, comment_search
+):
+    """byline._search's test of a candidate element: its tag is in neither skip_tags nor
+    page_tags, it claims an author (byline._claims_author: rel or itemprop holding "author", or
+    author_search finding its attr_words) and it is not inside chrome (byline._skipped: an
+    ancestor-or-self of a skip tag, or outside body and html with words comment_search finds)."""
+    cdef tree.xmlNode* node = el._c_node
+    if node.type != tree.XML_ELEMENT_NODE:
+        return False
+    tag = _tag_of(node)
+    if tag in skip_tags or tag in page_tags:
+        return False
+    rel = _attr_get(node, b"rel")
+    if not (rel and "author" in rel.lower()):
+        prop = _attr_get(node, b"itemprop")
+        if not (prop and "author" in prop.lower()):
+            if author_search(_attr_words(node)) is None:
+                return False
+    while node is not NULL:
+        tag = _tag_of(node)
+        if tag in skip_tags:
+            return False
+        # The comment pattern needs the word itself, which few class/id/role strings hold.
+        if tag != "body" and tag != "html" and _words_hold(node, b"comment", "comment"):
+            if comment_search(_attr_words(node)) is not None:
+                return False
+        node = _parent_element(node)
+    return True
+
+
+cdef bint _is_name_part(
+    tree.xmlNode* node, frozenset skip_tags, name_search, not_name_search
+) except -1:
+    """byline._is_name_part: an element (not of skip_tags) whose rel holds "author", whose
+    itemprop names a name or an author (not a publisher), or whose class/id/role name_search
+    finds and not_name_search does not."""
+    if _tag_of(node) in skip_tags:
+        return False
+    rel = _attr_get(node, b"rel")
+    if rel and "author" in rel.lower():
+        return True
+    prop = _attr_get(node, b"itemprop")
+    if prop:
+        prop = prop.lower()
+        if "publisher" in prop:
+            return False
+        if "name" in prop or "author" in prop:
+            return True
+    # name_search's words ("name", "author", "fn" whole) are in few class/id/role strings
+    if not (
+        _words_hold(node, b"name", "name")
+        or _words_hold(node, b"author", "author")
+        or _words_hold(node, b"fn", "fn")
+    ):
+        return False
+    words = _attr_words(node)
+    return name_search(words) is not None and not_name_search(words) is None
+
+
+def name_parts(
+    _Element el, Py_ssize_t max_elements, frozenset skip_tags, name_search, not_name_search
+):
+    """byline._names_inside's first loop: the elements among el's first max_elements
+    descendants (as el.iterdescendants() counts them: comments and PIs too) that are name
+    parts, in document order."""
+    cdef tree.xmlNode* top = el._c_node
+    cdef tree.xmlNode* node = top.children
+    cdef Py_ssize_t seen = 0
+    cdef list parts = []
+    while node is not NULL:
+        if _isElement(node):
+            if seen >= max_elements:
+                break
+            seen += 1
+            if node.type == tree.XML_ELEMENT_NODE:
+                if _is_name_part(node, skip_tags, name_search, not_name_search):
+                    parts.append(elementFactory(el._doc, node))
+                if node.children is not NULL:
+                    node = node.children
+                    continue
+        node = _following(node, top)
+    return parts
 
 
 # -- blocks: BlockBuilder.walk and _flatten_inline ---------------------------------------------
@@ -2041,3 +2364,160 @@ cdef class LiteralSet:
                 if length <= n - i and memcmp(data + i, words + self.starts[j], length) == 0:
                     return True
         return False
+
+
+# -- engine.extract: the chosen blocks and the word count --------------------------------------
+# After scoring, the engine asks of every block whether it lies in a chosen container, and
+# counts the words of the story: a proxy and a Python call per ancestor, a str per word.
+
+
+cdef struct _NodeMemo:
+    # An answer per node, by address, in an open-addressing table (a dict keyed by addresses
+    # would make an int object for each); the tree stays as it is while one is in use.
+    const void** keys
+    char* answers
+    size_t mask
+    size_t used
+
+
+cdef int _memo_init(_NodeMemo* memo, size_t slots) except -1:
+    """An empty table of slots slots (a power of two); memo is left as it was on failure."""
+    cdef const void** keys = <const void**>PyMem_Malloc(slots * sizeof(void*))
+    cdef char* answers = <char*>PyMem_Malloc(slots)
+    if keys is NULL or answers is NULL:
+        PyMem_Free(keys)
+        PyMem_Free(answers)
+        raise MemoryError()
+    memset(keys, 0, slots * sizeof(void*))
+    memo.keys = keys
+    memo.answers = answers
+    memo.mask = slots - 1
+    memo.used = 0
+    return 0
+
+
+cdef inline size_t _memo_slot(_NodeMemo* memo, const void* key) noexcept nogil:
+    cdef size_t slot = ((<size_t>key >> 4) * <size_t>0x9E3779B97F4A7C15ULL >> 16) & memo.mask
+    while memo.keys[slot] is not NULL and memo.keys[slot] != key:
+        slot = (slot + 1) & memo.mask
+    return slot
+
+
+cdef inline int _memo_get(_NodeMemo* memo, const void* key) noexcept nogil:
+    """The answer held for key (0 or 1), or -1."""
+    cdef size_t slot = _memo_slot(memo, key)
+    return -1 if memo.keys[slot] is NULL else memo.answers[slot]
+
+
+cdef int _memo_put(_NodeMemo* memo, const void* key, char answer) except -1:
+    cdef _NodeMemo old
+    cdef size_t slot
+    cdef size_t i
+    if 2 * (memo.used + 1) > memo.mask + 1:  # at most half full: probes stay short
+        old = memo[0]
+        _memo_init(memo, 2 * (old.mask + 1))
+        for i in range(old.mask + 1):
+            if old.keys[i] is not NULL:
+                slot = _memo_slot(memo, old.keys[i])
+                memo.keys[slot] = old.keys[i]
+                memo.answers[slot] = old.answers[i]
+                memo.used += 1
+        PyMem_Free(old.keys)
+        PyMem_Free(old.answers)
+    slot = _memo_slot(memo, key)
+    if memo.keys[slot] is NULL:
+        memo.keys[slot] = key
+        memo.used += 1
+    memo.answers[slot] = answer
+    return 0
+
+
+def indices_within(list candidates, list containers):
+    """engine._with_lead_figures' chosen indices: the i for which candidates[i].el is one of
+    the containers or inside one (engine._within's answer), memoised by node along each path up
+    as _within memoises by element (a page of 60,000 sibling paragraphs walks to the root once)."""
+    cdef _NodeMemo memo
+    cdef list out = []
+    cdef tree.xmlNode* start
+    cdef tree.xmlNode* node
+    cdef Py_ssize_t i
+    cdef int found
+    _memo_init(&memo, 64)
+    try:  # (a failed growth leaves the old table in memo, freed here)
+        for container in containers:
+            _memo_put(&memo, (<_Element>container)._c_node, 1)
+        for i in range(len(candidates)):
+            el = candidates[i].el
+            if el is None:
+                continue
+            start = node = (<_Element>el)._c_node
+            found = -1
+            while node is not NULL:
+                found = _memo_get(&memo, node)
+                if found >= 0:
+                    break
+                node = _parent_element(node)
+            if found < 0:
+                found = 0
+            # the path up again, to the node that answered (or the top), each node remembered
+            while start is not node:
+                _memo_put(&memo, start, <char>found)
+                start = _parent_element(start)
+            if found:
+                out.append(i)
+    finally:
+        PyMem_Free(memo.keys)
+        PyMem_Free(memo.answers)
+    return out
+
+
+def word_count(str text):
+    """len(text.split()), without a str for each word: the runs of code points that
+    Py_UNICODE_ISSPACE (str.split's test) does not name."""
+    cdef Py_ssize_t n = len(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void* data = PyUnicode_DATA(text)
+    if kind == 1:
+        return _words_1(<const Py_UCS1*>data, n)
+    if kind == 2:
+        return _words_2(<const Py_UCS2*>data, n)
+    return _words_4(<const Py_UCS4*>data, n)
+
+
+# One loop per kind of str, each without a switch per character nor a branch on it (spaces and
+# letters alternate past any branch predictor).
+
+cdef Py_ssize_t _words_1(const Py_UCS1* s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef Py_ssize_t words = 0
+    cdef int space
+    cdef int gap = 1
+    for i in range(n):
+        space = Py_UNICODE_ISSPACE(s[i]) != 0
+        words += gap & (space ^ 1)
+        gap = space
+    return words
+
+
+cdef Py_ssize_t _words_2(const Py_UCS2* s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef Py_ssize_t words = 0
+    cdef int space
+    cdef int gap = 1
+    for i in range(n):
+        space = Py_UNICODE_ISSPACE(s[i]) != 0
+        words += gap & (space ^ 1)
+        gap = space
+    return words
+
+
+cdef Py_ssize_t _words_4(const Py_UCS4* s, Py_ssize_t n) noexcept:
+    cdef Py_ssize_t i
+    cdef Py_ssize_t words = 0
+    cdef int space
+    cdef int gap = 1
+    for i in range(n):
+        space = Py_UNICODE_ISSPACE(s[i]) != 0
+        words += gap & (space ^ 1)
+        gap = space
+    return words

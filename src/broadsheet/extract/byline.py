@@ -206,11 +206,17 @@ _STRING_LENGTH = etree.XPath("string-length(.)")
 def _names_inside(el: Element) -> list[str]:
     """The texts of the innermost name-like elements under ``el`` that look like one name."""
     parts: list[Element] = []
-    for i, d in enumerate(el.iterdescendants()):
-        if i >= MAX_BOX_ELEMENTS:
-            break
-        if isinstance(d.tag, str) and _is_name_part(d):
-            parts.append(d)
+    if _compiled is not None:
+        # The same loop in C: a proxy only for the parts.
+        parts = _compiled.name_parts(
+            el, MAX_BOX_ELEMENTS, _SKIP_TAGS, _NAME_ATTR.search, _NOT_NAME_ATTR.search
+        )
+    else:
+        for i, d in enumerate(el.iterdescendants()):
+            if i >= MAX_BOX_ELEMENTS:
+                break
+            if isinstance(d.tag, str) and _is_name_part(d):
+                parts.append(d)
     innermost = [p for p in parts if not any(q is not p and _contains(p, q) for q in parts)]
     names: list[str] = []
     for part in innermost:
@@ -337,6 +343,19 @@ def _element_byline(el: Element) -> str:
     return clean_byline(box_text(el))
 
 
+def _claims_byline(el: Element) -> bool:
+    """Whether a candidate element may hold the byline: it claims an author and sits in no
+    chrome. A class on <body> ("author-admin") marks the page's template, not a byline."""
+    if _compiled is not None:
+        # The same tests in C, up to the class/id regexes: no proxy for the ancestors.
+        claims: bool = _compiled.claims_byline(
+            el, _SKIP_TAGS, _PAGE_TAGS, _AUTHOR_ATTR.search, _COMMENT_ATTR.search
+        )
+        return claims
+    tag = tag_of(el)
+    return not (tag in _SKIP_TAGS or tag in _PAGE_TAGS or not _claims_author(el) or _skipped(el))
+
+
 def _search(scope: Element, h1: Element | None) -> str:
     """The first usable author element after ``h1`` in ``scope``, else the first one."""
     after = h1 is None
@@ -349,9 +368,7 @@ def _search(scope: Element, h1: Element | None) -> str:
         if el is h1:
             after = True
             continue
-        tag = tag_of(el)
-        # A class on <body> ("author-admin") marks the page's template, not a byline.
-        if tag in _SKIP_TAGS or tag in _PAGE_TAGS or not _claims_author(el) or _skipped(el):
+        if not _claims_byline(el):
             continue
         if any(_contains(people, el) for people in lists):
             continue

@@ -485,16 +485,45 @@ def drop_chrome(root: HtmlElement) -> None:
     after layouts ("rail", "widget", "no_sidebars") more often than after content.
     """
     found = _classify(root)
-    for el in found.by_state:
-        _remove_keep_tail(el)
+    _remove_all(found.by_state)
     weak = {el for el, strength in found.by_name if strength == _WEAK}
     total = prose_chars(root) if weak else 0
     marks = _story_marks(found.stories, total)
     shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
-    story_floor = STORY_SHARE * total
+    _remove_all(_doomed(found.by_name, root, marks, shelters, STORY_SHARE * total))
+
+
+def _doomed(
+    by_name: list[tuple[HtmlElement, int]],
+    root: HtmlElement,
+    marks: set[HtmlElement],
+    shelters: set[HtmlElement],
+    story_floor: float,
+) -> list[HtmlElement]:
+    """The chrome-named elements that go, in document order: those not spared, and, named
+    weakly on a page with running text, holding less than story_floor of it (or lying outside
+    the story's mark)."""
+    if _compiled is not None:
+        # The same decisions in C (_walk.pyx), in one call for the page.
+        chosen: list[HtmlElement] = _compiled.doomed_by_name(
+            by_name,
+            root,
+            marks,
+            shelters,
+            story_floor,
+            _WEAK,
+            _is_heading_section,
+            SECTION_SLUG_MIN_WORDS,
+            _INLINE_TAGS,
+            _INLINE_PROSE_TAGS,
+            PROSE_NODE_CHARS,
+            INLINE_PROSE_CHARS,
+            _EMBEDDED_POST.search,
+        )
+        return chosen
     doomed: list[HtmlElement] = []
     doomed_set: set[HtmlElement] = set()
-    for el, strength in found.by_name:
+    for el, strength in by_name:
         if _spared(el, strength == _WEAK, shelters):
             continue
         if strength == _WEAK and story_floor > 0:
@@ -507,8 +536,7 @@ def drop_chrome(root: HtmlElement) -> None:
                 continue
         doomed.append(el)
         doomed_set.add(el)
-    for el in doomed:
-        _remove_keep_tail(el)
+    return doomed
 
 
 def _spared(el: HtmlElement, weak: bool, shelters: set[HtmlElement]) -> bool:
@@ -516,14 +544,13 @@ def _spared(el: HtmlElement, weak: bool, shelters: set[HtmlElement]) -> bool:
     under its own heading or a word of a sentence, or, named weakly, it holds the story's mark,
     holds prose or quotes a post."""
     if _compiled is not None:
-        # The same tests in C, up to the rare ids and inline elements that need Python's regexes.
+        # The same tests in C, up to the rare heading sections that need Python's regexes.
         stays: bool = _compiled.spared(
             el,
             weak,
             shelters,
             _is_heading_section,
             SECTION_SLUG_MIN_WORDS,
-            _in_running_text,
             _INLINE_TAGS,
             _INLINE_PROSE_TAGS,
             PROSE_NODE_CHARS,
@@ -633,6 +660,17 @@ def _story_marks(stories: list[HtmlElement], total: int) -> set[HtmlElement]:
 
 
 _XML_INCOMPATIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _remove_all(els: list[HtmlElement]) -> None:
+    """_remove_keep_tail for each element, in order."""
+    if _compiled is not None:
+        # The same steps, through lxml's API, from C: no Python frame per element, and no
+        # regex run over the (nearly always clean) texts.
+        _compiled.remove_keep_tails(els, _XML_INCOMPATIBLE.sub)
+        return
+    for el in els:
+        _remove_keep_tail(el)
 
 
 def _remove_keep_tail(el: HtmlElement) -> None:

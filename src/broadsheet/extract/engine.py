@@ -10,6 +10,7 @@ from .article import Article, Block, ExtractOptions, reading_minutes
 from .blocks import Candidate, build_blocks
 from .body import assemble, find_credits
 from .chrome import drop_chrome
+from .compiled import walk as _compiled
 from .dom import parse, tag_of, to_text
 from .errors import NoArticle
 from .metadata import DATE_SEARCH_MAX_CHARS, read_metadata
@@ -67,7 +68,7 @@ def extract(
     body_text = story_text(blocks)
     if len(body_text.strip()) < max(1, options.min_text_chars):
         raise NoArticle()
-    words = len(body_text.split())
+    words = len(body_text.split()) if _compiled is None else _compiled.word_count(body_text)
     return Article(
         title=meta.title,
         summary=meta.summary,
@@ -106,8 +107,12 @@ def _with_lead_figures(
     candidates: list[Candidate], containers: list[HtmlElement]
 ) -> list[Candidate]:
     """The containers' blocks plus the lead figure that sits just above them in the page."""
-    within = _within(containers)
-    chosen_ix = [i for i, c in enumerate(candidates) if within(c.el)]
+    if _compiled is not None:
+        # The same walks up in C, memoised by node: no proxy for the ancestors.
+        chosen_ix: list[int] = _compiled.indices_within(candidates, containers)
+    else:
+        within = _within(containers)
+        chosen_ix = [i for i, c in enumerate(candidates) if within(c.el)]
     if not chosen_ix:
         return []
     scope: HtmlElement | None = containers[0]

@@ -19,9 +19,9 @@ from broadsheet.extract.body import assemble
 from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
+from .compiled_paths import pure_python
 from .conftest import NAMES, load_page
 from .story_sentences import STORY_SENTENCES
-from .test_compiled_walks import pure_python
 
 needs_compiled = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
 

@@ -3,10 +3,6 @@ byline._claims_byline's and byline._names_inside's pure-Python twins give."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TypeVar
-
 import lxml.etree
 import lxml.html
 import pytest
@@ -19,25 +15,9 @@ from broadsheet.extract import byline as byline_mod
 from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
+from .compiled_paths import both as _both
+
 pytestmark = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
-
-T = TypeVar("T")
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    byline_mod._compiled = None
-    try:
-        yield
-    finally:
-        byline_mod._compiled = walk
-
-
-def _both(call: Callable[[], T]) -> tuple[T, T]:
-    fast = call()
-    with _pure():
-        slow = call()
-    return fast, slow
 
 
 def _page(body: str) -> HtmlElement:

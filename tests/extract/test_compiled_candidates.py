@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -25,6 +24,8 @@ from broadsheet.extract.blocks import Candidate, _candidate
 from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
+from .compiled_paths import pure_python as _pure
+
 pytestmark = pytest.mark.skipif(
     walk is None, reason="the compiled walks are not built (BROADSHEET_PURE_PYTHON?)"
 )
@@ -32,16 +33,6 @@ compiled: ModuleType | None = walk
 
 PROSE = "A sentence of real prose, long enough to count as running text here. "
 CJK = "北京市政府今天宣布了一项新的城市交通计划，旨在减少拥堵并改善空气质量。"  # noqa: RUF001
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    """The pure-Python walks of blocks and scoring, for the block's duration."""
-    blocks_mod._compiled = scoring_mod._compiled = None
-    try:
-        yield
-    finally:
-        blocks_mod._compiled = scoring_mod._compiled = compiled
 
 
 def _page(body: str) -> HtmlElement:

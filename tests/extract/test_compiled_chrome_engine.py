@@ -5,9 +5,8 @@ answers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 import lxml.etree
 import lxml.html
@@ -23,9 +22,11 @@ from broadsheet.extract.blocks import build_blocks
 from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
+from .compiled_paths import both as _both
+from .compiled_paths import pure_python as _pure
+
 pytestmark = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
 
-T = TypeVar("T")
 
 PROSE = "A sentence of real prose, long enough to count as running text here. "
 CJK = "北京市政府今天宣布了一项新的城市交通计划，旨在减少拥堵并改善空气质量。"  # noqa: RUF001
@@ -33,23 +34,6 @@ CJK = "北京市政府今天宣布了一项新的城市交通计划，旨在减�
 UNICODE_SPACES = "\u00a0\u3000\u2028\u2029\u2003\x85\x1c\x1d\x1e\x1f\u202f\u205f\u1680\x0b\x0c"
 # Characters lxml refuses in a new text though the parser keeps them (chrome._XML_INCOMPATIBLE).
 CONTROLS = "\x01\x02\x08\x0b\x0c\x0e\x1f\ufffe\uffff"
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    chrome_mod._compiled = engine_mod._compiled = None
-    try:
-        yield
-    finally:
-        chrome_mod._compiled = engine_mod._compiled = walk
-
-
-def _both(call: Callable[[], T]) -> tuple[T, T]:
-    """call() on the compiled path, then on the pure-Python one."""
-    fast = call()
-    with _pure():
-        slow = call()
-    return fast, slow
 
 
 def _page(body: str, comments: bool = False) -> HtmlElement:

@@ -4,9 +4,7 @@ pure-Python walks' answers: prose_chars, _placed, _spared and _add_up (choose_co
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TypeVar
+from collections.abc import Callable
 
 import lxml.etree
 import pytest
@@ -22,35 +20,18 @@ from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import ExtractError
 
+from .compiled_paths import both as _both
+from .compiled_paths import pure_python as _pure
 from .conftest import NAMES, load_page
 
 pytestmark = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
 
-T = TypeVar("T")
 
 PROSE = "A sentence of real prose, long enough to count as running text here. "
 CJK = "北京市政府今天宣布了一项新的城市交通计划，旨在减少拥堵并改善空气质量。"  # noqa: RUF001
 # Python's str.strip() strips these; some are several bytes in UTF-8.
 UNICODE_SPACES = "\u00a0\u3000\u2028\u2003\x85\x1c\x1f\u202f"
 COMBINING_ACUTE = "\u0301"
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    """The pure-Python walks, for the block's duration."""
-    chrome_mod._compiled = scoring_mod._compiled = None
-    try:
-        yield
-    finally:
-        chrome_mod._compiled = scoring_mod._compiled = walk
-
-
-def _both(call: Callable[[], T]) -> tuple[T, T]:
-    """call() on the compiled path, then on the pure-Python one."""
-    fast = call()
-    with _pure():
-        slow = call()
-    return fast, slow
 
 
 def _page(body: str) -> HtmlElement:

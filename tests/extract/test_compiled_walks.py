@@ -6,12 +6,9 @@ sets each of those to None, which is what an install without the extension runs.
 
 from __future__ import annotations
 
-import contextlib
 import operator
 import os
 import re
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -28,35 +25,9 @@ from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import ExtractError
 from broadsheet.extract.scoring import inside
 
+from .compiled_paths import needs_compiled, pure_python
 from .conftest import NAMES, load_page
 from .story_sentences import STORY_SENTENCES, TEASER_SENTENCES, article_page, story
-
-needs_compiled = pytest.mark.skipif(
-    compiled.walk is None, reason="the compiled walks are not built (BROADSHEET_PURE_PYTHON?)"
-)
-
-
-def _compiled_users() -> list[Any]:
-    return [
-        module
-        for name, module in sorted(sys.modules.items())
-        if name.startswith("broadsheet.extract.") and hasattr(module, "_compiled")
-    ]
-
-
-@contextlib.contextmanager
-def pure_python() -> Iterator[None]:
-    """The pure-Python walks everywhere, as an install without the extension runs them."""
-    users = _compiled_users()
-    assert chrome_mod in users
-    saved = [module._compiled for module in users]
-    for module in users:
-        module._compiled = None
-    try:
-        yield
-    finally:
-        for module, walk in zip(users, saved, strict=True):
-            module._compiled = walk
 
 
 def test_the_compiled_walks_are_built_unless_switched_off() -> None:

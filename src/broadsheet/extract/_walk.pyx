@@ -2478,40 +2478,21 @@ def word_count(str text):
     cdef int kind = PyUnicode_KIND(text)
     cdef void* data = PyUnicode_DATA(text)
     if kind == 1:
-        return _words_1(<const Py_UCS1*>data, n)
+        return _words(<const Py_UCS1*>data, n)
     if kind == 2:
-        return _words_2(<const Py_UCS2*>data, n)
-    return _words_4(<const Py_UCS4*>data, n)
+        return _words(<const Py_UCS2*>data, n)
+    return _words(<const Py_UCS4*>data, n)
 
 
-# One loop per kind of str, each without a switch per character nor a branch on it (spaces and
-# letters alternate past any branch predictor).
-
-cdef Py_ssize_t _words_1(const Py_UCS1* s, Py_ssize_t n) noexcept:
-    cdef Py_ssize_t i
-    cdef Py_ssize_t words = 0
-    cdef int space
-    cdef int gap = 1
-    for i in range(n):
-        space = Py_UNICODE_ISSPACE(s[i]) != 0
-        words += gap & (space ^ 1)
-        gap = space
-    return words
+ctypedef fused _code_unit:
+    Py_UCS1
+    Py_UCS2
+    Py_UCS4
 
 
-cdef Py_ssize_t _words_2(const Py_UCS2* s, Py_ssize_t n) noexcept:
-    cdef Py_ssize_t i
-    cdef Py_ssize_t words = 0
-    cdef int space
-    cdef int gap = 1
-    for i in range(n):
-        space = Py_UNICODE_ISSPACE(s[i]) != 0
-        words += gap & (space ^ 1)
-        gap = space
-    return words
-
-
-cdef Py_ssize_t _words_4(const Py_UCS4* s, Py_ssize_t n) noexcept:
+cdef Py_ssize_t _words(const _code_unit* s, Py_ssize_t n) noexcept:
+    """One loop per kind of str (the fused type), none with a switch per character nor a
+    branch on it (spaces and letters alternate past any branch predictor)."""
     cdef Py_ssize_t i
     cdef Py_ssize_t words = 0
     cdef int space

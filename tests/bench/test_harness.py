@@ -163,3 +163,39 @@ def test_per_page_scores_refuse_a_missing_saved_run(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "no saved run at" in proc.stderr
+
+
+def test_identity_check_finds_a_changed_article(tmp_path: Path) -> None:
+    saved = tmp_path / "before.json"
+    run = [sys.executable, "bench/identity.py", "--sets", "scrapinghub", "--limit", "4"]
+    first = subprocess.run(
+        [*run, "--json", str(saved)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("identity: 4 pages of scrapinghub")
+    hashes = json.loads(saved.read_text())
+    assert len(hashes) == 4
+    same = subprocess.run(
+        [*run, "--compare", str(saved)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert same.returncode == 0, same.stderr
+    assert "0 page(s) differ" in same.stdout
+    # A saved run in which one page's Article was something else: that page differs now.
+    page = sorted(hashes)[0]
+    saved.write_text(json.dumps({**hashes, page: "0" * 40}))
+    changed = subprocess.run(
+        [*run, "--compare", str(saved)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert changed.returncode == 1
+    assert f"1 page(s) differ: {page}" in changed.stdout
+
+
+def test_identity_check_refuses_an_unknown_set() -> None:
+    proc = subprocess.run(
+        [sys.executable, "bench/identity.py", "--sets", "no-such-set"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "no set no-such-set" in proc.stderr

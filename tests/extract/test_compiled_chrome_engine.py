@@ -134,9 +134,12 @@ def test_spared_and_doomed_agree(body: str, comments: bool) -> None:
     root = _page(body, comments)
     els = [el for el in root.iter() if isinstance(el.tag, str)]
     for el in els:
-        for weak in (False, True):
-            fast, slow = _both(lambda el=el, w=weak: chrome_mod._spared(el, w, set()))
-            assert fast == slow, (lxml.etree.tostring(el), weak)
+        for strength in (chrome_mod._STRONG_CHROME, chrome_mod._WEAK):
+            # With no share of text to weigh, an element goes exactly when it is not spared.
+            fast, slow = _both(
+                lambda el=el, s=strength: chrome_mod._doomed([(el, s)], root, set(), set(), 0.0)
+            )
+            assert fast == slow, (lxml.etree.tostring(el), strength)
     _dropped_alike(body)
 
 

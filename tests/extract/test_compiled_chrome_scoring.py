@@ -1,5 +1,5 @@
 """The compiled walks of drop_chrome (after the classification walk) and of scoring give the
-pure-Python walks' answers: prose_chars, _placed, _spared and _add_up (choose_containers)."""
+pure-Python walks' answers: prose_chars, _doomed (_spared, _placed) and _add_up."""
 
 from __future__ import annotations
 
@@ -111,16 +111,17 @@ def test_compiled_chrome_walks_agree_on_generated_pages(body: str, rnd: random.R
     root = _page(body)
     els = _elements(root)
     marks = {el for el in els if rnd.random() < 0.2}
-    doomed = {el for el in els if rnd.random() < 0.2}
     shelters = {el for el in els if rnd.random() < 0.2}
     for el in els:
         fast, slow = _both(lambda el=el: chrome_mod.prose_chars(el))
         assert fast == slow
-        fast_p, slow_p = _both(lambda el=el: chrome_mod._placed(el, root, marks, doomed))
-        assert fast_p == slow_p
-        for weak in (False, True):
-            fast_s, slow_s = _both(lambda el=el, w=weak: chrome_mod._spared(el, w, shelters))
-            assert fast_s == slow_s
+    # _doomed runs _spared, _placed (doomed ancestors included) and prose_chars on each.
+    by_name = [(el, rnd.choice((chrome_mod._WEAK, chrome_mod._STRONG_CHROME))) for el in els]
+    for floor in (0.0, 1.0, 200.0):
+        fast_d, slow_d = _both(
+            lambda f=floor: chrome_mod._doomed(by_name, root, marks, shelters, f)
+        )
+        assert fast_d == slow_d
     _assert_scoring_agrees(root)
 
 
@@ -144,23 +145,34 @@ def test_spared_tests_agree_on_sections_sentences_and_embeds() -> None:
     els = _elements(root)
     seen = set()
     for el in els:
-        for weak in (False, True):
-            fast, slow = _both(lambda el=el, w=weak: chrome_mod._spared(el, w, set()))
-            assert fast == slow, (el.tag, el.get("class"), el.get("id"), weak)
-            seen.add(fast)
+        for strength in (chrome_mod._STRONG_CHROME, chrome_mod._WEAK):
+            # With no share of text to weigh, an element goes exactly when it is not spared.
+            fast, slow = _both(
+                lambda el=el, s=strength: chrome_mod._doomed([(el, s)], root, set(), set(), 0.0)
+            )
+            assert fast == slow, (el.tag, el.get("class"), el.get("id"), strength)
+            seen.add(not fast)
     assert seen == {True, False}
 
 
 def test_placed_sees_marks_and_doomed_ancestors_without_their_proxies() -> None:
     root = _page("<div id='a'><div id='b'><div id='c'><p id='d'>x</p></div></div></div>")
     (d,) = root.xpath("//p")
+    c = root.get_element_by_id("c")
     marks = {root.get_element_by_id("a")}
-    doomed = {root.get_element_by_id("c")}
-    assert _both(lambda: chrome_mod._placed(d, root, marks, set())) == ((True, True),) * 2
-    assert _both(lambda: chrome_mod._placed(d, root, marks, doomed)) == ((False, False),) * 2
+    weak, strong = chrome_mod._WEAK, chrome_mod._STRONG_CHROME
+
+    def doomed(*by_name: tuple[HtmlElement, int]) -> tuple[list[HtmlElement], list[HtmlElement]]:
+        return _both(lambda: chrome_mod._doomed(list(by_name), root, marks, set(), 1.0))
+
+    # Inside the mark with too little text: it goes.
+    assert doomed((d, weak)) == ([d], [d])
+    # Below an element already doomed: it goes with it, not on its own.
+    assert doomed((c, strong), (d, weak)) == ([c], [c])
+    # No longer in the tree: nothing to do.
     detached = root.get_element_by_id("b")
     detached.getparent().remove(detached)
-    assert _both(lambda: chrome_mod._placed(d, root, set(), set())) == ((False, False),) * 2
+    assert doomed((d, weak)) == ([], [])
 
 
 SCORING_BODY = (

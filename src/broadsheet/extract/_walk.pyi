@@ -49,21 +49,6 @@ def classify(
 # drop_chrome after the classification walk, and scoring's walks up the tree.
 
 def prose_chars(el: HtmlElement, least: int) -> int: ...
-def placed(
-    el: HtmlElement, root: HtmlElement, marks: set[HtmlElement], doomed: set[HtmlElement]
-) -> tuple[bool, bool]: ...
-def spared(
-    el: HtmlElement,
-    weak: bool,
-    shelters: set[HtmlElement],
-    heading_section: Callable[[HtmlElement], bool],
-    slug_min_words: int,
-    inline_tags: frozenset[str],
-    inline_prose_tags: frozenset[str],
-    least: int,
-    inline_floor: int,
-    embedded_search: Callable[[str], Match[str] | None],
-) -> bool: ...
 def doomed_by_name(
     by_name: list[tuple[HtmlElement, int]],
     root: HtmlElement,

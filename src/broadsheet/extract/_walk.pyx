@@ -524,22 +524,24 @@ def prose_chars(_Element el, Py_ssize_t least):
     return _prose_chars(el._c_node, least)
 
 
-def placed(_Element el, _Element root, set marks, set doomed):
-    """chrome._placed: (within a marked element, in root's tree and below no doomed one)."""
-    cdef tree.xmlNode* top = el._c_node
-    cdef tree.xmlNode* up = top.parent
-    inside = False
+cdef bint _placed(tree.xmlNode* node, tree.xmlNode* root, set marks, set doomed, bint* inside):
+    """chrome._placed: whether node is in root's tree below no doomed element (*inside: whether
+    it lies within a marked one), in one walk up without a proxy for the ancestors (one held in
+    a set has one already: lxml keeps it in node._private)."""
+    cdef tree.xmlNode* top = node
+    cdef tree.xmlNode* up = node.parent
+    inside[0] = False
     # iterancestors: parents while they are elements (not the document)
     while up is not NULL and _isElement(up):
         top = up
         if up._private is not NULL:
             proxy = <object>up._private
             if proxy in doomed:
-                return inside, False
+                return False
             if proxy in marks:
-                inside = True
+                inside[0] = True
         up = up.parent
-    return inside, top is root._c_node
+    return top is root
 
 
 cdef bint _holds_inline_prose(
@@ -638,35 +640,6 @@ cdef Py_ssize_t _slug_words(str ident):
         else:
             in_word = False
     return words
-
-
-def spared(
-    _Element el,
-    bint weak,
-    set shelters,
-    heading_section,
-    Py_ssize_t slug_min_words,
-    frozenset inline_tags,
-    frozenset inline_prose_tags,
-    Py_ssize_t least,
-    Py_ssize_t inline_floor,
-    embedded_search,
-):
-    """chrome._spared. The heading test that needs regexes stays chrome's own
-    (heading_section), called only for what the cheap tests here leave: an id of slug_min_words
-    words or more (or not ASCII) on an element with a heading among its first three children."""
-    return _spared(
-        el,
-        weak,
-        shelters,
-        heading_section,
-        slug_min_words,
-        inline_tags,
-        inline_prose_tags,
-        least,
-        inline_floor,
-        embedded_search,
-    )
 
 
 cdef bint _heading_first(tree.xmlNode* node) noexcept:
@@ -782,10 +755,7 @@ def doomed_by_name(
     cdef set doomed_set = set()
     cdef bint weak
     cdef bint inside
-    cdef bint live
     cdef _Element el
-    cdef tree.xmlNode* top
-    cdef tree.xmlNode* up
     cdef tree.xmlNode* c_root = root._c_node
     for pair in by_name:
         el = pair[0]
@@ -804,23 +774,8 @@ def doomed_by_name(
         ):
             continue
         if weak and story_floor > 0:
-            # placed(el, root, marks, doomed_set), inline
-            inside = False
-            live = True
-            top = el._c_node
-            up = top.parent
-            while up is not NULL and _isElement(up):
-                top = up
-                if up._private is not NULL:
-                    proxy = <object>up._private
-                    if proxy in doomed_set:
-                        live = False  # it goes with a doomed ancestor
-                        break
-                    if proxy in marks:
-                        inside = True
-                up = up.parent
-            if not live or top is not c_root:
-                continue
+            if not _placed(el._c_node, c_root, marks, doomed_set, &inside):
+                continue  # it goes with a doomed ancestor, or is no longer in the tree
             if (inside or not marks) and _prose_chars(el._c_node, least) >= story_floor:
                 continue
         doomed.append(el)
@@ -880,17 +835,13 @@ cdef inline tree.xmlNode* _parent_element(tree.xmlNode* node) noexcept nogil:
     return node if node is not NULL and _isElement(node) else NULL
 
 
-cdef str _attr_words(tree.xmlNode* node):
-    """dom.attr_words: class, id and role, lower-cased and space-joined."""
-    cdef tree.xmlAttr* attr
-    cdef tree.xmlAttr* found[3]
+cdef void _naming_attrs(tree.xmlNode* node, tree.xmlAttr** found) noexcept:
+    """found[0], [1], [2]: the class, id and role attributes el.get() reads (the first of each
+    name outside any namespace), NULL where there is none."""
+    cdef tree.xmlAttr* attr = node.properties
     cdef const char* name
     cdef int k
-    if node.type != tree.XML_ELEMENT_NODE:
-        return ""
     found[0] = found[1] = found[2] = NULL
-    # el.get(name) is the first attribute of that name outside any namespace
-    attr = node.properties
     while attr is not NULL:
         if attr.ns is NULL:
             name = <const char*>attr.name
@@ -905,6 +856,15 @@ cdef str _attr_words(tree.xmlNode* node):
             if k >= 0 and found[k] is NULL:
                 found[k] = attr
         attr = attr.next
+
+
+cdef str _attr_words(tree.xmlNode* node):
+    """dom.attr_words: class, id and role, lower-cased and space-joined."""
+    cdef tree.xmlAttr* found[3]
+    cdef int k
+    if node.type != tree.XML_ELEMENT_NODE:
+        return ""
+    _naming_attrs(node, found)
     if found[0] is NULL and found[1] is NULL and found[2] is NULL:
         return ""
     values = [_attr_value(found[k]) for k in range(3) if found[k] is not NULL]
@@ -2196,30 +2156,13 @@ cdef bint _words_hold(tree.xmlNode* node, const unsigned char* word, str word_st
     (which lowers more than ASCII) and Python's search. No space in word: no match spans the
     join of two values.
     """
-    cdef tree.xmlAttr* attr
     cdef tree.xmlAttr* found[3]
     cdef tree.xmlNode* child
-    cdef const char* name
     cdef int k
     cdef int hit
     if node.type != tree.XML_ELEMENT_NODE:
         return False
-    found[0] = found[1] = found[2] = NULL
-    attr = node.properties
-    while attr is not NULL:
-        if attr.ns is NULL:
-            name = <const char*>attr.name
-            if strcmp(name, b"class") == 0:
-                k = 0
-            elif strcmp(name, b"id") == 0:
-                k = 1
-            elif strcmp(name, b"role") == 0:
-                k = 2
-            else:
-                k = -1
-            if k >= 0 and found[k] is NULL:
-                found[k] = attr
-        attr = attr.next
+    _naming_attrs(node, found)
     for k in range(3):
         if found[k] is NULL:
             continue

@@ -462,10 +462,6 @@ def _placed(
 ) -> tuple[bool, bool]:
     """Whether el lies within a story-marked element, and whether it is still in root's tree
     and not inside an element already doomed: one walk up for both."""
-    if _compiled is not None:
-        # The walk up in C: no proxy for the ancestors (one held in a set has one already).
-        answer: tuple[bool, bool] = _compiled.placed(el, root, marks, doomed)
-        return answer
     inside = False
     top = el
     for top in el.iterancestors():
@@ -543,21 +539,6 @@ def _spared(el: HtmlElement, weak: bool, shelters: set[HtmlElement]) -> bool:
     """Whether a chrome-named element stays whatever the page's share of text: it is a section
     under its own heading or a word of a sentence, or, named weakly, it holds the story's mark,
     holds prose or quotes a post."""
-    if _compiled is not None:
-        # The same tests in C, up to the rare heading sections that need Python's regexes.
-        stays: bool = _compiled.spared(
-            el,
-            weak,
-            shelters,
-            _is_heading_section,
-            SECTION_SLUG_MIN_WORDS,
-            _INLINE_TAGS,
-            _INLINE_PROSE_TAGS,
-            PROSE_NODE_CHARS,
-            INLINE_PROSE_CHARS,
-            _EMBEDDED_POST.search,
-        )
-        return stays
     if _is_heading_section(el) or _in_running_text(el):
         return True
     return weak and (el in shelters or _holds_inline_prose(el) or _embeds_quoted_post(el))

@@ -122,7 +122,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from broadsheet.core.tasks import sweep_stalled
+    from broadsheet.core.enqueue import sweep_stalled
 
     stop = threading.Event()
     interval = max(0.5, min(settings.BROADSHEET_TASK_LEASE / 2, 30.0))

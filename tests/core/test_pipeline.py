@@ -15,9 +15,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from broadsheet.core import access, processing, queries, services
+from broadsheet.core.enqueue import sweep_stalled
 from broadsheet.core.models import Fold, Item, PageSnapshot
 from broadsheet.core.snapshots import decompress
-from broadsheet.core.tasks import sweep_stalled
 from tests.conftest import (
     Site,
     article_html,
@@ -132,8 +132,8 @@ def test_tasks_are_idempotent(
     run_tasks()
     item.refresh_from_db()
     updated = item.updated_at
-    assert processing.process_item(item.pk, item.task_token) is processing.Outcome.SKIPPED
-    assert processing.process_item(item.pk, "someone-else") is processing.Outcome.SKIPPED
+    assert processing.process_item(item.pk, item.task_token).outcome is processing.Outcome.SKIPPED
+    assert processing.process_item(item.pk, "someone-else").outcome is processing.Outcome.SKIPPED
     item.refresh_from_db()
     assert item.updated_at == updated
     assert site.hits[path] == 1
@@ -187,6 +187,8 @@ def test_timeout_is_retried_later_before_failing(
     assert item.attempts == 1 and item.task_token != old_token
     later = DBTaskResult.objects.get(status="READY")
     assert later.run_after > timezone.now() + timedelta(seconds=5)
+    # The later run carries the new token, so it (and only it) may work on the item.
+    assert later.args_kwargs["args"] == [item.pk, item.task_token]
 
 
 def test_loopback_is_not_allowed_by_default(
@@ -390,7 +392,7 @@ def test_stale_task_cannot_overwrite_after_a_sweep(
     old_token = item.task_token
     Item.objects.filter(pk=item.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
     assert sweep_stalled() == 1
-    assert processing.process_item(item.pk, old_token) is processing.Outcome.SKIPPED
+    assert processing.process_item(item.pk, old_token).outcome is processing.Outcome.SKIPPED
     assert Item.objects.get(pk=item.pk).status == Item.Status.PENDING
 
 

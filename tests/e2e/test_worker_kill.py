@@ -1,4 +1,4 @@
-"""A worker killed mid-fetch loses nothing: the stalled-fetch sweep (core.tasks.sweep_stalled)
+"""A worker killed mid-fetch loses nothing: the stalled-fetch sweep (core.enqueue.sweep_stalled)
 enqueues the item again once its lease runs out, and a new worker finishes it. A task that is
 still alive inside its lease is left alone."""
 
@@ -83,7 +83,7 @@ def worker_logs(server: LiveServer) -> str:
 
 def sweep(server: LiveServer) -> int:
     out = server.python(
-        "from broadsheet.core.tasks import sweep_stalled\nprint(sweep_stalled())"
+        "from broadsheet.core.enqueue import sweep_stalled\nprint(sweep_stalled())"
     ).stdout
     return int(out.strip().splitlines()[-1])
 

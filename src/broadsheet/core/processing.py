@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -37,6 +39,26 @@ class Outcome(StrEnum):
     FOLDED = "folded"
     RETRY = "retry"
     SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A fetch to run again later: the item's new task token, and when."""
+
+    token: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What one run of the task did; `retry` is set when the outcome is RETRY.
+
+    Processing never enqueues: the task layer (`core.tasks`) schedules the retry it is told of,
+    so the import arrows inside core run one way (services -> enqueue -> tasks -> processing).
+    """
+
+    outcome: Outcome
+    retry: Retry | None = None
 
 
 def fetch_options() -> fetch.FetchOptions:
@@ -86,9 +108,18 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 
-def process_item(item_id: int, token: str) -> Outcome:
+def rotate_token(item: Item) -> str:
+    """Give the item a new task token (fencing out any older task) and release its lease.
+    Call inside a transaction; the caller enqueues a task with the returned token."""
+    item.task_token = str(uuid.uuid4())
+    item.lease_until = None
+    item.save(update_fields=["task_token", "lease_until", "updated_at"])
+    return item.task_token
+
+
+def process_item(item_id: int, token: str) -> Processed:
     if not _claim(item_id, token):
-        return Outcome.SKIPPED
+        return Processed(Outcome.SKIPPED)
     item = Item.objects.get(pk=item_id)
     snapshot = PageSnapshot.objects.filter(item_id=item_id).first()
     if snapshot is None:
@@ -98,7 +129,7 @@ def process_item(item_id: int, token: str) -> Outcome:
             return _fetch_failed(item_id, token, exc)
         with transaction.atomic():
             if _owned(item_id, token) is None:
-                return Outcome.SKIPPED
+                return Processed(Outcome.SKIPPED)
             snapshot, _ = PageSnapshot.objects.update_or_create(
                 item_id=item_id,
                 defaults={
@@ -109,24 +140,33 @@ def process_item(item_id: int, token: str) -> Outcome:
                     "raw_size": len(page.content),
                 },
             )
-    return _extract_and_store(item_id, token, snapshot)
+    return Processed(_extract_and_store(item_id, token, snapshot))
 
 
-def _fetch_failed(item_id: int, token: str, exc: fetch.FetchError) -> Outcome:
-    from broadsheet.core import services
-
+def _fetch_failed(item_id: int, token: str, exc: fetch.FetchError) -> Processed:
     with transaction.atomic():
         item = _owned(item_id, token)
         if item is None:
-            return Outcome.SKIPPED
+            return Processed(Outcome.SKIPPED)
         retries = settings.BROADSHEET_FETCH_RETRIES
         if exc.code in TRANSIENT_FETCH_CODES and item.attempts <= retries:
             delay = RETRY_BACKOFF[min(item.attempts - 1, len(RETRY_BACKOFF) - 1)]
             log.info("item %s: %s; retrying in %s", item_id, exc.reason, delay)
-            services.requeue(item, run_after=timezone.now() + delay)
-            return Outcome.RETRY
+            new_token = rotate_token(item)
+            return Processed(Outcome.RETRY, Retry(new_token, timezone.now() + delay))
         mark_failed(item, exc.code, exc.reason)
-        return Outcome.FAILED
+        return Processed(Outcome.FAILED)
+
+
+def fail_item(item_id: int, token: str | None, code: str, reason: str) -> None:
+    """Mark a pending item failed, if `token` (when given) still owns it."""
+    with transaction.atomic():
+        qs = Item.objects.select_for_update().filter(pk=item_id, status=Item.Status.PENDING)
+        if token is not None:
+            qs = qs.filter(task_token=token)
+        item = qs.first()
+        if item is not None:
+            mark_failed(item, code, reason)
 
 
 def mark_failed(item: Item, code: str, reason: str) -> None:

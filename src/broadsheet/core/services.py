@@ -6,7 +6,6 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from broadsheet.core import access, ratelimit
+from broadsheet.core import access, enqueue, ratelimit
 from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
@@ -159,7 +158,7 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
                     final_url=address,
                     raw_size=len(data),
                 )
-            _enqueue_on_commit(item)
+            enqueue.fetch_on_commit(item)
     except IntegrityError:
         # The same address saved by a concurrent request won the unique constraint.
         existing = _existing_item_id(user, canonical)
@@ -167,26 +166,6 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
             raise
         raise AlreadySaved(existing) from None
     return item
-
-
-def _enqueue_on_commit(item: Item, *, run_after: datetime | None = None) -> None:
-    item_id, token = item.pk, item.task_token
-
-    def enqueue() -> None:
-        from broadsheet.core.tasks import fetch_item
-
-        task = fetch_item.using(run_after=run_after) if run_after else fetch_item
-        task.enqueue(item_id, token)
-
-    transaction.on_commit(enqueue)
-
-
-def requeue(item: Item, *, run_after: datetime | None = None) -> None:
-    """Give the item a new task token and enqueue its fetch. Call inside a transaction."""
-    item.task_token = str(uuid.uuid4())
-    item.lease_until = None
-    item.save(update_fields=["task_token", "lease_until", "updated_at"])
-    _enqueue_on_commit(item, run_after=run_after)
 
 
 def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
@@ -216,7 +195,7 @@ def retry_item(user: User, item_id: int | str) -> Item:
         item.attempts = 0
         item.save(update_fields=["status", "error", "error_code", "attempts", "updated_at"])
         PageSnapshot.objects.filter(item=item).delete()
-        requeue(item)
+        enqueue.requeue(item)
     return item
 
 

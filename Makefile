@@ -16,6 +16,16 @@ DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e te
 
 .PHONY: run install dev test test-sqlite test-postgres lint format bench gate load fuzz clean
 
+# Groups to leave out, as a marker expression: `make test MARKS='not slow and not browser'`.
+MARKS ?=
+SQLITE_MARKS := not postgres$(if $(MARKS), and ($(MARKS)))
+PG_MARKS := $(if $(MARKS),-m "$(MARKS)")
+# Chromium is needed unless the browser tests are left out.
+NEEDS_CHROMIUM = $(if $(findstring not browser,$(MARKS)),,$(CHROMIUM))
+
+# The browser tests drive Debian's Chromium (never a browser that a test tool downloads).
+CHROMIUM := /usr/bin/chromium
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
@@ -42,13 +52,25 @@ run: $(RUNTIME_STAMP)
 test: lint test-sqlite
 	@if [ -n "$(BROADSHEET_TEST_POSTGRES)" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
-test-sqlite: $(DEV_STAMP)
-	BROADSHEET_SECRET_KEY=test-only-secret $(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+# Missing, it is installed through apt, as CI does, saying so first (sudo when not root).
+$(CHROMIUM):
+	@echo "make: the browser tests drive Debian's Chromium, and $(CHROMIUM) is missing."
+	@if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "make: no apt-get here: install Chromium at $(CHROMIUM), or leave the browser tests" \
+			"out with: make test MARKS='not browser'"; exit 2; fi
+	@sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi; \
+		echo "make: installing it: $$sudo apt-get install chromium (Debian's package, about 100 MB)"; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	@test -x $(CHROMIUM) || { echo "make: apt-get did not install $(CHROMIUM)"; exit 2; }
 
-test-postgres: $(DEV_STAMP)
+test-sqlite: $(DEV_STAMP) | $(NEEDS_CHROMIUM)
+	BROADSHEET_SECRET_KEY=test-only-secret $(BIN)/pytest -m "$(SQLITE_MARKS)" $(PYTEST_ARGS)
+
+test-postgres: $(DEV_STAMP) | $(NEEDS_CHROMIUM)
 	@test -n "$(BROADSHEET_TEST_POSTGRES)" || { echo "set BROADSHEET_TEST_POSTGRES=postgresql://user@host:5432/db"; exit 2; }
 	DATABASE_URL=$(BROADSHEET_TEST_POSTGRES) BROADSHEET_SECRET_KEY=test-only-secret \
-		$(BIN)/pytest $(DB_TESTS) $(PYTEST_ARGS)
+		$(BIN)/pytest $(PG_MARKS) $(DB_TESTS) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench

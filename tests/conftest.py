@@ -32,6 +32,48 @@ hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# --- what the suite needs, and what happens when it is missing ------------------------------------
+#
+# One rule for the whole suite: a marker selects, nothing skips. Whatever a test needs (the
+# benchmark data in ../shared/bench, Debian's Chromium, PostgreSQL for a `postgres` test) is
+# either there or the test FAILS, saying what is missing and how to get it; leaving a group out
+# is the runner's explicit choice (`-m "not browser"`), never a silent skip. The one opt-out that
+# is not a marker is BROADSHEET_PURE_PYTHON=1, which switches the compiled walks off on purpose
+# and so skips the tests that compare them with their pure-Python twins.
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bench_data() -> Path:
+    """The public benchmark sets (../shared/bench/extraction beside the checkout, or
+    BROADSHEET_BENCH_DATA); fails the calling test when they are not there."""
+    env = os.environ.get("BROADSHEET_BENCH_DATA")
+    data = Path(env) if env else ROOT.parent / "shared" / "bench" / "extraction"
+    if not (data / "scrapinghub").is_dir():
+        pytest.fail(
+            f"the benchmark data is missing at {data}: put the shared bench beside the checkout "
+            "(../shared/bench) or set BROADSHEET_BENCH_DATA",
+            pytrace=False,
+        )
+    return data
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A `postgres` test fails, rather than skips, when the database is not PostgreSQL."""
+    if item.get_closest_marker("postgres") is None:
+        return
+    from django.conf import settings as django_settings
+
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        pytest.fail(
+            "this test needs PostgreSQL: run it in the PostgreSQL pass "
+            "(BROADSHEET_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/postgres make test, "
+            "or make test-postgres)",
+            pytrace=False,
+        )
+
+
 # --- the fixture HTTP server ----------------------------------------------------------------------
 
 

@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import bench_data
+
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(os.environ.get("BROADSHEET_BENCH_DATA", ROOT.parent / "shared/bench/extraction"))
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow]
 
 
 def test_harness_scores_broadsheet_and_writes_the_report(tmp_path: Path) -> None:
-    assert (DATA / "scrapinghub").is_dir(), f"benchmark data missing at {DATA}"
+    bench_data()  # fails, saying where the data should be, when it is missing
     env = dict(os.environ, BROADSHEET_BENCH_RESULTS=str(tmp_path))
     proc = subprocess.run(
         [

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from broadsheet.extract import compiled
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 # The address each fixture is served from in these tests (the long read's og:url differs).
@@ -27,3 +30,17 @@ def load_page(name: str) -> tuple[bytes, dict[str, Any]]:
 def page(request: pytest.FixtureRequest) -> tuple[str, bytes, dict[str, Any]]:
     html, expected = load_page(request.param)
     return request.param, html, expected
+
+
+@pytest.fixture
+def compiled_walks() -> object:
+    """The compiled walks module, for the tests that compare it with the pure-Python twins:
+    skipped only when BROADSHEET_PURE_PYTHON=1 switched it off, failing when it is not built."""
+    if os.environ.get("BROADSHEET_PURE_PYTHON"):
+        pytest.skip("BROADSHEET_PURE_PYTHON=1 switches the compiled walks off")
+    if compiled.walk is None:
+        pytest.fail(
+            "the compiled walks are not built: `pip install -e .` with a C compiler (make dev)",
+            pytrace=False,
+        )
+    return compiled.walk

@@ -19,11 +19,9 @@ from broadsheet.extract.body import assemble
 from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
-from .compiled_paths import pure_python
+from .compiled_paths import needs_compiled, pure_python
 from .conftest import NAMES, load_page
 from .story_sentences import STORY_SENTENCES
-
-needs_compiled = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
 
 PROSE = " ".join(STORY_SENTENCES[:2])
 CJK = "北京市政府今天宣布了一项新的城市交通计划"

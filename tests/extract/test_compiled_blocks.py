@@ -14,10 +14,11 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from broadsheet.extract import ExtractOptions, rules
+
+# The C module itself (built by `pip install -e .`; a missing build fails here, at collection).
+from broadsheet.extract import _walk as compiled
 from broadsheet.extract import blocks as blocks_mod
 from broadsheet.extract.dom import parse
-
-compiled: ModuleType = pytest.importorskip("broadsheet.extract._walk")
 
 MAX_CHARS = ExtractOptions.max_text_chars
 

@@ -12,12 +12,12 @@ from lxml.html import HtmlElement
 
 from broadsheet.extract import ExtractOptions
 from broadsheet.extract import byline as byline_mod
-from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
 from .compiled_paths import both as _both
+from .compiled_paths import needs_compiled
 
-pytestmark = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
+pytestmark = needs_compiled
 
 
 def _page(body: str) -> HtmlElement:

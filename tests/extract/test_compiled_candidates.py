@@ -24,11 +24,10 @@ from broadsheet.extract.blocks import Candidate, _candidate
 from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
+from .compiled_paths import needs_compiled
 from .compiled_paths import pure_python as _pure
 
-pytestmark = pytest.mark.skipif(
-    walk is None, reason="the compiled walks are not built (BROADSHEET_PURE_PYTHON?)"
-)
+pytestmark = needs_compiled
 compiled: ModuleType | None = walk
 
 PROSE = "A sentence of real prose, long enough to count as running text here. "

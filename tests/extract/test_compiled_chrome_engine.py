@@ -23,9 +23,10 @@ from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 
 from .compiled_paths import both as _both
+from .compiled_paths import needs_compiled
 from .compiled_paths import pure_python as _pure
 
-pytestmark = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
+pytestmark = needs_compiled
 
 
 PROSE = "A sentence of real prose, long enough to count as running text here. "

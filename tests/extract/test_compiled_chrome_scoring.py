@@ -16,15 +16,15 @@ from broadsheet.extract import ExtractOptions, extract
 from broadsheet.extract import chrome as chrome_mod
 from broadsheet.extract import scoring as scoring_mod
 from broadsheet.extract.blocks import build_blocks
-from broadsheet.extract.compiled import walk
 from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import ExtractError
 
 from .compiled_paths import both as _both
+from .compiled_paths import needs_compiled
 from .compiled_paths import pure_python as _pure
 from .conftest import NAMES, load_page
 
-pytestmark = pytest.mark.skipif(walk is None, reason="the compiled walks are not built")
+pytestmark = needs_compiled
 
 
 PROSE = "A sentence of real prose, long enough to count as running text here. "

@@ -16,14 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml.html import HtmlElement
 
-from broadsheet.extract import ExtractOptions
+# The C module itself (built by `pip install -e .`; a missing build fails here, at collection).
+from broadsheet.extract import (
+    ExtractOptions,
+    _walk,
+)
 from broadsheet.extract import byline as byline_mod
 from broadsheet.extract import metadata as metadata_mod
 from broadsheet.extract.dom import parse, to_text
 
 from .conftest import NAMES, load_page
-
-_walk = pytest.importorskip("broadsheet.extract._walk")
 
 
 @contextmanager

@@ -10,7 +10,6 @@ import json
 import re
 import string
 from collections.abc import Callable, Collection, Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,12 +21,10 @@ from broadsheet.extract import chrome as chrome_mod
 from broadsheet.extract.chrome import literal_alternation
 from broadsheet.extract.dom import parse, to_text
 from broadsheet.extract.errors import ExtractError
+from tests.conftest import bench_data
 
-needs_compiled = pytest.mark.skipif(
-    compiled.walk is None, reason="the compiled walks are not built (BROADSHEET_PURE_PYTHON?)"
-)
+from .compiled_paths import needs_compiled
 
-BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "extraction"
 BENCH_SETS = ("cleaneval", "dragnet", "readability", "scrapinghub")
 
 
@@ -111,7 +108,7 @@ def _walk_bits(values: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, 
 def _bench_values(name: str) -> Iterator[str]:
     """Every class/id/role value of a bench set's pages, parsed as the extractor parses them."""
     options = ExtractOptions()
-    with gzip.open(BENCH / name / "pages.jsonl.gz", "rt", encoding="utf-8") as lines:
+    with gzip.open(bench_data() / name / "pages.jsonl.gz", "rt", encoding="utf-8") as lines:
         for line in lines:
             try:
                 root: HtmlElement = parse(to_text(json.loads(line)["html"], options), options)
@@ -127,8 +124,6 @@ def _bench_values(name: str) -> Iterator[str]:
 
 @pytest.mark.parametrize("name", BENCH_SETS)
 def test_every_bench_token_is_judged_as_before(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not (BENCH / name / "pages.jsonl.gz").exists():
-        pytest.skip(f"the bench set {name} is not at {BENCH} (the shared bench is not beside us)")
     values = list(dict.fromkeys(_bench_values(name)))
     tokens = list(dict.fromkeys(t for v in values for t in v.lower().split()))
     assert len(tokens) > 1000

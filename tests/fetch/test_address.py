@@ -205,7 +205,7 @@ def test_allow_list_entry_by_name_allows_that_name(server: RoutedServer) -> None
     try:
         page = fetch(server.url(host="localhost"), options=options)
     except AddressNotAllowed:  # pragma: no cover - only if localhost resolves to ::1 alone
-        pytest.skip("localhost does not resolve to 127.0.0.1 here")
+        pytest.fail("localhost must resolve to 127.0.0.1 for this test (see /etc/hosts)")
     assert page.final_url == server.url(host="localhost")
 
 

@@ -197,7 +197,7 @@ def test_unix_sockets_are_never_opened() -> None:
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if shutil.which("openssl") is None:  # pragma: no cover
-        pytest.skip("openssl is needed to make test certificates")
+        pytest.fail("openssl is needed to make test certificates (apt-get install openssl)")
     d = tmp_path_factory.mktemp("tls")
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     subprocess.run(

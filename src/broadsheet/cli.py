@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,11 @@ from pathlib import Path
 from typing import Any
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """An argument that cannot be used (a missing file): `main` prints it and exits with 2,
+    as argparse does for a malformed one."""
 
 
 def _setup() -> None:
@@ -314,21 +320,65 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# An address, whatever else is on disk; any other scheme is left to the fetch to refuse.
+_HTTP_SCHEME = re.compile(r"https?://", re.IGNORECASE)
+_ANY_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+# What the web form takes for an address without its scheme ("example.com/story",
+# "www.example.com:8080", "192.0.2.7/a", "localhost:8000"): a host name ending in a word of
+# letters, an IPv4 address or localhost, with an optional port, before the first "/".
+_BARE_HOST = re.compile(
+    r"(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,63})\.?"
+    r"|\d{1,3}(?:\.\d{1,3}){3}|localhost)(?::\d{1,5})?",
+    re.IGNORECASE,
+)
+# Names that end like a host ("story.html") but are files that were not found.
+_FILE_SUFFIXES = frozenset(
+    {"htm", "html", "xhtml", "shtml", "mht", "mhtml", "xml", "txt", "json", "md", "php", "aspx"}
+)
+
+
+def _looks_like_host(source: str) -> bool:
+    found = _BARE_HOST.fullmatch(source.split("/", 1)[0])
+    return found is not None and (found["tld"] or "").lower() not in _FILE_SUFFIXES
+
+
+def _read_source(source: str) -> bytes | None:
+    """The bytes of the file SOURCE names, or None when SOURCE is a web address.
+
+    An http(s):// address is an address; anything else is a file if it exists, else an address
+    if it looks like a host without its scheme (as the web form takes it), else a missing file.
+    """
+    if _HTTP_SCHEME.match(source):
+        return None
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise UsageError(f"{source} is a directory, not a file") from None
+    except (FileNotFoundError, NotADirectoryError):
+        if _ANY_SCHEME.match(source) or _looks_like_host(source):
+            return None
+        raise UsageError(f"no such file: {source}") from None
+    except PermissionError:
+        raise UsageError(f"cannot read {source}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print the article of an address or a local file, without saving it."""
     from broadsheet import extract
 
     source: str = args.source
-    if Path(source).exists():
-        html: str | bytes = Path(source).read_bytes()
-        url = None
-    else:
+    html: str | bytes | None = _read_source(source)
+    url = None
+    if html is None:
         _setup()
+        from broadsheet.core import processing
         from broadsheet.core.errors import BroadsheetError
-        from broadsheet.core.processing import fetch_page
 
         try:
-            page = fetch_page(source)
+            page = processing.fetch_page(source)
         except BroadsheetError as exc:
             raise SystemExit(f"broadsheet: {exc.message}") from None
         html, url = page.content, page.final_url
@@ -464,7 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return handler(args)
-    except ConfigError as exc:
+    except (ConfigError, UsageError) as exc:
         print(f"broadsheet: {exc}", file=sys.stderr)
         return 2
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -285,6 +286,58 @@ def test_extract_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert code == 1 and err.startswith("broadsheet: ")
     code, _, err = run(capsys, "extract", str(empty), "--format", "pdf")
     assert code == 2
+
+
+def test_extract_a_missing_file_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for source in ("/no/such/file.html", str(tmp_path / "story.html"), "saved/story.html", "x.htm"):
+        code, out, err = run(capsys, "extract", source)
+        assert (code, out) == (2, ""), source
+        assert err.strip() == f"broadsheet: no such file: {source}"
+
+
+def test_extract_a_directory_or_unreadable_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = run(capsys, "extract", str(tmp_path))
+    assert code == 2
+    assert err.strip() == f"broadsheet: {tmp_path} is a directory, not a file"
+    locked = tmp_path / "locked.html"
+    locked.write_text(article_html(seed=303), encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):  # root reads every file: refuse this one the same way
+            real = Path.read_bytes
+
+            def read_bytes(self: Path) -> bytes:
+                if self == locked:
+                    raise PermissionError(13, "Permission denied", str(self))
+                return real(self)
+
+            monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        code, _, err = run(capsys, "extract", str(locked))
+    finally:
+        locked.chmod(0o600)
+    assert code == 2
+    assert err.strip() == f"broadsheet: cannot read {locked}: permission denied"
+
+
+def test_extract_takes_a_bare_host_as_an_address(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from broadsheet.core import processing
+    from broadsheet.core.errors import FetchFailed
+
+    asked: list[str] = []
+
+    def fetch_page(url: str) -> Any:
+        asked.append(url)
+        raise FetchFailed("dns_failure", "The site's name could not be found.")
+
+    monkeypatch.setattr(processing, "fetch_page", fetch_page)
+    for source in ("news.example.org/2024/story", "www.example.com", "127.0.0.1:8000/a"):
+        code, _, err = run(capsys, "extract", source)
+        assert code == 1 and err.strip() == "broadsheet: The site's name could not be found."
+    assert asked == ["news.example.org/2024/story", "www.example.com", "127.0.0.1:8000/a"]
 
 
 # --- reextract and migrate ------------------------------------------------------------------------

@@ -507,16 +507,41 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# The status of a command whose reader went away (`broadsheet extract page.html | head`): what a
+# shell reports for a program that SIGPIPE stopped, 128 + 13, as `yes | head` gives.
+BROKEN_PIPE_STATUS = 128 + signal.SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    handler: Handler = args.func
     from broadsheet.environment import ConfigError
 
     try:
-        return handler(args)
+        args = build_parser().parse_args(argv)
+        handler: Handler = args.func
+        try:
+            return handler(args)
+        finally:
+            sys.stdout.flush()  # here, not at exit, where a closed pipe could no longer be told
     except (ConfigError, UsageError) as exc:
         print(f"broadsheet: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader stopped reading: not an error of ours, so no traceback. Whatever is still
+        # buffered goes to /dev/null, or the interpreter's last flush would fail again.
+        _stdout_to_devnull()
+        return BROKEN_PIPE_STATUS
+
+
+def _stdout_to_devnull() -> None:
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (a test's capture): nothing will flush to a pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import getpass
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -365,6 +367,24 @@ def _read_source(source: str) -> bytes | None:
         raise UsageError(f"cannot read {source}: {exc.strerror or exc}") from None
 
 
+def _private_hint(source: str) -> str:
+    """What to set when the fetch refused an address on a private network (for operators only:
+    the web reader is told no more than that the address is not allowed)."""
+    from broadsheet.core.canonical import normalize_input
+
+    address = normalize_input(source)  # fetch_page took it, so it parses
+    host = urlsplit(address).netloc.rpartition("@")[2].lower()
+    example = f"BROADSHEET_FETCH_ALLOW_PRIVATE={shlex.quote(host)}"
+    return (
+        "\nhint: it is on a loopback or private network (or redirects to one), which Broadsheet"
+        " fetches only when BROADSHEET_FETCH_ALLOW_PRIVATE allows it. To allow this host"
+        " (after a redirect: the host it leads to):"
+        f"\n    {example} broadsheet extract {shlex.quote(source)}"
+        "\nhint: BROADSHEET_FETCH_ALLOW_PRIVATE=true allows every private address"
+        " (see docs/settings.md)."
+    )
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print the article of an address or a local file, without saving it."""
     from broadsheet import extract
@@ -375,10 +395,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if html is None:
         _setup()
         from broadsheet.core import processing
-        from broadsheet.core.errors import BroadsheetError
+        from broadsheet.core.errors import BroadsheetError, FetchFailed
 
         try:
             page = processing.fetch_page(source)
+        except FetchFailed as exc:
+            hint = _private_hint(source) if exc.reason_code == "address_not_allowed" else ""
+            raise SystemExit(f"broadsheet: {exc.message}{hint}") from None
         except BroadsheetError as exc:
             raise SystemExit(f"broadsheet: {exc.message}") from None
         html, url = page.content, page.final_url

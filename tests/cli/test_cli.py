@@ -274,7 +274,39 @@ def test_extract_an_address(capsys: pytest.CaptureFixture[str], site: Site, sett
 
     settings.BROADSHEET_FETCH_ALLOW_PRIVATE = "false"
     code, _, err = run(capsys, "extract", url)
-    assert code == 1 and err.strip() == "broadsheet: The address is not allowed."
+    assert code == 1 and err.startswith("broadsheet: The address is not allowed.\n")
+
+
+def test_extract_a_private_address_hints_at_the_setting(
+    capsys: pytest.CaptureFixture[str], site: Site, settings: Any
+) -> None:
+    settings.BROADSHEET_FETCH_ALLOW_PRIVATE = "false"
+    url = site.add("/cli/private", article_html(seed=304))
+    host = site.base_url.removeprefix("http://")
+    code, out, err = run(capsys, "extract", url)
+    assert (code, out) == (1, "")
+    lines = err.strip().split("\n")
+    assert lines[0] == "broadsheet: The address is not allowed."
+    hint = "\n".join(lines[1:])
+    assert "BROADSHEET_FETCH_ALLOW_PRIVATE" in hint and "private" in hint
+    assert f"    BROADSHEET_FETCH_ALLOW_PRIVATE={host} broadsheet extract {url}" in lines
+    assert "BROADSHEET_FETCH_ALLOW_PRIVATE=true" in hint
+
+    # The example works: with it, the page is fetched.
+    settings.BROADSHEET_FETCH_ALLOW_PRIVATE = host
+    code, out, _ = run(capsys, "extract", url)
+    assert code == 0 and "Harbour ferry returns" in out
+
+    # Other refusals get no hint, and the web reader's message stays as it was.
+    settings.BROADSHEET_FETCH_ALLOW_PRIVATE = "false"
+    code, _, err = run(capsys, "extract", site.base_url.replace("http:", "ftp:") + "/x")
+    assert code == 1 and "BROADSHEET_FETCH_ALLOW_PRIVATE" not in err
+    from broadsheet.core.errors import FetchFailed
+    from broadsheet.core.processing import fetch_page
+
+    with pytest.raises(FetchFailed) as refused:
+        fetch_page(url)
+    assert refused.value.message == "The address is not allowed."
 
 
 def test_extract_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from broadsheet.extract import extract, render
+from broadsheet.extract import extract, render, sanitize_html
 
 from .conftest import ADDRESSES, PAGES
+from .story_sentences import STORY_SENTENCES, article_page, story
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +60,103 @@ def test_json(article) -> None:  # type: ignore[no-untyped-def]
 def test_unknown_format(article) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="unknown format"):
         render(article, "pdf")  # type: ignore[arg-type]
+
+
+# One figure an image source that no reader can load (or that is not an image at all), one a
+# lazy-loaded image, one a plain one; each with a caption.
+IMAGES = {
+    "script": '<img src="javascript:alert(1)" alt="script">',
+    "vbscript": '<img src="vbscript:msgbox(1)" alt="vbscript">',
+    "data": '<img src="data:image/png;base64,iVBORw0KGgo=" alt="data">',
+    "empty": '<img src="" alt="empty">',
+    "lazy": '<img src="data:image/gif;base64,R0lGOD=" data-src="/img/lazy.jpg" alt="lazy">',
+    "plain": '<img src="https://cdn.example/plain.jpg" alt="plain">',
+    "placeholder": '<img src="//:0" data-src="https://cdn.example/later.jpg" alt="placeholder">',
+    "relative": '<img src="pics/relative.jpg" alt="relative">',
+}
+
+
+def images_page() -> str:
+    figures = "".join(
+        f"<figure>{img}<figcaption>The {name} photo caption.</figcaption></figure>"
+        for name, img in IMAGES.items()
+    )
+    return article_page(story(STORY_SENTENCES[:4]) + figures + story(STORY_SENTENCES[4:]))
+
+
+def img_sources(html: str) -> list[str | None]:
+    """The src of every <img> of some HTML (None for one without)."""
+    found = []
+    for tag in re.findall(r"<img\b[^>]*>", html):
+        src = re.search(r'\ssrc="([^"]*)"', tag)
+        found.append(src.group(1) if src else None)
+    return found
+
+
+@pytest.mark.parametrize("url", ["https://news.example/2024/story.html", None])
+def test_no_output_has_an_image_without_a_usable_address(url: str | None) -> None:
+    article = extract(images_page(), url=url)
+    usable = ["https://cdn.example/plain.jpg", "https://cdn.example/later.jpg"]
+    if url:
+        usable += [
+            "https://news.example/img/lazy.jpg",
+            "https://news.example/2024/pics/relative.jpg",
+        ]
+    # HTML (the stored kind too) and the JSON's: an <img> only with an absolute http(s) src;
+    # every caption stays, without the photo when it had none.
+    data = json.loads(render(article, "json"))
+    for html in (article.html, data["html"], sanitize_html(article.html, base_url=url)):
+        assert sorted(img_sources(html), key=str) == sorted(usable)
+        for name in IMAGES:
+            assert f"The {name} photo caption." in html
+    figures = [b for b in data["blocks"] if b["kind"] == "figure"]
+    assert [f["caption"] for f in figures] == [f"The {n} photo caption." for n in IMAGES]
+    srcs = [f["src"] for f in figures if f["src"]]
+    # Markdown and the JSON's blocks: only those, and a relative one when there is no base to
+    # resolve it against (it still names the file beside a saved page).
+    expected = usable if url else [*usable, "/img/lazy.jpg", "pics/relative.jpg"]
+    assert sorted(srcs) == sorted(expected)
+    markdown = render(article, "markdown")
+    assert sorted(re.findall(r"!\[[^\]]*\]\(([^)]*)\)", markdown)) == sorted(expected)
+    for name in IMAGES:
+        assert f"The {name} photo caption." in markdown
+    for out in (markdown, render(article, "text")):  # the text is the story's, without captions
+        assert "script:" not in out and "data:" not in out
+    assert article.image in expected
+
+
+def test_the_sanitizer_drops_an_image_it_takes_the_address_of() -> None:
+    assert sanitize_html('<p>a<img src="javascript:alert(1)" alt="x">b</p>') == "<p>ab</p>"
+    assert sanitize_html('<img src="pics/a.jpg" alt="x" width="3">') == ""
+    assert sanitize_html('<img alt="src=&quot;https://x.example/a.jpg&quot;">') == ""
+    assert (
+        sanitize_html(
+            '<figure><img src="ftp://x.example/a.jpg"><figcaption>Cap</figcaption></figure>'
+        )
+        == "<figure><figcaption>Cap</figcaption></figure>"
+    )
+    assert sanitize_html("<figure><img src=''></figure><p>x</p>") == "<p>x</p>"
+    kept = sanitize_html('<img alt="a > b" src="pics/a.jpg">', base_url="https://x.example/")
+    assert kept == (
+        '<img alt="a &gt; b" src="https://x.example/pics/a.jpg" referrerpolicy="no-referrer">'
+    )
+
+
+@pytest.mark.parametrize(
+    ("src", "kept"),
+    [
+        ("java\tscript:alert(1)", None),
+        ("file:///C:/Users/me/a.jpg", None),
+        ("C:\\pics\\a.jpg", None),
+        ("//:0", None),
+        ("https://:0", None),
+        ("//cdn.example/a.jpg", "//cdn.example/a.jpg"),
+        ("pics/a.jpg", "pics/a.jpg"),
+        ("/pics/a.jpg", "/pics/a.jpg"),
+    ],
+)
+def test_the_images_of_a_page_with_no_address(src: str, kept: str | None) -> None:
+    figure = f'<figure><img src="{src}" alt="a"><figcaption>A caption.</figcaption></figure>'
+    article = extract(article_page(story() + figure))
+    [block] = [b for b in article.blocks if b.kind == "figure"]
+    assert (block.src, block.caption) == (kept, "A caption.")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -23,6 +24,10 @@ _STRUCTURAL = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figure", "ul", "
                "blockquote", "section", "article", "pre", "dl")  # fmt: skip
 _LAYOUT_MARKERS = (*(t for t in _STRUCTURAL if t not in ("section", "article")), "br")
 _LAZY_SRC_ATTRS = ("data-src", "data-original", "data-lazy-src", "data-url", "data-hi-res-src")
+# A URL's scheme as a browser reads it, once spaces and control characters (which it ignores
+# inside a URL: "java\tscript:") are gone.
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
 _ICON_SRC = re.compile(r"(?:^|[/_.-])(?:logo|icon|sprite|spacer|pixel|blank|avatar|badge)", re.I)
 
 
@@ -196,7 +201,11 @@ def _list_item_texts(el: HtmlElement, max_chars: int) -> list[tuple[str, int]] |
 
 
 def image_src(img: HtmlElement, base: str | None) -> str | None:
-    """The best URL of an <img>, made absolute; lazy-loading attributes count."""
+    """The best URL of an <img>, made absolute; lazy-loading attributes count.
+
+    Only an http(s) URL is taken, or, when there is no base to resolve against, a relative one
+    (of a saved page, it names a file beside it); never a data:, javascript: or other scheme.
+    """
     candidates: list[str | None] = [img.get("src")] + [img.get(a) for a in _LAZY_SRC_ATTRS]
     srcset = img.get("srcset") or img.get("data-srcset")
     if srcset:
@@ -209,9 +218,29 @@ def image_src(img: HtmlElement, base: str | None) -> str | None:
         if not raw or raw.lower().startswith(("data:", "javascript:", "about:")):
             continue
         url = join_url(base, raw)
-        if url.startswith(("http://", "https://")) or not base:
+        if _usable_src(url, base):
             return url
     return None
+
+
+def _usable_src(url: str, base: str | None) -> bool:
+    """An http(s) URL with a host (not the "//:0" placeholder of a lazy-loaded image), or, with
+    no base to resolve against, a relative reference (of a saved page, a file beside it)."""
+    if url.startswith(("http://", "https://")):
+        return _has_host(url)
+    if base:
+        return False
+    bare = _CONTROL_OR_SPACE.sub("", url)
+    if bare.startswith("//"):
+        return _has_host("http:" + bare)
+    return _SCHEME.match(bare) is None
+
+
+def _has_host(url: str) -> bool:
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # an unbalanced "[" of an IPv6 literal
+        return False
 
 
 def _is_tiny(img: HtmlElement) -> bool:

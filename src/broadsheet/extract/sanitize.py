@@ -141,7 +141,28 @@ def _clean(html: str, base_url: str | None) -> str:
         _BASE_URL.reset(token)
     # Unsafe URLs are gone from attributes; defuse the words left in text too, so that no
     # later consumer (a feed reader, an e-mail client) can mistake them for a link.
-    return defuse_script_schemes(cleaned)
+    return defuse_script_schemes(drop_sourceless_images(cleaned))
+
+
+# An <img> tag as nh3 writes it: attribute values always double-quoted, a '"' in one escaped,
+# so ' src="' inside the tag can only start its src attribute.
+_IMG_TAG = re.compile(r'<img(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*\s*/?>')
+_EMPTY_FIGURE = re.compile(r"<figure>\s*</figure>")
+
+
+def _keep_img(found: re.Match[str]) -> str:
+    tag = found.group(0)
+    return tag if ' src="' in tag else ""
+
+
+def drop_sourceless_images(cleaned: str) -> str:
+    """nh3's output without the <img>s whose src it dropped (unsafe, or relative with no base):
+    a broken-image box helps no reader. A figure left with nothing goes too; one with a caption
+    keeps it."""
+    if "<img" not in cleaned:
+        return cleaned
+    cleaned = _IMG_TAG.sub(_keep_img, cleaned)
+    return _EMPTY_FIGURE.sub("", cleaned) if "<figure>" in cleaned else cleaned
 
 
 # Characters the case-insensitive regex reads as "i" that casefold() does not turn into "i".
@@ -192,7 +213,8 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
 
     Only the tags of an article body survive; links get rel="noopener noreferrer" and
     referrerpolicy="no-referrer"; only absolute http(s) URLs survive (relative ones are made
-    absolute against base_url, or dropped without one). Raises InputTooLarge past 10 MiB.
+    absolute against base_url, or dropped without one), and an <img> left without its src goes
+    (a figure keeps its caption). Raises InputTooLarge past 10 MiB.
     """
     if not html:
         return ""

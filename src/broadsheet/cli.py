@@ -385,13 +385,26 @@ def _private_hint(source: str) -> str:
     )
 
 
+def _base_url(given: str, *, address: bool) -> str:
+    """--url: the address a file was saved from, as the web form would take it."""
+    from broadsheet.core.canonical import normalize_input
+    from broadsheet.core.errors import InvalidURL
+
+    if address:
+        raise UsageError("--url is for a file: an address is its own base")
+    try:
+        return normalize_input(given)
+    except InvalidURL as exc:
+        raise UsageError(f"--url: {exc.message}") from None
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     """Print the article of an address or a local file, without saving it."""
     from broadsheet import extract
 
     source: str = args.source
     html: str | bytes | None = _read_source(source)
-    url = None
+    url = _base_url(args.url, address=html is None) if args.url is not None else None
     if html is None:
         _setup()
         from broadsheet.core import processing
@@ -522,6 +535,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="print the article of an address or file without saving it")
     ex.add_argument("source", help="an http(s) address or a local HTML file")
     ex.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    ex.add_argument(
+        "--url",
+        metavar="BASE",
+        help="the address a file was saved from: the base of its relative links and images "
+        "(default: the page's own canonical address)",
+    )
     ex.set_defaults(func=cmd_extract)
 
     rx = sub.add_parser("reextract", help="extract kept pages again with the current engine")

@@ -320,6 +320,34 @@ def test_extract_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert code == 2
 
 
+def test_extract_a_saved_page_resolves_against_its_canonical_or_url(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    page = tmp_path / "saved.html"
+    page.write_text(article_html(seed=305, og_url="https://news.example.org/2024/03/ferry"))
+    photo = "![The ferry at the quay]({})"
+    code, markdown, _ = run(capsys, "extract", str(page), "--format", "markdown")
+    assert code == 0 and photo.format("https://news.example.org/img/ferry.jpg") in markdown
+
+    mirror = "https://mirror.example/saved/ferry.html"
+    code, raw, _ = run(capsys, "extract", str(page), "--format", "json", "--url", mirror)
+    assert code == 0
+    data = json.loads(raw)
+    assert 'src="https://mirror.example/img/ferry.jpg"' in data["html"]
+    assert data["canonical_url"] == "https://news.example.org/2024/03/ferry"
+    code, markdown, _ = run(
+        capsys, "extract", str(page), "--format", "markdown", "--url", "m.example/a"
+    )
+    assert code == 0 and photo.format("https://m.example/img/ferry.jpg") in markdown
+
+    code, _, err = run(capsys, "extract", str(page), "--url", "not an address")
+    assert code == 2 and err.strip() == "broadsheet: --url: That is not a web address."
+    code, _, err = run(capsys, "extract", "https://news.example.org/x", "--url", mirror)
+    assert (
+        code == 2 and err.strip() == "broadsheet: --url is for a file: an address is its own base"
+    )
+
+
 def test_extract_a_missing_file_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     for source in ("/no/such/file.html", str(tmp_path / "story.html"), "saved/story.html", "x.htm"):
         code, out, err = run(capsys, "extract", source)

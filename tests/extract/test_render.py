@@ -160,3 +160,39 @@ def test_the_images_of_a_page_with_no_address(src: str, kept: str | None) -> Non
     article = extract(article_page(story() + figure))
     [block] = [b for b in article.blocks if b.kind == "figure"]
     assert (block.src, block.caption) == (kept, "A caption.")
+
+
+def _saved_page(head: str) -> str:
+    figure = (
+        '<figure><img src="../img/ferry.jpg" alt="a"><figcaption>A caption.</figcaption></figure>'
+    )
+    body = story(STORY_SENTENCES[:4]) + figure + '<p><a href="/more">more</a></p>' + story()
+    return article_page(body, head=head)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<link rel="canonical" href="https://news.example/2024/03/ferry.html">',
+        '<meta property="og:url" content="https://news.example/2024/03/ferry.html">',
+    ],
+)
+def test_a_page_with_no_address_resolves_against_its_canonical(head: str) -> None:
+    article = extract(_saved_page(head))
+    [figure] = [b for b in article.blocks if b.kind == "figure"]
+    assert figure.src == "https://news.example/2024/img/ferry.jpg"
+    assert img_sources(article.html) == ["https://news.example/2024/img/ferry.jpg"]
+    assert "![a](https://news.example/2024/img/ferry.jpg)" in render(article, "markdown")
+    assert article.canonical_url == "https://news.example/2024/03/ferry.html"
+
+
+def test_the_address_and_a_base_element_win_over_the_canonical() -> None:
+    canonical = '<link rel="canonical" href="https://news.example/2024/03/ferry.html">'
+    given = extract(_saved_page(canonical), url="https://mirror.example/a/b/c.html")
+    assert img_sources(given.html) == ["https://mirror.example/a/img/ferry.jpg"]
+    based = extract(_saved_page('<base href="https://cdn.example/x/y/">' + canonical))
+    assert img_sources(based.html) == ["https://cdn.example/x/img/ferry.jpg"]
+    # A canonical that is not an absolute http(s) URL is no base (nor a canonical URL).
+    relative = extract(_saved_page('<link rel="canonical" href="/2024/03/ferry.html">'))
+    assert relative.canonical_url is None
+    assert img_sources(relative.html) == []

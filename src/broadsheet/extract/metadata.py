@@ -531,7 +531,8 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
     """Everything the page says about itself, before any body extraction.
 
     With date_search False (the engine's choice for huge inputs), a page that declares no date
-    gets none instead of htmldate's search of its text.
+    gets none instead of htmldate's search of its text. The base URL for the page's relative
+    links and images is its <base href>, else url, else (no url given) its canonical URL.
     """
     scan = _scan(root)
     base = url
@@ -579,6 +580,10 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
             break
     if not canonical:
         canonical = _absolute(meta.get("og:url"), base)
+    if base is None:
+        # A page with no address of its own (a saved file) and no usable <base>: its links and
+        # images are relative to where it was published, which it names itself.
+        base = canonical
 
     image = (
         _absolute(meta.get("og:image") or meta.get("og:image:url"), base)

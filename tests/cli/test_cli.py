@@ -229,12 +229,14 @@ def test_extract_a_file(capsys: pytest.CaptureFixture[str], story_file: Path) ->
     code, text, _ = run(capsys, "extract", str(story_file))
     assert code == 0
     assert "Harbour ferry returns after winter repairs" in text
+    assert "By Jo Reporter · The Daily Example · 5 March 2024, 08:30 UTC\n" in text
     assert "A new timetable" in text
     assert "Sign up for our newsletter" not in text
 
     code, markdown, _ = run(capsys, "extract", str(story_file), "--format", "markdown")
     assert code == 0
     assert "# Harbour ferry returns after winter repairs" in markdown
+    assert "*By Jo Reporter · The Daily Example · 5 March 2024, 08:30 UTC*\n" in markdown
     assert "## A new timetable" in markdown
 
     code, raw, _ = run(capsys, "extract", str(story_file), "--format", "json")
@@ -242,6 +244,7 @@ def test_extract_a_file(capsys: pytest.CaptureFixture[str], story_file: Path) ->
     data = json.loads(raw)
     assert data["title"] == "Harbour ferry returns after winter repairs"
     assert data["byline"] == "Jo Reporter"
+    assert data["published"] == "2024-03-05T08:30:00+00:00"
     assert data["word_count"] > 100
     assert "Recommended:" not in data["text"]
 

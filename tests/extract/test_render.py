@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from broadsheet.extract import extract, render, sanitize_html
+from broadsheet.extract.render import readable_date
 
 from .conftest import ADDRESSES, PAGES
 from .story_sentences import STORY_SENTENCES, article_page, story
@@ -21,14 +23,19 @@ def article():  # type: ignore[no-untyped-def]
 
 def test_text(article) -> None:  # type: ignore[no-untyped-def]
     out = render(article, "text")
-    assert out.startswith(article.title + "\n\nBy Daria Volkova · The Daily Ledger · 2024-03-12")
+    assert out.startswith(
+        article.title + "\n\nBy Daria Volkova · The Daily Ledger · 12 March 2024, 14:05 UTC\n"
+    )
     assert article.text in out
     assert out.endswith("\n")
 
 
 def test_markdown(article) -> None:  # type: ignore[no-untyped-def]
     out = render(article, "markdown")
-    assert out.startswith(f"# {article.title}\n\n> {article.summary}\n\n*By Daria Volkova")
+    assert out.startswith(
+        f"# {article.title}\n\n> {article.summary}\n\n"
+        "*By Daria Volkova · The Daily Ledger · 12 March 2024, 14:05 UTC*\n"
+    )
     assert "\n## Icebreakers and insurance\n" in out
     assert "\n- a shared schedule for icebreaker escorts through the Kara Gate;\n" in out
     assert '\n> "Moscow wants to be seen' in out
@@ -196,3 +203,32 @@ def test_the_address_and_a_base_element_win_over_the_canonical() -> None:
     relative = extract(_saved_page('<link rel="canonical" href="/2024/03/ferry.html">'))
     assert relative.canonical_url is None
     assert img_sources(relative.html) == []
+
+
+@pytest.mark.parametrize(
+    ("when", "shown"),
+    [
+        (datetime(2024, 3, 5), "5 March 2024"),  # a date alone
+        (datetime(2024, 3, 5, tzinfo=UTC), "5 March 2024"),  # midnight: a date alone too
+        (datetime(2024, 3, 5, 8, 30, tzinfo=UTC), "5 March 2024, 08:30 UTC"),
+        (datetime(2024, 3, 5, 8, 30, 59, tzinfo=UTC), "5 March 2024, 08:30 UTC"),
+        (datetime(2024, 12, 31, 23, 5), "31 December 2024, 23:05"),  # no zone given
+        (
+            datetime(2024, 3, 5, 9, 30, tzinfo=timezone(timedelta(hours=1))),
+            "5 March 2024, 09:30 UTC+01:00",
+        ),
+        (
+            datetime(2024, 1, 1, 7, 0, tzinfo=timezone(-timedelta(hours=5, minutes=30))),
+            "1 January 2024, 07:00 UTC-05:30",
+        ),
+    ],
+)
+def test_readable_date(when: datetime, shown: str) -> None:
+    assert readable_date(when) == shown
+
+
+def test_dates_are_readable_in_text_and_markdown_and_iso_in_json(article) -> None:  # type: ignore[no-untyped-def]
+    for fmt in ("text", "markdown"):
+        out = render(article, fmt)
+        assert "12 March 2024, 14:05 UTC" in out and "2024-03-12" not in out
+    assert json.loads(render(article, "json"))["published"] == "2024-03-12T14:05:00+00:00"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from html import escape
 from typing import Any, Literal
 
@@ -90,6 +91,33 @@ def _markdown_block(block: Block) -> str:
     return block.text.replace("\n", "  \n")
 
 
+# English month names, whatever the machine's locale (strftime's %B follows it).
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")  # fmt: skip
+
+
+def readable_date(when: datetime) -> str:
+    """A date for people: "5 March 2024", with the time when the page gave one ("5 March 2024,
+    08:30 UTC"), in the page's own zone ("09:30 UTC+01:00"), or no zone when it named none.
+
+    Midnight counts as no time: a page that gives only a date is read as its midnight. The text
+    and Markdown renderings print this; JSON keeps ISO 8601, which is for programs.
+    """
+    day = f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+    if (when.hour, when.minute, when.second, when.microsecond) == (0, 0, 0, 0):
+        return day
+    offset = when.utcoffset()
+    if offset is None:
+        zone = ""
+    elif not offset:
+        zone = " UTC"
+    else:
+        minutes = int(offset.total_seconds()) // 60
+        sign = "+" if minutes > 0 else "-"
+        zone = f" UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return f"{day}, {when.hour:02d}:{when.minute:02d}{zone}"
+
+
 def _dateline(article: Article) -> str:
     bits = []
     if article.byline:
@@ -97,7 +125,7 @@ def _dateline(article: Article) -> str:
     if article.site_name:
         bits.append(article.site_name)
     if article.published:
-        bits.append(article.published.isoformat())
+        bits.append(readable_date(article.published))
     return " · ".join(bits)
 
 

@@ -352,6 +352,8 @@ def _read_source(source: str) -> bytes | None:
     """
     if _HTTP_SCHEME.match(source):
         return None
+    if not source.strip():
+        raise UsageError("give an address or a file to extract")
     path = Path(source)
     try:
         return path.read_bytes()

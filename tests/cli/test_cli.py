@@ -356,6 +356,8 @@ def test_extract_a_missing_file_says_so(capsys: pytest.CaptureFixture[str], tmp_
         code, out, err = run(capsys, "extract", source)
         assert (code, out) == (2, ""), source
         assert err.strip() == f"broadsheet: no such file: {source}"
+    code, _, err = run(capsys, "extract", " ")
+    assert code == 2 and err.strip() == "broadsheet: give an address or a file to extract"
 
 
 def test_extract_a_directory_or_unreadable_file(

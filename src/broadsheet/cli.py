@@ -552,8 +552,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # The status of a command whose reader went away (`broadsheet extract page.html | head`): what a
-# shell reports for a program that SIGPIPE stopped, 128 + 13, as `yes | head` gives.
-BROKEN_PIPE_STATUS = 128 + signal.SIGPIPE
+# shell reports for a program that SIGPIPE stopped, 128 + 13, as `yes | head` gives. (A number,
+# not signal.SIGPIPE, which Windows lacks.)
+BROKEN_PIPE_STATUS = 141
 
 
 def main(argv: Sequence[str] | None = None) -> int:

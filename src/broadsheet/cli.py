@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import re
 import shlex
@@ -134,6 +135,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     stop = threading.Event()
     interval = max(0.5, min(settings.BROADSHEET_TASK_LEASE / 2, 30.0))
+    # django-tasks' own lines are kept to warnings (settings.LOGGING); say that we are here.
+    logging.getLogger("broadsheet.worker").info("worker started (process %s)", os.getpid())
 
     def sweeper() -> None:
         from django.db import close_old_connections

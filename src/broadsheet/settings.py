@@ -152,18 +152,39 @@ if HTTPS:
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = CONFIG["BROADSHEET_EMAIL_FROM"]
 
+# One log on stderr, one format. The root logger has the handler (so waitress's basicConfig() adds
+# none of its own); Django's and Broadsheet's loggers propagate to it. Expected answers (409, 404,
+# 422, 401, 429) are INFO, not warnings; server errors stay ERROR. django-tasks' per-task lines
+# ("Task ... SUCCESSFUL" for a page that failed) are not the operator's log: each of our tasks logs
+# one outcome line itself, so django-tasks' loggers keep only warnings and other tasks' errors
+# (its db_worker raises their level to INFO; the handler's level holds).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    # Bearer tokens and Authorization headers never reach a log line, whoever logged them.
-    "filters": {"secrets": {"()": "broadsheet.core.logfilters.RedactSecrets"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]}
+    "filters": {
+        # Bearer tokens and Authorization headers never reach a log line, whoever logged them.
+        "secrets": {"()": "broadsheet.core.logfilters.RedactSecrets"},
+        "expected_answers": {"()": "broadsheet.core.logfilters.ExpectedAnswers"},
+        "own_tasks": {"()": "broadsheet.core.logfilters.OwnTasksLogThemselves"},
     },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["secrets"]},
+        "tasks_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secrets", "own_tasks"],
+            "level": "WARNING",
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "broadsheet": {"handlers": ["console"], "level": "INFO"},
-        "django_tasks_db": {"handlers": ["console"], "level": "WARNING"},
+        "broadsheet": {"level": "INFO"},
+        # Django's own handlers (console in DEBUG only, mail to ADMINS) give way to the root's.
+        "django": {"level": "INFO", "handlers": []},
+        "django.request": {"filters": ["expected_answers"]},
+        "django_tasks": {"handlers": ["tasks_console"], "level": "WARNING", "propagate": False},
+        "django_tasks_db": {"handlers": ["tasks_console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -37,6 +37,16 @@ def _path() -> str:
     return f"/story/{uuid.uuid4().hex[:10]}"
 
 
+def _task_lines(caplog: pytest.LogCaptureFixture, item: Item | int) -> list[tuple[str, str]]:
+    """(level, message) of the operator's log lines about one item."""
+    pk = item if isinstance(item, int) else item.pk
+    return [
+        (r.levelname, r.getMessage())
+        for r in caplog.records
+        if r.name == "broadsheet.tasks" and r.getMessage().startswith(f"item {pk}:")
+    ]
+
+
 def _assert_failed_cleanly(item: Item, reason: str) -> None:
     """A failed row: the reason, a retry possible, nothing half-written."""
     item.refresh_from_db()
@@ -158,10 +168,15 @@ def test_fetch_failures_leave_a_failed_row_with_the_reason(
     alice: AbstractBaseUser,
     pipeline: FixtureServer,
     run_tasks: RunTasks,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     item = services.save_item(alice, pipeline.url(route))
     run_tasks()
     _assert_failed_cleanly(item, reason)
+    # One line for the operator, at INFO: the page's failure is the reader's business.
+    assert _task_lines(caplog, item) == [
+        ("INFO", f"item {item.pk}: failed, {item.error_code}: {reason}")
+    ]
 
 
 def test_slow_page_took_too_long(
@@ -174,7 +189,11 @@ def test_slow_page_took_too_long(
 
 
 def test_timeout_is_retried_later_before_failing(
-    alice: AbstractBaseUser, pipeline: FixtureServer, run_tasks: RunTasks, settings: Any
+    alice: AbstractBaseUser,
+    pipeline: FixtureServer,
+    run_tasks: RunTasks,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A transient failure is enqueued again with a backoff, not failed at once."""
     settings.BROADSHEET_FETCH_DEADLINE = 1
@@ -187,6 +206,10 @@ def test_timeout_is_retried_later_before_failing(
     assert item.attempts == 1 and item.task_token != old_token
     later = DBTaskResult.objects.get(status="READY")
     assert later.run_after > timezone.now() + timedelta(seconds=5)
+    at = later.run_after.isoformat(timespec="seconds")
+    assert _task_lines(caplog, item) == [
+        ("INFO", f"item {item.pk}: retry at {at} after timeout: The page took too long.")
+    ]
     # The later run carries the new token, so it (and only it) may work on the item.
     assert later.args_kwargs["args"] == [item.pk, item.task_token]
 
@@ -238,6 +261,7 @@ def test_a_crash_is_recorded_on_the_item(
     pipeline: FixtureServer,
     run_tasks: RunTasks,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("engine bug")
@@ -249,6 +273,11 @@ def test_a_crash_is_recorded_on_the_item(
     assert item.status == Item.Status.FAILED
     assert item.error == "Something went wrong while processing this page."
     assert DBTaskResult.objects.get().status == "FAILED"
+    assert _task_lines(caplog, item) == [
+        ("ERROR", f"item {item.pk}: crashed; marked failed (crashed)")
+    ]
+    crash = next(r for r in caplog.records if r.name == "broadsheet.tasks")
+    assert crash.exc_info and "engine bug" in str(crash.exc_info[1])  # with its traceback
 
 
 # --- folding the same story under another address -------------------------------------------------
@@ -314,15 +343,24 @@ def test_the_earlier_item_is_kept_when_the_later_copy_is_fetched_first(
 
 
 def test_same_text_under_another_address_is_folded(
-    alice: AbstractBaseUser, site: Site, pipeline: FixtureServer, run_tasks: RunTasks
+    alice: AbstractBaseUser,
+    site: Site,
+    pipeline: FixtureServer,
+    run_tasks: RunTasks,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     page = article_html(seed=31)
     first = services.save_item(alice, site.add(_path(), page))
     second = services.save_item(alice, site.add(_path(), page))
+    second_id = second.pk
     run_tasks()
     assert Item.objects.filter(user=alice).count() == 1
     assert Fold.objects.get().into_id == first.pk
     assert not Item.objects.filter(pk=second.pk).exists()
+    assert _task_lines(caplog, first) == [("INFO", f"item {first.pk}: ready")]
+    assert _task_lines(caplog, second_id) == [
+        ("INFO", f"item {second_id}: folded into item {first.pk} (the same story)")
+    ]
 
 
 def test_other_readers_copy_is_not_folded(
@@ -372,7 +410,10 @@ def test_sweep_leaves_a_live_lease_alone(alice: AbstractBaseUser, pipeline: Fixt
 
 
 def test_sweep_gives_up_after_repeated_stalls(
-    alice: AbstractBaseUser, pipeline: FixtureServer, settings: Any
+    alice: AbstractBaseUser,
+    pipeline: FixtureServer,
+    settings: Any,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     item = services.save_item(alice, "https://news.example/stalls")
     Item.objects.filter(pk=item.pk).update(
@@ -383,6 +424,9 @@ def test_sweep_gives_up_after_repeated_stalls(
     item.refresh_from_db()
     assert item.status == Item.Status.FAILED
     assert item.error == "Fetching this page stopped several times."
+    assert _task_lines(caplog, item) == [
+        ("WARNING", f"item {item.pk}: failed, stalled: Fetching this page stopped several times.")
+    ]
 
 
 def test_stale_task_cannot_overwrite_after_a_sweep(

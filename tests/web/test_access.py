@@ -173,6 +173,7 @@ PUBLIC = {
     "accounts/logout/",
     "accounts/signup/",
     "healthz",
+    "favicon.ico",  # the app's icon, for browsers that ask before reading the page's <link>
     "api/v1/",  # django-ninja's root: a redirect to the docs
     "api/v1/openapi.json",
     "api/v1/docs",

@@ -21,6 +21,8 @@ from broadsheet.core.tasks import fetch_item
 
 log = logging.getLogger("broadsheet.tasks")
 
+STALLED = ("stalled", "Fetching this page stopped several times.")
+
 
 def fetch_on_commit(item: Item, *, run_after: datetime | None = None) -> None:
     """Enqueue the item's fetch once the current transaction commits (never for a rolled-back
@@ -60,7 +62,8 @@ def sweep_stalled() -> int:
             if item is None:
                 continue
             if item.attempts > settings.BROADSHEET_FETCH_RETRIES + 1:
-                fail_item(item.pk, None, "stalled", "Fetching this page stopped several times.")
+                if fail_item(item.pk, None, *STALLED):
+                    log.warning("item %s: failed, %s: %s", item_id, *STALLED)
                 continue
             log.warning("item %s: its fetch stalled; enqueueing it again", item_id)
             requeue(item)

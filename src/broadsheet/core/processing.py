@@ -7,7 +7,6 @@ was replaced (a retry, or a sweep after a crash) cannot write to the item.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import FetchFailed, InvalidURL
 from broadsheet.core.models import Fold, Item, PageSnapshot
 from broadsheet.core.snapshots import compress, decompress
-
-log = logging.getLogger("broadsheet.processing")
 
 # Failures worth another try later: the site may come back.
 TRANSIENT_FETCH_CODES = frozenset({"timeout", "connection_failed", "dns_failure"})
@@ -50,15 +47,31 @@ class Retry:
 
 
 @dataclass(frozen=True)
-class Processed:
-    """What one run of the task did; `retry` is set when the outcome is RETRY.
+class Failure:
+    """Why a fetch failed: the stable code and the reader-facing reason stored on the item."""
 
-    Processing never enqueues: the task layer (`core.tasks`) schedules the retry it is told of,
-    so the import arrows inside core run one way (services -> enqueue -> tasks -> processing).
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What one run of the task did, for the task to act on and to log in one line.
+
+    `retry` is set when the outcome is RETRY; `failure` when it is FAILED (and, for a RETRY, the
+    transient failure that caused it); `into` when the item was FOLDED into an earlier one;
+    `absorbed` when a later copy of the same story was folded into this READY item.
+
+    Processing never enqueues nor logs outcomes: the task layer (`core.tasks`) schedules the
+    retry it is told of and logs the line, so the import arrows inside core run one way
+    (services -> enqueue -> tasks -> processing).
     """
 
     outcome: Outcome
     retry: Retry | None = None
+    failure: Failure | None = None
+    into: int | None = None
+    absorbed: int | None = None
 
 
 def fetch_options() -> fetch.FetchOptions:
@@ -140,7 +153,7 @@ def process_item(item_id: int, token: str) -> Processed:
                     "raw_size": len(page.content),
                 },
             )
-    return Processed(_extract_and_store(item_id, token, snapshot))
+    return _extract_and_store(item_id, token, snapshot)
 
 
 def _fetch_failed(item_id: int, token: str, exc: fetch.FetchError) -> Processed:
@@ -149,33 +162,35 @@ def _fetch_failed(item_id: int, token: str, exc: fetch.FetchError) -> Processed:
         if item is None:
             return Processed(Outcome.SKIPPED)
         retries = settings.BROADSHEET_FETCH_RETRIES
+        failure = Failure(exc.code, exc.reason)
         if exc.code in TRANSIENT_FETCH_CODES and item.attempts <= retries:
             delay = RETRY_BACKOFF[min(item.attempts - 1, len(RETRY_BACKOFF) - 1)]
-            log.info("item %s: %s; retrying in %s", item_id, exc.reason, delay)
             new_token = rotate_token(item)
-            return Processed(Outcome.RETRY, Retry(new_token, timezone.now() + delay))
+            return Processed(Outcome.RETRY, Retry(new_token, timezone.now() + delay), failure)
         mark_failed(item, exc.code, exc.reason)
-        return Processed(Outcome.FAILED)
+        return Processed(Outcome.FAILED, failure=failure)
 
 
-def fail_item(item_id: int, token: str | None, code: str, reason: str) -> None:
-    """Mark a pending item failed, if `token` (when given) still owns it."""
+def fail_item(item_id: int, token: str | None, code: str, reason: str) -> bool:
+    """Mark a pending item failed, if `token` (when given) still owns it; whether it did."""
     with transaction.atomic():
         qs = Item.objects.select_for_update().filter(pk=item_id, status=Item.Status.PENDING)
         if token is not None:
             qs = qs.filter(task_token=token)
         item = qs.first()
-        if item is not None:
-            mark_failed(item, code, reason)
+        if item is None:
+            return False
+        mark_failed(item, code, reason)
+    return True
 
 
 def mark_failed(item: Item, code: str, reason: str) -> None:
+    """Record the failure on the item (not logged here: the caller logs its outcome once)."""
     item.status = Item.Status.FAILED
     item.error_code = code
     item.error = reason
     item.lease_until = None
     item.save(update_fields=["status", "error_code", "error", "lease_until", "updated_at"])
-    log.info("item %s failed: %s", item.pk, reason)
 
 
 def _decode(snapshot: PageSnapshot) -> str:
@@ -186,7 +201,7 @@ def _decode(snapshot: PageSnapshot) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Outcome:
+def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Processed:
     base_url = snapshot.final_url
     try:
         article = extract.extract(_decode(snapshot), url=base_url)
@@ -194,29 +209,31 @@ def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Outc
         with transaction.atomic():
             item = _owned(item_id, token)
             if item is None:
-                return Outcome.SKIPPED
+                return Processed(Outcome.SKIPPED)
             mark_failed(item, exc.code, exc.message)
-        return Outcome.FAILED
+        return Processed(Outcome.FAILED, failure=Failure(exc.code, exc.message))
+    absorbed = None
     with transaction.atomic():
         item = _owned(item_id, token)
         if item is None:
-            return Outcome.SKIPPED
+            return Processed(Outcome.SKIPPED)
         apply_article(item, article, final_url=base_url)
         same = _same_story(item)
         if same is not None and same.pk < item.pk:
             _fold(item, into=same)
-            return Outcome.FOLDED
+            return Processed(Outcome.FOLDED, into=same.pk)
         if same is not None:
             # The reader saved this story earlier under another address that is still pending:
             # keep the earlier item (this one) and fold the later copy into it.
             later = Item.objects.select_for_update().filter(pk=same.pk).first()
             if later is not None:
+                absorbed = later.pk
                 _fold(later, into=item)
         item.status = Item.Status.READY
         item.lease_until = None
         item.fetched_at = timezone.now()
         item.save()
-    return Outcome.READY
+    return Processed(Outcome.READY, absorbed=absorbed)
 
 
 def apply_article(item: Item, article: extract.Article, *, final_url: str) -> None:
@@ -249,7 +266,6 @@ def _fold(old: Item, *, into: Item) -> None:
     """Remove `old`, remembering that it is the story `into` (and so are its own folds)."""
     Fold.objects.filter(into=old).update(into=into)
     Fold.objects.create(user_id=old.user_id, old_item_id=old.pk, into=into, url=old.canonical_url)
-    log.info("item %s folded into %s", old.pk, into.pk)
     old.delete()
 
 

@@ -1,4 +1,10 @@
-"""Background tasks. They take ids, reload their rows and are idempotent."""
+"""Background tasks. They take ids, reload their rows and are idempotent.
+
+Each run logs one line for the operator (logger `broadsheet.tasks`): the item, its outcome and,
+for a failure, the code and the reason. A page's own failure (a 404, no article) is the reader's
+business, shown on the item: INFO, like a retry (with when). A crash is an ERROR with its
+traceback. django-tasks' own per-task lines are filtered out (core.logfilters).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,11 @@ import logging
 
 from django_tasks import task
 
-from broadsheet.core.processing import Outcome, fail_item, process_item
+from broadsheet.core.processing import Outcome, Processed, fail_item, process_item
 
 log = logging.getLogger("broadsheet.tasks")
+
+CRASHED = ("crashed", "Something went wrong while processing this page.")
 
 
 @task()
@@ -19,10 +27,32 @@ def fetch_item(item_id: int, token: str) -> str:
     except Exception:
         # A bug, not a property of the page: record it on the item so the reader sees a reason
         # and a Retry button instead of an item stuck in "pending", then let the task fail loudly.
-        log.exception("item %s: processing crashed", item_id)
-        fail_item(item_id, token, "crashed", "Something went wrong while processing this page.")
+        log.exception("item %s: crashed; marked failed (%s)", item_id, CRASHED[0])
+        fail_item(item_id, token, *CRASHED)
         raise
     if processed.outcome is Outcome.RETRY and processed.retry is not None:
         # The item's transaction has committed with the new token: schedule that token's run.
         fetch_item.using(run_after=processed.retry.at).enqueue(item_id, processed.retry.token)
+    log_outcome(item_id, processed)
     return processed.outcome.value
+
+
+def log_outcome(item_id: int, processed: Processed) -> None:
+    """The operator's one line about one run of the task."""
+    outcome, failure = processed.outcome, processed.failure
+    if outcome is Outcome.FAILED and failure is not None:
+        log.info("item %s: failed, %s: %s", item_id, failure.code, failure.reason)
+    elif outcome is Outcome.RETRY and processed.retry is not None:
+        why = f" after {failure.code}: {failure.reason}" if failure is not None else ""
+        at = processed.retry.at.isoformat(timespec="seconds")
+        log.info("item %s: retry at %s%s", item_id, at, why)
+    elif outcome is Outcome.FOLDED:
+        log.info("item %s: folded into item %s (the same story)", item_id, processed.into)
+    elif outcome is Outcome.READY and processed.absorbed is not None:
+        log.info(
+            "item %s: ready; item %s, the same story, folded into it", item_id, processed.absorbed
+        )
+    elif outcome is Outcome.SKIPPED:
+        log.info("item %s: skipped (done already, or a newer task owns it)", item_id)
+    else:
+        log.info("item %s: %s", item_id, outcome.value)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("export/items.json", views.export_json, name="export-json"),
     path("feeds/<str:key>/unread.atom", views.unread_feed, name="feed-unread"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

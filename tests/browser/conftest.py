@@ -160,17 +160,23 @@ class Session:
         self.username = name
         return name
 
-    def save(self, url: str, *, status: int = 201) -> Any:
-        """Use the `Save for later` form at the top of the page; the result page's response,
-        which must answer `status` (201 saved, 409 already saved or over the limit)."""
+    def save(self, url: str, *, outcome: str = "saved") -> Any:
+        """Use the `Save for later` form at the top of the page. The browser comes back to the
+        page it was on (a 303), with the outcome (`saved`, `already`, `quota`) as a message
+        there; returns the response of that page."""
         if self.page.locator("#save-url").count() == 0:
             self.go("/")
+        before = self.page.url
         self.page.fill("#save-url", url)
-        self.problems.expected_status[self.server.url("/save/")] = status
         with self.page.expect_navigation() as nav:
             self.page.click("form.save-form button[type=submit]")
         response = nav.value
-        assert response.status == status, f"saving {url}: {response.status}, wanted {status}"
+        assert response.status == 200, f"saving {url}: {response.status}"
+        posted = response.request.redirected_from
+        assert posted is not None and posted.method == "POST", f"saving {url}: no redirect"
+        assert self.page.url == before, f"saving {url}: landed on {self.page.url}, not {before}"
+        found = self.page.locator(f".messages .save-result.{outcome}")
+        assert found.count() == 1, f"saving {url}: no {outcome!r} message: {self.lines()}"
         return response
 
     def counter(self) -> str:

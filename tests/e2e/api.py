@@ -117,10 +117,14 @@ class WebSession:
         return self.client.get(path)
 
     def save(self, url: str) -> httpx.Response:
+        """Use the `Save for later` form on the list: the page the browser ends up on (the list
+        again after a 303, with the outcome as a message; the form again when refused, 422)."""
         home = self.client.get("/")
         assert home.status_code == 200
         return self.client.post(
-            "/save/", data={"url": url, "csrfmiddlewaretoken": self.csrf(home.text)}
+            "/save/",
+            data={"url": url, "next": "/", "csrfmiddlewaretoken": self.csrf(home.text)},
+            follow_redirects=True,
         )
 
     def close(self) -> None:

@@ -93,7 +93,8 @@ def saved(tmp_path_factory: pytest.TempPathFactory, news_site: FixtureServer) ->
         session = WebSession(server, "via-web")
         for name in pages:
             r = session.save(news_site.page(page_file(name).name))
-            assert r.status_code == 201, r.text
+            assert [h.status_code for h in r.history] == [303], r.text
+            assert r.status_code == 200 and r.url.path == "/"
             assert SAVED in r.text
         with Api(server, tokens["web"]) as api:
             by_url = {i["url"]: i["id"] for i in api.all_items()[0]}

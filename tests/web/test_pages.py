@@ -163,7 +163,7 @@ def test_counter_on_every_page(web: Client, alice: AbstractBaseUser) -> None:
     for page in _pages_of(web, items[0]):
         assert counter_of(page) == "Saved (3 of 20 items)", page.request["PATH_INFO"]
         assert "alice" in text_of(page)
-    r = web.post("/save/", {"url": "https://news.example/fourth"})
+    r = web.post("/save/", {"url": "https://news.example/fourth"}, follow=True)
     assert counter_of(r) == "Saved (4 of 20 items)"
 
 
@@ -190,37 +190,86 @@ def test_save_form_is_on_every_page(web: Client) -> None:
         assert "Save for later" in body
 
 
-def test_saved_message(web: Client, alice: AbstractBaseUser) -> None:
-    r = web.post("/save/", {"url": "https://news.example/story"})
-    assert r.status_code == 201
-    text = text_of(r)
-    assert "This item has been saved to read later from any device." in text
-    assert "Access saved items through your user name at the top of the page." in text
-    assert links(r)["View Saved Items"] == "/"
+SAVED_LINES = [
+    "This item has been saved to read later from any device.",
+    "Access saved items through your user name at the top of the page.",
+    "View Saved Items",
+]
+
+
+def message_lines(response: Any) -> list[str]:
+    """The lines of the messages box at the top of the page, as a reader reads them."""
+    match = re.search(r'<ul class="messages"[^>]*>(.*?)</ul>', response.content.decode(), re.S)
+    assert match, "no messages on the page"
+    blocks = re.split(r"</?(?:li|p|strong|form|button)\b[^>]*>", match.group(1))
+    return [line for line in (text_of(b) for b in blocks) if line]
+
+
+def test_the_save_form_says_where_the_reader_is(web: Client) -> None:
+    body = web.get("/archive/?page=1").content.decode()
+    form = re.search(r'<form class="save-form".*?</form>', body, re.S)
+    assert form
+    assert '<input type="hidden" name="next" value="/archive/?page=1">' in form.group(0)
+
+
+def test_saved_goes_back_where_the_reader_was(web: Client, alice: AbstractBaseUser) -> None:
+    r = web.post("/save/", {"url": "https://news.example/story", "next": "/archive/"})
+    assert r.status_code == 303 and r["Location"] == "/archive/"
+    page = web.get(r["Location"])
+    assert message_lines(page) == SAVED_LINES
+    assert links(page)["View Saved Items"] == "/"
+    assert counter_of(page) == "Saved (1 of 20 items)"
     assert Item.objects.get(user=alice).url == "https://news.example/story"
+    assert 'class="messages"' not in web.get("/archive/").content.decode()  # shown once
+
+
+@pytest.mark.parametrize(
+    ("next_", "referer", "back"),
+    [
+        ("/settings/", "", "/settings/"),
+        ("", "http://testserver/archive/?page=2#top", "/archive/?page=2"),
+        ("", "https://elsewhere.example/archive/", "/"),
+        ("", "", "/"),
+        ("//evil.example/", "", "/"),
+        ("https://evil.example/", "http://testserver/settings/", "/settings/"),
+        ("/\\evil.example", "", "/"),
+        ("/save/", "", "/"),  # never back to the save page itself
+    ],
+)
+def test_back_is_a_page_of_this_site(web: Client, next_: str, referer: str, back: str) -> None:
+    data = {"url": "https://news.example/story"}
+    if next_:
+        data["next"] = next_
+    headers = {"Referer": referer} if referer else {}
+    r = web.post("/save/", data, headers=headers)
+    assert r.status_code == 303 and r["Location"] == back
 
 
 def test_over_the_limit_message(web: Client, alice: AbstractBaseUser) -> None:
     _save(alice, 20)
-    r = web.post("/save/", {"url": "https://news.example/twenty-one"})
-    assert r.status_code == 409
-    text = text_of(r)
-    assert "Failed to save" in text
-    assert "You reached the limit of 20 saved items." in text
-    assert "Please visit following link to manage your saved items." in text
-    assert links(r)["View Saved Items"] == "/"
-    assert "This item has been saved" not in text
+    r = web.post("/save/", {"url": "https://news.example/twenty-one", "next": "/settings/"})
+    assert r.status_code == 303 and r["Location"] == "/settings/"
+    page = web.get("/settings/")
+    assert message_lines(page) == [
+        "Failed to save",
+        "You reached the limit of 20 saved items.",
+        "Please visit following link to manage your saved items.",
+        "View Saved Items",
+    ]
+    assert links(page)["View Saved Items"] == "/"
     assert Item.objects.filter(user=alice).count() == 20
 
 
 def test_saved_before_message(web: Client, alice: AbstractBaseUser) -> None:
     first = services.save_item(alice, "https://news.example/story?id=5")
-    r = web.post("/save/", {"url": "https://NEWS.example/story?utm_medium=social&id=5"})
-    assert r.status_code == 409
-    text = text_of(r)
-    assert "Failed to save" in text
-    assert "You have already saved this item." in text
-    assert f"/items/{first.pk}/" in links(r).values()
+    r = web.post(
+        "/save/", {"url": "https://NEWS.example/story?utm_medium=social&id=5", "next": "/"}
+    )
+    assert r.status_code == 303 and r["Location"] == "/"
+    page = web.get("/")
+    lines = message_lines(page)
+    assert lines[:2] == ["Failed to save", "You have already saved this item."]
+    assert links(page)[lines[2]] == f"/items/{first.pk}/"
     assert Item.objects.filter(user=alice).count() == 1
 
 
@@ -228,12 +277,18 @@ def test_saved_before_message(web: Client, alice: AbstractBaseUser) -> None:
     "url", ["", "   ", "ftp://example.com/f", "javascript:alert(1)", "file:///etc/passwd", "a b"]
 )
 def test_invalid_address(web: Client, url: str) -> None:
-    r = web.post("/save/", {"url": url})
+    r = web.post("/save/", {"url": url, "next": "/archive/"})
     assert r.status_code == 422
     text = text_of(r)
     assert "Failed to save" in text
     assert "This item has been saved" not in text
     assert not Item.objects.exists()
+    # What the reader typed is there to fix, in a form that still goes back where they were.
+    form = re.search(r'<section class="save-result.*?</section>', r.content.decode(), re.S)
+    assert form
+    if url.strip():
+        assert f'value="{html.escape(url)}"' in form.group(0)
+    assert '<input type="hidden" name="next" value="/archive/">' in form.group(0)
 
 
 def test_save_needs_login() -> None:
@@ -367,7 +422,7 @@ def test_reader_view(
     client.force_login(user)
     url = site.add("/web/reader-story", article_html(seed=201))
     r = client.post("/save/", {"url": url})
-    assert r.status_code == 201
+    assert r.status_code == 303
     item = Item.objects.get(user=user)
     assert "Fetching the story" in text_of(client.get(f"/items/{item.pk}/"))
     run_tasks()
@@ -583,7 +638,7 @@ def test_reader_view_of_the_fixture_pages(
     client = Client()
     client.force_login(user)
     url = pipeline.page(page_file(name).name)
-    assert client.post("/save/", {"url": url}).status_code == 201
+    assert client.post("/save/", {"url": url}).status_code == 303
     run_tasks()
     item = Item.objects.get(user=user)
     page = client.get(f"/items/{item.pk}/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
@@ -19,6 +20,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadsheet.core import access, auth, export, queries, ratelimit, services
@@ -29,9 +31,10 @@ from broadsheet.core.errors import (
     QuotaExceeded,
     RateLimited,
 )
-from broadsheet.web import bookmarklet, feed
+from broadsheet.web import bookmarklet, feed, notices
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
+SAVED = "This item has been saved to read later from any device."
 # A message, not a secret.
 PASSWORD_CHANGED = (
     "Your password was changed. Your API tokens were revoked; make new ones on this page."  # noqa: S105
@@ -68,6 +71,8 @@ def archived(request: HttpRequest) -> HttpResponse:
 
 
 def _save_result(request: HttpRequest, url: str) -> HttpResponse:
+    """The bookmarklet's save: a page of its own (the reader came from another site, so there is
+    no page of ours to go back to), answering 201 or 409 with the contract's words."""
     context: dict[str, Any] = {"url": url}
     try:
         item = services.save_item(request.user, url)  # type: ignore[arg-type]
@@ -84,6 +89,55 @@ def _save_result(request: HttpRequest, url: str) -> HttpResponse:
     return render(request, "broadsheet/save_result.html", context, status=201)
 
 
+def _invalid_save(request: HttpRequest, message: str, typed: str) -> HttpResponse:
+    """Not an address: the form again, with what the reader typed, to fix it (422)."""
+    context = {
+        "outcome": "invalid",
+        "message": message,
+        "form": SaveForm(initial={"url": typed}),
+        "back": _back(request),
+    }
+    return render(request, "broadsheet/save_result.html", context, status=422)
+
+
+def _local(url: str) -> str:
+    """`url` if it is a path on this site (not `//host`, no backslash tricks), else ""."""
+    local = url.startswith("/") and not url.startswith("//") and "\\" not in url
+    return url if local and url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
+
+
+def _back(request: HttpRequest) -> str:
+    """Where the reader was when they pressed `Save for later`: the form's `next` if it is a path
+    of this site, else the Referer if it is this site, else the list. Never the save page."""
+    referer = request.headers.get("Referer", "")
+    from_referer = ""
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        from_referer = parts.path + (f"?{parts.query}" if parts.query else "")
+    save_page = reverse("web:save")
+    for candidate in (_local(request.POST.get("next", "")), _local(from_referer)):
+        if candidate and not candidate.startswith(save_page):
+            return candidate
+    return reverse("web:unread")
+
+
+def _save_and_go_back(request: HttpRequest, url: str) -> HttpResponse:
+    """The form's save: back where the reader was (303), the outcome shown there as a message."""
+    try:
+        item = services.save_item(request.user, url)  # type: ignore[arg-type]
+    except QuotaExceeded as exc:
+        notices.add(request, messages.ERROR, "quota", exc.message)
+    except AlreadySaved as exc:
+        notices.add(request, messages.ERROR, "already", exc.message, item_id=exc.item_id)
+    except BroadsheetError as exc:
+        return _invalid_save(request, exc.message, url)
+    else:
+        notices.add(request, messages.SUCCESS, "saved", SAVED, item_id=item.pk)
+    return HttpResponseRedirect(_back(request), status=303)
+
+
 @require_http_methods(["GET", "POST"])
 def save(request: HttpRequest) -> HttpResponse:
     """POST from the `Save for later` form; GET from the bookmarklet (signed save-only key)."""
@@ -92,17 +146,9 @@ def save(request: HttpRequest) -> HttpResponse:
             return redirect(f"{reverse('web:login')}?next=/")
         form = SaveForm(request.POST)
         if not form.is_valid():
-            return render(
-                request,
-                "broadsheet/save_result.html",
-                {
-                    "outcome": "invalid",
-                    "message": "Enter the address of a story to save.",
-                    "form": form,
-                },
-                status=422,
-            )
-        return _save_result(request, form.cleaned_data["url"])
+            typed = str(request.POST.get("url", ""))
+            return _invalid_save(request, "Enter the address of a story to save.", typed)
+        return _save_and_go_back(request, form.cleaned_data["url"])
     url = request.GET.get("url", "")
     key = request.GET.get("k", "")
     if request.user.is_authenticated and key and bookmarklet.valid_for(key, request.user):
@@ -149,8 +195,8 @@ def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
 
 
 def _next_url(request: HttpRequest, item_id: int, action: str) -> str:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    target = _local(request.POST.get("next", ""))
+    if target:
         if action == "delete" and target.startswith(f"/items/{item_id}/"):
             return reverse("web:unread")
         return target

@@ -240,7 +240,8 @@ def _slug(heading: str) -> str:
 def test_contract_messages_in_the_manual_match_the_templates() -> None:
     """The manual quotes the contract; the pages must say the same, word for word."""
     templates = Path(cli.__file__).resolve().parent / "web" / "templates" / "broadsheet"
-    page = (templates / "save_result.html").read_text(encoding="utf-8")
+    # The save's outcomes, on the result page and in the messages after a save from the form.
+    page = (templates / "_save_outcome.html").read_text(encoding="utf-8")
     index = _read("index.md")
     for message in (
         "This item has been saved to read later from any device.",

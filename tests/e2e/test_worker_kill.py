@@ -114,5 +114,5 @@ def test_sweep_leaves_a_live_task_alone(
         assert_full_story(done, seed)
         assert sweep(server) == 0
         assert news_site.count(path) == 1, "the page was fetched twice"
-        assert "Starting worker" in worker_logs(server)
+        assert "worker started" in worker_logs(server)
         assert "enqueueing it again" not in worker_logs(server)

@@ -132,20 +132,27 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from broadsheet.core.enqueue import sweep_stalled
+    from broadsheet.core.services import purge_deleted
 
     stop = threading.Event()
     interval = max(0.5, min(settings.BROADSHEET_TASK_LEASE / 2, 30.0))
+    log = logging.getLogger("broadsheet.worker")
     # django-tasks' own lines are kept to warnings (settings.LOGGING); say that we are here.
-    logging.getLogger("broadsheet.worker").info("worker started (process %s)", os.getpid())
+    log.info("worker started (process %s)", os.getpid())
 
     def sweeper() -> None:
+        """Beside the task loop: re-enqueue stalled fetches, purge the trash past the undo
+        window. A failure of one (the database away for a moment) is logged and tried again."""
         from django.db import close_old_connections
 
         while not stop.is_set():
-            try:
-                sweep_stalled()
-            finally:
-                close_old_connections()
+            for job in (sweep_stalled, purge_deleted):
+                try:
+                    job()
+                except Exception:
+                    log.exception("%s failed; trying again in %s s", job.__name__, interval)
+                finally:
+                    close_old_connections()
             stop.wait(interval)
 
     def watch_parent(parent: int) -> None:

@@ -143,6 +143,12 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         _networks,
         "Proxy addresses whose X-Forwarded-For names the client.",
     ),
+    Setting(
+        "BROADSHEET_UNDO_WINDOW",
+        "600",
+        lambda n, r: _int(n, r, minimum=1),
+        "Seconds a deleted item stays in the trash, restorable with Undo, before it is purged.",
+    ),
     Setting("BROADSHEET_EMAIL_FROM", "broadsheet@localhost", _str, "Sender of e-mail."),
     Setting("DATABASE_URL", "", _str, "Database URL; empty means SQLite in the data directory."),
 )

@@ -200,7 +200,7 @@ def test_get_patch_delete(api: ApiClient, alice: AbstractBaseUser) -> None:
 
     r = api.delete(f"{ITEMS}/{item.pk}")
     assert r.status_code == 204 and r.content == b""
-    assert not Item.objects.filter(pk=item.pk).exists()
+    assert not Item.objects.filter(pk=item.pk, deleted_at__isnull=True).exists()
     _error(api.get(f"{ITEMS}/{item.pk}"), 404, "not_found")
     _error(api.delete(f"{ITEMS}/{item.pk}"), 404, "not_found")
 

@@ -133,10 +133,20 @@ def test_sign_up_save_read_archive_delete(
     back = s.page.locator(f"li[data-item-id='{item_id}']")
     assert back.count() == 1
 
-    # Delete: the counter drops.
+    # Delete: the counter drops, and the message offers an Undo.
     back.locator("button:has-text('Delete')").click()
-    assert "Deleted." in s.page.inner_text(".messages")
+    assert s.page.inner_text(".messages").split() == ["Deleted.", "Undo"]
     assert s.page.locator(f"li[data-item-id='{item_id}']").count() == 0
+    assert s.counter() == "Saved (0 of 20 items)"
+    s.shot("deleted-undo-1280")
+    # Undo is a button (a form, no script): the story comes back, as it was.
+    s.page.click(".messages button:has-text('Undo')")
+    assert "Restored." in s.page.inner_text(".messages")
+    restored = s.page.locator(f"li[data-item-id='{item_id}']")
+    assert restored.locator("a.item-title").inner_text().strip() == HEADLINE
+    assert s.counter() == "Saved (1 of 20 items)"
+    # Deleted again, for good this time (no Undo): not found.
+    restored.locator("button:has-text('Delete')").click()
     assert s.counter() == "Saved (0 of 20 items)"
     s.go(f"/items/{item_id}/", status=404)
     assert "Not found" in s.page.inner_text("main")

@@ -363,6 +363,30 @@ def test_same_text_under_another_address_is_folded(
     ]
 
 
+def test_a_copy_in_the_trash_swallows_no_new_save(
+    alice: AbstractBaseUser, site: Site, pipeline: FixtureServer, run_tasks: RunTasks
+) -> None:
+    """The same story saved again under another address while the first copy is in the trash
+    (deleted, undo still possible): the new item stays, nothing is folded into the trashed one,
+    whichever fetch runs first."""
+    page = article_html(seed=71)
+    first = services.save_item(alice, site.add(_path(), page))
+    second = services.save_item(alice, site.add(_path(), page))
+    services.delete_item(alice, first.pk)
+    run_tasks()
+    second.refresh_from_db()
+    assert second.status == Item.Status.READY
+    assert not Fold.objects.exists()
+    assert [i.pk for i in queries.items(alice, "all")] == [second.pk]
+    # And after a fetch that finished before the delete, the same holds for a later save.
+    run_tasks()
+    third = services.save_item(alice, site.add(_path(), page))
+    services.delete_item(alice, second.pk)
+    run_tasks()
+    third.refresh_from_db()
+    assert third.status == Item.Status.READY and not Fold.objects.exists()
+
+
 def test_other_readers_copy_is_not_folded(
     alice: AbstractBaseUser,
     bob: AbstractBaseUser,

@@ -359,7 +359,8 @@ def test_archive_unarchive_delete(web: Client, alice: AbstractBaseUser) -> None:
 
     r = web.post(f"/items/{item.pk}/delete/", {"next": f"/items/{item.pk}/"})
     assert r["Location"] == "/"  # not back to the page of the deleted item
-    assert not Item.objects.filter(pk=item.pk).exists()
+    assert Item.objects.get(pk=item.pk).deleted_at is not None  # in the trash, for an Undo
+    assert _ids(web.get("/")) == [] and web.get(f"/items/{item.pk}/").status_code == 404
     assert counter_of(web.get("/")) == "Saved (0 of 20 items)"
 
 

@@ -5,6 +5,8 @@ Another user's row is indistinguishable from a missing one: both raise NotFound.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
@@ -15,9 +17,10 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def items_of(user: User) -> QuerySet[Item]:
+    """The user's items; one in the trash (deleted, restorable for a while) is not among them."""
     if not user.is_authenticated:
         return Item.objects.none()
-    return Item.objects.filter(user_id=user.pk)
+    return Item.objects.filter(user_id=user.pk, deleted_at__isnull=True)
 
 
 def item_for(user: User, item_id: int | str, *, for_update: bool = False) -> Item:
@@ -34,12 +37,34 @@ def item_for(user: User, item_id: int | str, *, for_update: bool = False) -> Ite
     return item
 
 
+def trashed_item_for(
+    user: User, item_id: int | str, *, deleted_since: datetime, for_update: bool = False
+) -> Item:
+    """The user's item that was deleted at `deleted_since` or later (still restorable)."""
+    try:
+        pk = int(item_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not user.is_authenticated:
+        raise NotFound()
+    qs = Item.objects.filter(user_id=user.pk, deleted_at__gte=deleted_since)
+    if for_update:
+        qs = qs.select_for_update()
+    item = qs.filter(pk=pk).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
 def fold_for(user: User, old_item_id: int) -> Fold | None:
-    """Where an item that was folded into an earlier one went, if it was this user's."""
+    """Where an item that was folded into an earlier one went, if it was this user's (and that
+    one is not in the trash)."""
     if not user.is_authenticated:
         return None
     return (
-        Fold.objects.filter(user_id=user.pk, old_item_id=old_item_id).select_related("into").first()
+        Fold.objects.filter(user_id=user.pk, old_item_id=old_item_id, into__deleted_at__isnull=True)
+        .select_related("into")
+        .first()
     )
 
 

@@ -41,8 +41,10 @@ class ProfileAdmin(admin.ModelAdmin[Profile]):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin[Item]):
-    list_display = ("id", "user", "title", "status", "archived", "saved_at")
-    list_filter = ("status", "archived")
+    list_display = ("id", "user", "title", "status", "archived", "saved_at", "deleted_at")
+    # "Has date" under deleted_at: the items in the trash (hidden from the reader, purged after
+    # BROADSHEET_UNDO_WINDOW).
+    list_filter = ("status", "archived", "deleted_at")
     search_fields = ("title", "url")
     readonly_fields = ("html", "text", "task_token", "lease_until")
 

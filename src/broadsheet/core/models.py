@@ -61,6 +61,10 @@ class Item(models.Model):
     task_token = models.CharField(max_length=36, blank=True, default="")
     # A running task holds the item until this moment; after it, a sweep enqueues the fetch again.
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Set when the reader deletes the item: it is in the trash, hidden from every read
+    # (core.access) and from the limit, restorable for BROADSHEET_UNDO_WINDOW seconds, then purged
+    # by the worker's sweeper (core.services.purge_deleted).
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -70,6 +74,7 @@ class Item(models.Model):
             models.Index(fields=["user", "archived", "-saved_at"], name="item_list"),
             models.Index(fields=["user", "page_canonical_url"], name="item_page_canonical"),
             models.Index(fields=["status", "lease_until"], name="item_sweep"),
+            models.Index(fields=["deleted_at"], name="item_trash"),
         ]
         ordering = ["-saved_at", "-id"]
 

@@ -270,8 +270,11 @@ def _fold(old: Item, *, into: Item) -> None:
 
 
 def _same_story(item: Item) -> Item | None:
-    """Another item of the same user that is this story under another address."""
-    others = Item.objects.filter(user_id=item.user_id).exclude(pk=item.pk)
+    """Another item of the same user that is this story under another address. Items in the
+    trash take no part: nothing is folded into one, and one is folded into nothing."""
+    if item.deleted_at is not None:
+        return None
+    others = Item.objects.filter(user_id=item.user_id, deleted_at__isnull=True).exclude(pk=item.pk)
     keys = {k for k in (item.page_canonical_url, canonicalize_or_empty(item.final_url)) if k}
     for key in keys:
         match = (

@@ -54,4 +54,5 @@ def items(
 def unseen_folds(user: AbstractBaseUser | AnonymousUser) -> list[Fold]:
     if not user.is_authenticated:
         return []
-    return list(Fold.objects.filter(user_id=user.pk, seen=False).select_related("into")[:20])
+    folds = Fold.objects.filter(user_id=user.pk, seen=False, into__deleted_at__isnull=True)
+    return list(folds.select_related("into")[:20])

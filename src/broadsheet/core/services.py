@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +20,7 @@ from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
     InvalidInput,
+    NotFound,
     NothingToRetry,
     QuotaExceeded,
     RateLimited,
@@ -25,6 +28,8 @@ from broadsheet.core.errors import (
 )
 from broadsheet.core.models import ApiToken, Fold, Item, LoginFailure, PageSnapshot, Profile
 from broadsheet.core.snapshots import compress
+
+log = logging.getLogger("broadsheet.services")
 
 User = AbstractBaseUser | AnonymousUser
 TOKEN_PREFIX = "bs_"  # noqa: S105  (a visible prefix, not a secret)
@@ -115,14 +120,15 @@ def _locked_profile(user: AbstractBaseUser) -> Profile:
 
 
 def _existing_item_id(user: AbstractBaseUser, canonical: str) -> int | None:
+    """The reader's item that is this story, if any; one in the trash does not count."""
     # Index probes only: (user, canonical_url) is unique, (user, page_canonical_url) indexed.
-    mine = Item.objects.filter(user_id=user.pk).order_by()
+    mine = access.items_of(user).order_by()
     for field in ("canonical_url", "page_canonical_url"):
         found = list(mine.filter(**{field: canonical}).values_list("id", flat=True)[:1])
         if found:
             return found[0]
-    folded = Fold.objects.filter(user_id=user.pk, url=canonical).order_by()
-    into = list(folded.values_list("into_id", flat=True)[:1])
+    folded = Fold.objects.filter(user_id=user.pk, url=canonical, into__deleted_at__isnull=True)
+    into = list(folded.order_by().values_list("into_id", flat=True)[:1])
     return into[0] if into else None
 
 
@@ -130,7 +136,8 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
     """Store the item at once with its address; fetching and extraction run in the background.
 
     `html`, when given (the bookmarklet or an import that already has the page), is used instead
-    of fetching. Raises InvalidURL, AlreadySaved or QuotaExceeded.
+    of fetching. Raises InvalidURL, AlreadySaved or QuotaExceeded. A copy of the same address in
+    the trash (deleted, still restorable) is purged first: saving again means a fresh save.
     """
     address = normalize_input(url)
     canonical = canonicalize(address)
@@ -141,8 +148,12 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
             if existing is not None:
                 raise AlreadySaved(existing)
             limit = profile.quota
-            if limit is not None and Item.objects.filter(user_id=user.pk).count() >= limit:
+            if limit is not None and access.items_of(user).count() >= limit:
                 raise QuotaExceeded(limit)
+            # (user, canonical_url) stays unique with the trash in it: the trashed copy goes.
+            Item.objects.filter(
+                user_id=user.pk, canonical_url=canonical, deleted_at__isnull=False
+            ).delete()
             item = Item.objects.create(
                 user_id=user.pk,
                 url=address,
@@ -179,9 +190,67 @@ def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
 
 
 def delete_item(user: User, item_id: int | str) -> None:
+    """Move the item to the trash: gone from every list, count and door at once, and from the
+    limit; `restore_item` brings it back within BROADSHEET_UNDO_WINDOW seconds, after which the
+    worker's sweeper purges it (`purge_deleted`)."""
     with transaction.atomic():
         item = access.item_for(user, item_id, for_update=True)
-        item.delete()
+        item.deleted_at = timezone.now()
+        item.save(update_fields=["deleted_at", "updated_at"])
+
+
+def _undo_since() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.BROADSHEET_UNDO_WINDOW)
+
+
+def restore_item(user: User, item_id: int | str) -> Item:
+    """Undo a delete within the window: the item is back as it was, content and all.
+
+    Restoring an item that is not in the trash any more is a no-op (an Undo pressed twice).
+    Raises NotFound past the window (or for another user's item), QuotaExceeded when the list
+    filled up meanwhile, AlreadySaved when the same story was saved again meanwhile.
+    """
+    if not user.is_authenticated:
+        raise NotFound()
+    with transaction.atomic():
+        # The profile first, as save_item locks it: saves and restores serialise, the limit
+        # holds, and the locks are always taken in the same order.
+        profile = _locked_profile(user)
+        try:
+            item = access.trashed_item_for(
+                user, item_id, deleted_since=_undo_since(), for_update=True
+            )
+        except NotFound:
+            return access.item_for(user, item_id)
+        for key in {item.canonical_url, item.page_canonical_url} - {""}:
+            existing = _existing_item_id(user, key)
+            if existing is not None:
+                raise AlreadySaved(existing)
+        if profile.quota is not None and access.items_of(user).count() >= profile.quota:
+            raise QuotaExceeded(profile.quota)
+        item.deleted_at = None
+        item.save(update_fields=["deleted_at", "updated_at"])
+    return item
+
+
+def purge_deleted(limit: int = 500) -> int:
+    """Delete for good the items that have been in the trash longer than the undo window (with
+    their kept pages and folds). The worker's sweeper calls it; returns how many went."""
+    cutoff = _undo_since()
+    expired = Item.objects.filter(deleted_at__lt=cutoff).order_by("deleted_at")
+    purged = 0
+    for item_id in list(expired.values_list("id", flat=True)[:limit]):
+        with transaction.atomic():
+            # Locked and checked again: a restore that won the race keeps its item.
+            item = Item.objects.select_for_update().filter(pk=item_id, deleted_at__lt=cutoff)
+            expired_item = item.first()
+            if expired_item is None:
+                continue
+            expired_item.delete()
+            purged += 1
+    if purged:
+        log.info("purged %s deleted item(s) past the undo window", purged)
+    return purged
 
 
 def retry_item(user: User, item_id: int | str) -> Item:

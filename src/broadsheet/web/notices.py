@@ -1,5 +1,5 @@
 """Messages that carry more than a line of text: the outcomes of a save (DESIGN.md's contract,
-with their links).
+with their links) and "Deleted. Undo" (with its button, a form that posts the restore).
 
 They travel as Django messages, so they survive the redirect after a POST and show once on the
 page the reader lands on. `extra_tags` names the kind and the item; the template
@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest
 
-KINDS = frozenset({"saved", "quota", "already"})
+KINDS = frozenset({"saved", "quota", "already", "deleted"})
 _KIND = "notice-"
 _ITEM = "item-"
 

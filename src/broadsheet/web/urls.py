@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:item_id>/archive/", views.archive, name="item-archive"),
     path("items/<int:item_id>/unarchive/", views.unarchive, name="item-unarchive"),
     path("items/<int:item_id>/delete/", views.delete, name="item-delete"),
+    path("items/<int:item_id>/restore/", views.restore, name="item-restore"),
     path("items/<int:item_id>/retry/", views.retry, name="item-retry"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/tokens/", views.token_create, name="token-create"),

@@ -35,14 +35,15 @@ from broadsheet.web import bookmarklet, feed, notices
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
 SAVED = "This item has been saved to read later from any device."
+TOO_LATE = "This item was deleted for good; it can no longer be restored."
 # A message, not a secret.
 PASSWORD_CHANGED = (
     "Your password was changed. Your API tokens were revoked; make new ones on this page."  # noqa: S105
 )
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return render(request, "broadsheet/not_found.html", status=404)
+def _not_found(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "broadsheet/not_found.html", {"reason": reason}, status=404)
 
 
 def _list(request: HttpRequest, state: queries.State, template_tab: str) -> HttpResponse:
@@ -183,7 +184,13 @@ def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
             messages.success(request, "Moved back to your unread list.")
         elif action == "delete":
             services.delete_item(request.user, item_id)
-            messages.success(request, "Deleted.")
+            notices.add(request, messages.SUCCESS, "deleted", "Deleted.", item_id=item_id)
+        elif action == "restore":
+            try:
+                services.restore_item(request.user, item_id)
+            except NotFound:
+                return _not_found(request, TOO_LATE)
+            messages.success(request, "Restored.")
         elif action == "retry":
             services.retry_item(request.user, item_id)
             messages.success(request, "Fetching it again.")
@@ -219,6 +226,13 @@ def unarchive(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, item_id: int) -> HttpResponse:
     return _item_action(request, item_id, "delete")
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Undo a delete: the button in the "Deleted. Undo" message posts here."""
+    return _item_action(request, item_id, "restore")
 
 
 @login_required

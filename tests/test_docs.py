@@ -251,3 +251,16 @@ def test_contract_messages_in_the_manual_match_the_templates() -> None:
     ):
         assert message in index
         assert message in page
+
+
+@pytest.mark.parametrize("where", ["README.md", "docs/index.md"])
+def test_the_counter_of_the_first_account_is_explained(where: str) -> None:
+    """A new install's first account is an admin with no limit, so the README's
+    `Saved (3 of 20 items)` never shows for it: wherever the counter is explained, say so, say how
+    to give it a limit, and that other users get BROADSHEET_DEFAULT_QUOTA."""
+    text = " ".join((DOCS.parent / where).read_text(encoding="utf-8").split())
+    assert "`Saved (3 items)`" in text, where
+    assert re.search(r"first account[^.]*\badmin\b[^.]*\b(unlimited|no limit)\b", text), where
+    assert "`broadsheet user quota NAME 20`" in text, where
+    assert "Django admin" in text, where
+    assert "`BROADSHEET_DEFAULT_QUOTA`" in text, where

@@ -56,6 +56,22 @@ def test_admin_is_unlimited_unless_set(make_user: MakeUser) -> None:
     assert admin.is_superuser and admin.is_staff
 
 
+def test_the_counter_shows_the_limit_the_save_enforces(
+    make_user: MakeUser, admin_user: AbstractBaseUser
+) -> None:
+    """Without a profile row (a user loaded from elsewhere), the counter shows the limit a save
+    would give the user: the default for a reader, none for an admin."""
+    reader = make_user()
+    Profile.objects.filter(user__in=[reader, admin_user]).delete()
+    assert str(queries.counter(reader)) == "Saved (0 of 20 items)"
+    assert str(queries.counter(admin_user)) == "Saved (0 items)"
+    services.save_item(reader, "https://news.example/a")
+    assert str(queries.counter(reader)) == "Saved (1 of 20 items)"
+    services.set_quota(admin_user, 20)
+    services.save_item(admin_user, "https://news.example/a")
+    assert str(queries.counter(admin_user)) == "Saved (1 of 20 items)"
+
+
 def test_create_user_validates(make_user: MakeUser) -> None:
     make_user("carol")
     with pytest.raises(InvalidInput, match="taken"):

@@ -175,6 +175,55 @@ def test_counter_without_a_limit(admin_user: AbstractBaseUser) -> None:
         assert counter_of(page) == "Saved (3 items)"
 
 
+def test_counter_of_an_admin_given_a_limit(admin_user: AbstractBaseUser, api_for: Any) -> None:
+    """The first account is an unlimited admin; once given a limit, it counts like anyone."""
+    client = Client()
+    client.force_login(admin_user)
+    items = _save(admin_user, 3)
+    assert counter_of(client.get("/")) == "Saved (3 items)"
+    services.set_quota(admin_user, 20)
+    for page in _pages_of(client, items[0]):
+        assert counter_of(page) == "Saved (3 of 20 items)", page.request["PATH_INFO"]
+    me = api_for(admin_user).get("/api/v1/me").json()
+    assert me == {
+        "username": "chief",
+        "saved": 3,
+        "limit": 20,
+        "counter": "Saved (3 of 20 items)",
+    }
+
+
+def test_counter_of_an_admin_given_a_limit_in_the_admin(admin_user: AbstractBaseUser) -> None:
+    """The Django admin's user page edits the limit (the "Saved-item limit" inline)."""
+    client = Client()
+    client.force_login(admin_user)
+    _save(admin_user, 3)
+    url = f"/admin/auth/user/{admin_user.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Saved-item limit" in text_of(page)
+    form = {
+        "username": admin_user.get_username(),
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "00:00:00",
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1",
+        "profile-MIN_NUM_FORMS": "0",
+        "profile-MAX_NUM_FORMS": "1",
+        "profile-0-id": str(admin_user.profile.pk),  # type: ignore[attr-defined]
+        "profile-0-user": str(admin_user.pk),
+        "profile-0-quota": "20",
+    }
+    r = client.post(url, form)
+    assert r.status_code == 302, text_of(r)[:2000]
+    assert queries.quota_of(admin_user) == 20
+    assert counter_of(client.get("/")) == "Saved (3 of 20 items)"
+
+
 def test_counter_is_a_link_to_the_saved_items(web: Client) -> None:
     body = web.get("/settings/").content.decode()
     assert re.search(r'<a class="user" href="/"[^>]*>.*?id="saved-counter"', body, re.S)

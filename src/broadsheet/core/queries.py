@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
@@ -28,10 +29,18 @@ class Counter:
         return f"Saved ({self.saved} of {self.limit} {noun})"
 
 
+def default_quota(user: AbstractBaseUser | AnonymousUser) -> int | None:
+    """The limit a user gets when none was set: none for an admin, else BROADSHEET_DEFAULT_QUOTA."""
+    return None if getattr(user, "is_superuser", False) else settings.BROADSHEET_DEFAULT_QUOTA
+
+
 def quota_of(user: AbstractBaseUser | AnonymousUser) -> int | None:
+    """The user's saved-item limit (None: unlimited). An admin given a limit has it, like anyone;
+    without a profile row yet, the one the first save will give (core.services)."""
     if not user.is_authenticated or user.pk is None:
         return None
-    return Profile.objects.filter(user_id=user.pk).values_list("quota", flat=True).first()
+    found = list(Profile.objects.filter(user_id=user.pk).values_list("quota", flat=True)[:1])
+    return found[0] if found else default_quota(user)
 
 
 def counter(user: AbstractBaseUser | AnonymousUser) -> Counter:

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from broadsheet.core import access, enqueue, ratelimit
+from broadsheet.core import access, enqueue, queries, ratelimit
 from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
@@ -110,8 +110,8 @@ def _locked_profile(user: AbstractBaseUser) -> Profile:
     IMMEDIATE transaction already holds the database's write lock)."""
     profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
     if profile is None:
-        quota = None if getattr(user, "is_superuser", False) else settings.BROADSHEET_DEFAULT_QUOTA
-        Profile.objects.get_or_create(user_id=user.pk, defaults={"quota": quota})
+        defaults = {"quota": queries.default_quota(user)}
+        Profile.objects.get_or_create(user_id=user.pk, defaults=defaults)
         profile = Profile.objects.select_for_update().get(user_id=user.pk)
     return profile
 

@@ -9,10 +9,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from broadsheet.core.models import Profile
+from broadsheet.core.queries import default_quota
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def _create_profile(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if created:
-        quota = None if instance.is_superuser else settings.BROADSHEET_DEFAULT_QUOTA
-        Profile.objects.get_or_create(user=instance, defaults={"quota": quota})
+        Profile.objects.get_or_create(user=instance, defaults={"quota": default_quota(instance)})

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from broadsheet.api.auth import BearerToken
 from broadsheet.api.schemas import (
     ErrorOut,
+    ExportFile,
     ExportFilters,
     ItemList,
     ItemOut,
@@ -140,15 +141,15 @@ def me(request: HttpRequest) -> MeOut:
 
 @api.get(
     "/export",
-    response={200: None, 401: ErrorOut, 422: ErrorOut},
+    response={200: ExportFile, 401: ErrorOut, 422: ErrorOut},
+    # The CSV file beside the JSON one. The key is the int 200, as ninja's own are: a string
+    # "200" would be a second key "200" in the JSON document, which the rendered docs refuse
+    # ("duplicated mapping key").
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "Every item, unread and archived, as a file to download.",
-                "content": {
-                    "text/csv": {"schema": {"type": "string"}},
-                    "application/json": {"schema": {"type": "object"}},
-                },
+                "content": {"text/csv": {"schema": {"type": "string"}}},
             }
         }
     },

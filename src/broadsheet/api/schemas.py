@@ -54,6 +54,26 @@ class ExportFilters(Strict):
     format: Literal["csv", "json"] = Field("json", description="`csv` or `json`.")
 
 
+class ExportRow(Schema):
+    """One item in the export file (the CSV file has the same columns)."""
+
+    id: int
+    url: str
+    title: str
+    site_name: str
+    byline: str
+    published: str | None
+    saved_at: str
+    archived: bool
+    status: Literal["pending", "ready", "failed"]
+    word_count: int
+
+
+class ExportFile(Schema):
+    items: list[ExportRow]
+    count: int
+
+
 class ItemList(Schema):
     items: list[ItemOut]
     count: int = Field(description="How many items match the filter, across all pages.")

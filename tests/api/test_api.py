@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.utils import timezone
 
+from broadsheet.api.schemas import MAX_OFFSET
 from broadsheet.core import services
 from broadsheet.core.models import Item
 from tests.conftest import ApiClient, Site, article_html
@@ -161,10 +162,37 @@ def test_list_filters_pages_and_counts(api: ApiClient) -> None:
 
 @pytest.mark.parametrize(
     "params",
-    [{"state": "deleted"}, {"limit": 0}, {"limit": 501}, {"offset": -1}, {"limit": "many"}],
+    [
+        {"state": "deleted"},
+        {"limit": 0},
+        {"limit": 501},
+        {"offset": -1},
+        {"limit": "many"},
+        # Past the bound, before the database's 64-bit integers overflow (a 500 once).
+        {"offset": MAX_OFFSET + 1},
+        {"offset": 2**63},
+        {"offset": 10**40},
+    ],
 )
 def test_list_refuses_bad_parameters(api: ApiClient, params: dict[str, Any]) -> None:
     _error(api.get(ITEMS, **params), 422, "invalid_input")
+
+
+def test_the_largest_offset_is_an_empty_page(api: ApiClient, alice: AbstractBaseUser) -> None:
+    _save(alice, 1)
+    body = api.get(ITEMS, offset=MAX_OFFSET, limit=500).json()
+    assert body == {"items": [], "count": 1, "limit": 500, "offset": MAX_OFFSET}
+
+
+def test_the_offset_bound_is_in_the_schema_and_the_docs() -> None:
+    from pathlib import Path
+
+    doc = Client().get("/api/v1/openapi.json").json()
+    params = doc["paths"]["/api/v1/items"]["get"]["parameters"]
+    offset = next(p for p in params if p["name"] == "offset")
+    assert offset["schema"]["maximum"] == MAX_OFFSET
+    api_md = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
+    assert f"0 to {MAX_OFFSET:,}" in api_md
 
 
 def test_list_shows_only_own_items(

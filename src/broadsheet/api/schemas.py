@@ -8,6 +8,10 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+# How far into a list a page may start: far past any reader's list, and far below the 64-bit
+# integers of SQLite's and PostgreSQL's OFFSET, which a larger number overflows (a 500, not a 422).
+MAX_OFFSET = 1_000_000_000
+
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
@@ -47,7 +51,9 @@ class ItemOut(Schema):
 class ListFilters(Strict):
     state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
     limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
-    offset: int = Field(0, ge=0, description="Items to skip.")
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET:,})."
+    )
 
 
 class ExportFilters(Strict):

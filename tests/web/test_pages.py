@@ -340,6 +340,20 @@ def test_invalid_address(web: Client, url: str) -> None:
     assert '<input type="hidden" name="next" value="/archive/">' in form.group(0)
 
 
+def test_an_address_over_the_limit_says_so(web: Client) -> None:
+    """The form has the server's limit (MAX_URL_LENGTH); one character more is refused in words."""
+    from broadsheet.core.canonical import MAX_URL_LENGTH
+
+    base = "https://news.example/"
+    r = web.post("/save/", {"url": base + "a" * (MAX_URL_LENGTH + 1 - len(base))})
+    assert r.status_code == 422
+    assert "That address is too long." in text_of(r)
+    assert not Item.objects.exists()
+    r = web.post("/save/", {"url": base + "a" * (MAX_URL_LENGTH - len(base))})
+    assert r.status_code == 303
+    assert Item.objects.count() == 1
+
+
 def test_save_needs_login() -> None:
     r = Client().post("/save/", {"url": "https://news.example/a"})
     assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")

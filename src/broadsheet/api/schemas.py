@@ -8,6 +8,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from broadsheet.core.canonical import MAX_URL_LENGTH
+
 # How far into a list a page may start: far past any reader's list, and far below the 64-bit
 # integers of SQLite's and PostgreSQL's OFFSET, which a larger number overflows (a 500, not a 422).
 MAX_OFFSET = 1_000_000_000
@@ -18,7 +20,11 @@ class Strict(Schema):
 
 
 class SaveIn(Strict):
-    url: str = Field(..., max_length=4096, description="Address of the story to save.")
+    url: str = Field(
+        ...,
+        max_length=MAX_URL_LENGTH,
+        description=f"Address of the story to save, at most {MAX_URL_LENGTH} characters.",
+    )
 
 
 class PatchIn(Strict):

@@ -57,7 +57,11 @@ TRACKING_PARAMS: frozenset[str] = frozenset(
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "ga_")
 DEFAULT_PORTS: dict[str, int] = {"http": 80, "https": 443}
 ALLOWED_SCHEMES: frozenset[str] = frozenset({"http", "https"})
-MAX_URL_LENGTH = 2048  # keeps (user, canonical_url) within a PostgreSQL btree entry
+# The longest address that can be saved: keeps (user, canonical_url) within a PostgreSQL btree
+# entry. The one limit: the API's schema, the web form and docs/api.md use this constant.
+MAX_URL_LENGTH = 2048
+NO_ADDRESS = "Enter the address of a story to save."
+TOO_LONG = "That address is too long."
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HOST_RE = re.compile(r"^[a-z0-9_.:%-]+$")
@@ -87,9 +91,9 @@ def normalize_input(raw: str) -> str:
     """What the reader typed, as an absolute http(s) URL, or InvalidURL saying why."""
     url = raw.strip()
     if not url:
-        raise InvalidURL("Enter the address of a story to save.")
+        raise InvalidURL(NO_ADDRESS)
     if len(url) > MAX_URL_LENGTH:
-        raise InvalidURL("That address is too long.")
+        raise InvalidURL(TOO_LONG)
     if any(ch.isspace() for ch in url) or any(ord(ch) < 32 for ch in url):
         raise InvalidURL("That is not a web address.")
     if url.startswith("//"):
@@ -141,5 +145,5 @@ def canonicalize(raw: str) -> str:
     query.sort()
     key = urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
     if len(key) > MAX_URL_LENGTH:  # percent-encoding can lengthen an address
-        raise InvalidURL("That address is too long.")
+        raise InvalidURL(TOO_LONG)
     return key

@@ -7,12 +7,14 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 
 from broadsheet.core import services
+from broadsheet.core.canonical import MAX_URL_LENGTH, NO_ADDRESS, TOO_LONG
 from broadsheet.core.errors import RateLimited
 
 
 class SaveForm(forms.Form):
     url = forms.CharField(
-        max_length=4096,
+        max_length=MAX_URL_LENGTH,
+        error_messages={"required": NO_ADDRESS, "max_length": TOO_LONG},
         label="Address",
         widget=forms.URLInput(attrs={"placeholder": "https://… story address", "required": True}),
     )

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadsheet.core import access, auth, export, queries, ratelimit, services
+from broadsheet.core.canonical import NO_ADDRESS
 from broadsheet.core.errors import (
     AlreadySaved,
     BroadsheetError,
@@ -148,7 +149,7 @@ def save(request: HttpRequest) -> HttpResponse:
         form = SaveForm(request.POST)
         if not form.is_valid():
             typed = str(request.POST.get("url", ""))
-            return _invalid_save(request, "Enter the address of a story to save.", typed)
+            return _invalid_save(request, form.errors.get("url", [NO_ADDRESS])[0], typed)
         return _save_and_go_back(request, form.cleaned_data["url"])
     url = request.GET.get("url", "")
     key = request.GET.get("k", "")

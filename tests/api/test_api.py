@@ -233,6 +233,31 @@ def test_get_patch_delete(api: ApiClient, alice: AbstractBaseUser) -> None:
     _error(api.delete(f"{ITEMS}/{item.pk}"), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    "raw", ['"yes"', "1", "0", '"false"', '"true"', "null", "[]", "{}", '""', "0.0"]
+)
+def test_archived_takes_booleans_only(api: ApiClient, alice: AbstractBaseUser, raw: str) -> None:
+    """`archived` is true or false; a string, a number or null is refused, never guessed at."""
+    item = services.save_item(alice, "https://news.example/a")
+    r = api.patch(f"{ITEMS}/{item.pk}", f'{{"archived": {raw}}}')
+    err = _error(r, 422, "invalid_input")
+    assert err["message"].startswith("archived: "), err["message"]
+    assert Item.objects.get(pk=item.pk).archived is False
+    services.set_archived(alice, item.pk, True)
+    _error(api.patch(f"{ITEMS}/{item.pk}", f'{{"archived": {raw}}}'), 422, "invalid_input")
+    assert Item.objects.get(pk=item.pk).archived is True
+
+
+def test_archived_is_a_plain_optional_boolean_in_the_schema() -> None:
+    doc = Client().get("/api/v1/openapi.json").json()
+    body = doc["paths"]["/api/v1/items/{item_id}"]["patch"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    schema = doc["components"]["schemas"][ref]
+    assert schema["properties"]["archived"]["type"] == "boolean"
+    assert "default" not in schema["properties"]["archived"]  # omitted changes nothing
+    assert "archived" not in schema.get("required", [])
+
+
 def test_delete_frees_a_slot(api: ApiClient, alice: AbstractBaseUser) -> None:
     services.set_quota(alice, 1)
     first = api.post(ITEMS, {"url": "https://news.example/1"}).json()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from broadsheet.core.canonical import MAX_URL_LENGTH
 
@@ -27,8 +28,33 @@ class SaveIn(Strict):
     )
 
 
+def _optional_boolean(schema: dict[str, Any]) -> None:
+    """The JSON schema of a boolean that may be left out but not sent as null: `type: boolean`,
+    not required, no default (pydantic writes `anyOf: [boolean, null]`, `default: null`)."""
+    schema.pop("anyOf", None)
+    schema.pop("default", None)
+    schema["type"] = "boolean"
+
+
 class PatchIn(Strict):
-    archived: bool | None = Field(None, description="Move the item to the archive, or back.")
+    # strict: JSON true or false only. Lax pydantic takes "yes", 1, 0 and "false", and null meant
+    # "no change"; a client that sends any of them means something we cannot know. Absent still
+    # means no change (None below); a null that is sent is refused by _not_null.
+    archived: bool | None = Field(
+        None,
+        strict=True,
+        description="`true` to archive, `false` to move back to the unread list; leave it out "
+        "to change nothing.",
+        json_schema_extra=_optional_boolean,
+    )
+
+    @field_validator("archived", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Validators run on what was sent, never on the default: only an explicit null gets here.
+        if value is None:
+            raise PydanticCustomError("bool_type", "Input should be true or false")
+        return value
 
 
 class ItemOut(Schema):

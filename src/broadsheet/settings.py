@@ -37,6 +37,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "broadsheet.web.headers.SecurityHeadersMiddleware",
+    # Every answer under /api/ is JSON in the error shape (Django's own 400/404/500 pages, the 413
+    # of a body too large): before CommonMiddleware, where a bad Host is found.
+    "broadsheet.api.middleware.ApiErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,8 +1,10 @@
-"""The OpenAPI document as a client reads it: JSON without a repeated key, valid OpenAPI 3.1; and
-the one limit on an address's length that the schema, the server, the web form and the docs share.
+"""The OpenAPI document as a client reads it: JSON without a repeated key, valid OpenAPI 3.1, every
+status that each operation can answer listed, errors with the error shape (ErrorOut); and the one
+limit on an address's length that the schema, the server, the web form and the docs share.
 
 The rendered docs page (/api/v1/docs) refuses a document with a repeated key ("duplicated mapping
-key"); so the document is checked here as text, not only as the dict the server built.
+key"), and a generated client or a fuzzer trusts the listed statuses; so the document is checked
+here as text, not only as the dict the server built.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from broadsheet.core.models import Item
 from tests.conftest import ApiClient
 
 OPENAPI = "/api/v1/openapi.json"
+ERROR_REF = "#/components/schemas/ErrorOut"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -79,6 +82,50 @@ def test_the_export_documents_both_files() -> None:
     op = _document()["paths"]["/api/v1/export"]["get"]
     content = op["responses"]["200"]["content"]
     assert set(content) == {"application/json", "text/csv"}
+
+
+# --- every status each operation can answer -------------------------------------------------------
+
+
+def _params(op: dict[str, Any], where: str) -> list[dict[str, Any]]:
+    return [p for p in op.get("parameters", []) if p["in"] == where]
+
+
+def _must_answer(path: str, op: dict[str, Any]) -> set[str]:
+    """The statuses an operation can answer whatever it does, from what the document says of it."""
+    statuses = {"400", "401", "413", "429", "500"}  # bad Host; token; body size; throttle; a bug
+    if op.get("requestBody") or _params(op, "query") or _params(op, "path"):
+        statuses.add("422")
+    if "{item_id}" in path:
+        statuses.add("404")
+    return statuses
+
+
+def test_every_operation_lists_every_status_it_can_answer() -> None:
+    doc = _document()
+    operations = _operations(doc)
+    assert len(operations) >= 8
+    for method, path, op in operations:
+        listed = set(op["responses"])
+        missing = _must_answer(path, op) - listed
+        assert not missing, f"{method.upper()} {path} does not list {sorted(missing)}"
+        assert "405" not in listed, "405 answers a method that is not an operation"
+
+
+def test_every_error_status_has_the_error_shape() -> None:
+    for method, path, op in _operations(_document()):
+        for status, response in op["responses"].items():
+            if int(status) < 400:
+                continue
+            schema = response.get("content", {}).get("application/json", {}).get("schema", {})
+            assert schema.get("$ref") == ERROR_REF, f"{method.upper()} {path} {status}: {response}"
+
+
+def test_the_error_shape_documents_its_fields() -> None:
+    schemas = _document()["components"]["schemas"]
+    body = schemas[schemas["ErrorOut"]["properties"]["error"]["$ref"].rsplit("/", 1)[1]]
+    assert {"code", "message", "item_id", "details"} <= set(body["properties"])
+    assert set(body["required"]) == {"code", "message"}
 
 
 # --- one limit on the length of an address --------------------------------------------------------

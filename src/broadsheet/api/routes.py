@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from broadsheet.api import errors
 from broadsheet.api.auth import BearerToken
+from broadsheet.api.errors import responses
 from broadsheet.api.schemas import (
-    ErrorOut,
     ExportFile,
     ExportFilters,
     ItemList,
@@ -28,23 +29,20 @@ api = NinjaAPI(
     version="1",
     description=(
         "Save news stories and read them later. Authenticate with `Authorization: Bearer <token>`."
+        ' Every error answers `{"error": {"code": ..., "message": ...}}`, one HTTP status'
+        " per code."
     ),
     auth=BearerToken(),
     urls_namespace="api",
 )
 
-
-def _error(
-    request: HttpRequest, status: int, code: str, message: str, **extra: Any
-) -> HttpResponse:
-    body: dict[str, Any] = {"code": code, "message": message, **extra}
-    return api.create_response(request, {"error": body}, status=status)
+# The typed errors, mapped once: core's by their own code and status, then what ninja raises.
 
 
 @api.exception_handler(BroadsheetError)
 def _domain_error(request: HttpRequest, exc: BroadsheetError) -> HttpResponse:
     extra = {"item_id": exc.item_id} if isinstance(exc, AlreadySaved | Folded) else {}
-    response = _error(request, exc.status, exc.code, exc.message, **extra)
+    response = errors.error_response(exc.status, exc.code, exc.message, **extra)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
@@ -52,39 +50,60 @@ def _domain_error(request: HttpRequest, exc: BroadsheetError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = _error(request, 401, "unauthorized", "A valid API token is required.")
+    response = errors.answer(errors.UNAUTHORIZED)
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    """Errors ninja raises itself (a body that is not JSON), in the same shape as ours."""
+    """What ninja raises itself: 400 for a body it cannot parse as JSON (a form, a typo), which
+    is invalid input like any other and so 422, as docs/api.md says of invalid_input."""
     if exc.status_code == 400:
-        return _error(request, 400, "invalid_input", "The request body is not valid JSON.")
-    return _error(request, exc.status_code, "error", str(exc))
+        return errors.answer(errors.NOT_JSON)
+    return errors.answer(errors.for_status(exc.status_code))
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return errors.answer(errors.NO_SUCH_ADDRESS)
+
+
+# Where an error was, without the layers ninja wraps around the parameters.
+_WRAPPERS = frozenset({"body", "payload", "query", "path", "filters"})
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "payload", "query"))
+    """422 invalid_input, the first problem in words and all of them in `details`: each its type,
+    where (`loc`) and message, without the input echoed back or pydantic's context objects
+    (which are not always JSON)."""
+    details = [
+        {
+            "type": str(e.get("type", "")),
+            "loc": list(e.get("loc", ())),
+            "msg": str(e.get("msg", "")),
+        }
+        for e in exc.errors
+    ]
+    first = details[0] if details else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in _WRAPPERS)
     message = f"{where}: {first.get('msg', 'invalid input')}" if where else "Invalid input."
-    return _error(request, 422, "invalid_input", message, details=exc.errors)
+    return errors.answer(errors.NOT_JSON, message, details=details)
 
 
 def _item_out(item: Any) -> ItemOut:
     return ItemOut.model_validate(item, from_attributes=True)
 
 
-@api.post("/items", response={201: ItemOut, 409: ErrorOut, 422: ErrorOut, 401: ErrorOut})
+@api.post("/items", response=responses({201: ItemOut}, 409, 422))
 def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
     """Save a story. Answers at once with `status: pending`; fetching runs in the background."""
     item = services.save_item(request.user, payload.url)  # type: ignore[arg-type]
     return Status(201, _item_out(item))
 
 
-@api.get("/items", response={200: ItemList, 401: ErrorOut, 422: ErrorOut})
+@api.get("/items", response=responses({200: ItemList}, 422))
 def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
     """The reader's items, newest first, `limit` at a time from `offset`."""
     qs = queries.items(request.user, filters.state, with_body=True)
@@ -98,7 +117,7 @@ def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
     )
 
 
-@api.get("/items/{item_id}", response={200: ItemOut, 401: ErrorOut, 404: ErrorOut})
+@api.get("/items/{item_id}", response=responses({200: ItemOut}, 404, 422))
 def get_item(request: HttpRequest, item_id: int) -> ItemOut:
     try:
         return _item_out(access.item_for(request.user, item_id))
@@ -109,7 +128,7 @@ def get_item(request: HttpRequest, item_id: int) -> ItemOut:
         raise Folded(fold.into_id) from None
 
 
-@api.patch("/items/{item_id}", response={200: ItemOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@api.patch("/items/{item_id}", response=responses({200: ItemOut}, 404, 422))
 def patch_item(request: HttpRequest, item_id: int, payload: PatchIn) -> ItemOut:
     """Archive or unarchive an item."""
     if payload.archived is None:
@@ -117,22 +136,20 @@ def patch_item(request: HttpRequest, item_id: int, payload: PatchIn) -> ItemOut:
     return _item_out(services.set_archived(request.user, item_id, payload.archived))
 
 
-@api.delete("/items/{item_id}", response={204: None, 401: ErrorOut, 404: ErrorOut})
+@api.delete("/items/{item_id}", response=responses({204: None}, 404, 422))
 def delete_item(request: HttpRequest, item_id: int) -> Status[None]:
     """Delete an item; it frees a slot under the limit."""
     services.delete_item(request.user, item_id)
     return Status(204, None)
 
 
-@api.post(
-    "/items/{item_id}/retry", response={202: ItemOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-)
+@api.post("/items/{item_id}/retry", response=responses({202: ItemOut}, 404, 409, 422))
 def retry_item(request: HttpRequest, item_id: int) -> Status[ItemOut]:
     """Fetch a failed item again."""
     return Status(202, _item_out(services.retry_item(request.user, item_id)))
 
 
-@api.get("/me", response={200: MeOut, 401: ErrorOut})
+@api.get("/me", response=responses({200: MeOut}))
 def me(request: HttpRequest) -> MeOut:
     """Who the token belongs to, and their saved count and limit."""
     c = queries.counter(request.user)
@@ -141,7 +158,7 @@ def me(request: HttpRequest) -> MeOut:
 
 @api.get(
     "/export",
-    response={200: ExportFile, 401: ErrorOut, 422: ErrorOut},
+    response=responses({200: ExportFile}, 422),
     # The CSV file beside the JSON one. The key is the int 200, as ninja's own are: a string
     # "200" would be a second key "200" in the JSON document, which the rendered docs refuse
     # ("duplicated mapping key").

@@ -126,10 +126,21 @@ class MeOut(Schema):
     counter: str = Field(description='The counter as the web shows it: "Saved (3 of 20 items)".')
 
 
+class ErrorDetail(Schema):
+    type: str = Field(description="pydantic's name for the problem, e.g. `missing`.")
+    loc: list[str | int] = Field(description='Where: e.g. `["body", "payload", "url"]`.')
+    msg: str
+
+
 class ErrorBody(Schema):
-    code: str
-    message: str
-    item_id: int | None = None
+    code: str = Field(description="Stable: one HTTP status per code (see the docs' table).")
+    message: str = Field(description="In words a person understands.")
+    item_id: int | None = Field(
+        None, description="`already_saved`: the saved item; `folded`: the item it went into."
+    )
+    details: list[ErrorDetail] | None = Field(
+        None, description="`invalid_input`: every problem found in the input."
+    )
 
 
 class ErrorOut(Schema):

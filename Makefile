@@ -14,7 +14,7 @@ BROADSHEET_TEST_POSTGRES ?=
 # are pure and need no second run).
 DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e tests/browser
 
-.PHONY: run install dev test test-sqlite test-postgres lint format bench gate load fuzz clean
+.PHONY: run install dev test test-sqlite test-postgres lint format bench gate load fuzz contract clean
 
 # Groups to leave out, as a marker expression: `make test MARKS='not slow and not browser'`.
 MARKS ?=
@@ -107,6 +107,12 @@ fuzz: $(DEV_STAMP)
 	for target in fuzz/fuzz_*.py; do \
 		BROADSHEET_SECRET_KEY=fuzz-only $(BIN)/python $$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
 	done
+
+## contract: schemathesis (every check, stateful too) against a live server on loopback; fails on
+## any finding. CONTRACT_ARGS e.g. "--max-examples 200 --seed 7"; not part of `make test`
+CONTRACT_ARGS ?=
+contract: $(DEV_STAMP)
+	$(BIN)/python -m tests.contract.run $(CONTRACT_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build

@@ -24,7 +24,10 @@ class SaveIn(Strict):
     url: str = Field(
         ...,
         max_length=MAX_URL_LENGTH,
-        description=f"Address of the story to save, at most {MAX_URL_LENGTH} characters.",
+        description=f"Address of the story to save (http or https), at most {MAX_URL_LENGTH} "
+        "characters. The server canonicalises it; an address it cannot save (another scheme, no "
+        "host, a bad port, ...) is refused with 422 `invalid_url`.",
+        examples=["https://news.example.org/2024/05/story"],
     )
 
 

@@ -1,6 +1,6 @@
 """Requests through the real logging configuration (settings.LOGGING, as `broadsheet run` has it):
-an expected answer (409 already saved or over the limit, 404, 422, 401, 429) is no warning, a
-server error still logs at ERROR with its traceback, and /favicon.ico is answered."""
+an expected answer (409 already saved or over the limit, 404, 405, 413, 422, 401, 429) is no
+warning, a server error still logs at ERROR with its traceback, and /favicon.ico is answered."""
 
 from __future__ import annotations
 
@@ -66,6 +66,10 @@ def test_expected_answers_are_not_warnings(
     assert api.get("/api/v1/items/999999").status_code == 404
     assert api.post("/api/v1/items", {"url": "ftp://x"}).status_code == 422
     assert Client().get("/api/v1/me").status_code == 401
+    assert api.request("PUT", "/api/v1/me").status_code == 405
+    too_big = b"x" * (django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    big = Client().generic("POST", "/api/v1/items", too_big, content_type="application/json")
+    assert big.status_code == 413
     web = Client()
     web.force_login(alice)
     assert web.get("/items/999999/").status_code == 404

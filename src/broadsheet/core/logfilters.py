@@ -47,7 +47,9 @@ EXPECTED_STATUSES = frozenset(
     {
         401,  # no or bad API token
         404,  # no such item (or another user's)
+        405,  # a method an API address does not have
         409,  # already saved, over the limit, nothing to retry
+        413,  # an API request body over the limit
         422,  # not an address, invalid input
         429,  # the login rate limit
     }

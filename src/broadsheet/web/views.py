@@ -149,7 +149,7 @@ def save(request: HttpRequest) -> HttpResponse:
         form = SaveForm(request.POST)
         if not form.is_valid():
             typed = str(request.POST.get("url", ""))
-            return _invalid_save(request, form.errors.get("url", [NO_ADDRESS])[0], typed)
+            return _invalid_save(request, str(form.errors.get("url", [NO_ADDRESS])[0]), typed)
         return _save_and_go_back(request, form.cleaned_data["url"])
     url = request.GET.get("url", "")
     key = request.GET.get("k", "")

@@ -58,10 +58,10 @@ $(CHROMIUM):
 	@if ! command -v apt-get >/dev/null 2>&1; then \
 		echo "make: no apt-get here: install Chromium at $(CHROMIUM), or leave the browser tests" \
 			"out with: make test MARKS='not browser'"; exit 2; fi
-	@sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi; \
-		echo "make: installing it: $$sudo apt-get install chromium (Debian's package, about 100 MB)"; \
-		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	@sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo "; fi; \
+		echo "make: installing it: $${sudo}apt-get install chromium (Debian's package, about 100 MB)"; \
+		$${sudo}env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 	@test -x $(CHROMIUM) || { echo "make: apt-get did not install $(CHROMIUM)"; exit 2; }
 
 test-sqlite: $(DEV_STAMP) | $(NEEDS_CHROMIUM)

@@ -23,37 +23,33 @@ def items_of(user: User) -> QuerySet[Item]:
     return Item.objects.filter(user_id=user.pk, deleted_at__isnull=True)
 
 
-def item_for(user: User, item_id: int | str, *, for_update: bool = False) -> Item:
+def _one(qs: QuerySet[Item], item_id: int | str, *, for_update: bool) -> Item:
+    """The row of `qs` with this id (locked when asked), or NotFound: a malformed id, a missing
+    row and a row outside `qs` (another user's) are the same answer."""
     try:
         pk = int(item_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    qs = items_of(user)
     if for_update:
         qs = qs.select_for_update()
     item = qs.filter(pk=pk).first()
     if item is None:
         raise NotFound()
     return item
+
+
+def item_for(user: User, item_id: int | str, *, for_update: bool = False) -> Item:
+    return _one(items_of(user), item_id, for_update=for_update)
 
 
 def trashed_item_for(
     user: User, item_id: int | str, *, deleted_since: datetime, for_update: bool = False
 ) -> Item:
     """The user's item that was deleted at `deleted_since` or later (still restorable)."""
-    try:
-        pk = int(item_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
     if not user.is_authenticated:
         raise NotFound()
-    qs = Item.objects.filter(user_id=user.pk, deleted_at__gte=deleted_since)
-    if for_update:
-        qs = qs.select_for_update()
-    item = qs.filter(pk=pk).first()
-    if item is None:
-        raise NotFound()
-    return item
+    trash = Item.objects.filter(user_id=user.pk, deleted_at__gte=deleted_since)
+    return _one(trash, item_id, for_update=for_update)
 
 
 def fold_for(user: User, old_item_id: int) -> Fold | None:

@@ -161,7 +161,8 @@ def _hostile_table(rows: list[dict[str, Any]]) -> list[str]:
 
 SCRAPINGHUB_GOAL = 0.975
 SPEED_GOAL = 5.0
-METADATA_GOALS = {"title": 0.95, "byline": 0.90, "site name": 0.90, "published": 0.90}
+# The byline goal is on issue 11's decided comparison (bench/metadata.py, "byline decided").
+METADATA_GOALS = {"title": 0.95, "byline decided": 0.90, "site name": 0.90, "published": 0.90}
 CLEAN_TEXT_GOAL = 0.90
 
 

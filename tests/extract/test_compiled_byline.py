@@ -33,6 +33,9 @@ def _agree(root: lxml.etree._Element) -> None:
         assert fast_names == slow_names, lxml.etree.tostring(el)[:200]
     fast_byline, slow_byline = _both(lambda: byline_mod.page_byline(root))
     assert fast_byline == slow_byline
+    body, h1 = next(root.iter("body"), None), next(root.iter("h1"), None)
+    fast_credit, slow_credit = _both(lambda: byline_mod.credit_in(root, body, h1))
+    assert fast_credit == slow_credit
 
 
 BODIES = [
@@ -57,6 +60,10 @@ BODIES = [
     "<div class='author'>" + "<!-- c -->" * 299 + "<span class='name'>Edge Name</span></div>",
     "<div class='author'>" + "<!-- c -->" * 300 + "<span class='name'>Past Name</span></div>",
     "<div class='author'>" + "<?pi x?>" * 300 + "<span class='name'>Past Name</span></div>",
+    # an agency after the names, on a line of its own, in a box with a heading (no agency)
+    "<h1>T</h1><p class='byline'>By Ann Lee and Bo Ray, Associated Press / <time>May 1</time></p>",
+    "<h1>T</h1><div class='byline'><div class='name'>By Ann Lee</div><div>Reuters</div></div>",
+    "<div class='entry-author-x'><h3>The Daily Wrap</h3><a rel='author'>Ann Lee</a></div>",
 ]
 
 
@@ -83,7 +90,9 @@ _VALUES = [
     "author", "byline", "name", "fn", "comment", "comments-area", "x-comment", "Comment",
     "publisher", "author-photo", "writer", "autor", "", "news", "名前", "author date",
 ]  # fmt: skip
-_TEXTS = ["", " ", "Ann Lee", "By Bo Ray, May 1", "記者 山田", "\n", "x & y", "2024"]
+_TEXTS = [
+    "", " ", "Ann Lee", "By Bo Ray, May 1", "記者 山田", "\n", "x & y", "2024", "Reuters", ", AP /",
+]  # fmt: skip
 
 
 @st.composite

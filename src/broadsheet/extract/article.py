@@ -93,6 +93,9 @@ class Article:
     word_count: int = 0
     reading_minutes: int = 0
     credits: str = ""
+    agency: str = ""
+    """The wire agency or organisation the byline credits after the names ("Reuters" for "By
+    Ann Lee, Reuters"), "" when none. When the byline names no person, it is the byline too."""
 
 
 def reading_minutes(word_count: int) -> int:

@@ -24,19 +24,20 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 
+from . import rules
 from .compiled import walk as _compiled
 from .dom import attr_words, normalize_space, tag_of
 
 # "By", "Written by", and the same in the languages of the papers most people save.
 BY_PREFIX = re.compile(
-    r"^(?:by|written by|words by|posted by|story by|text by|reporting by|from|par|von|por|di|"
-    r"door|av|af|de|от)\s*[:\-]?\s+",
+    r"^(?:" + "|".join(sorted(map(re.escape, rules.BYLINE_LABELS), key=len, reverse=True)) + r")"
+    r"\s*[:\-]?\s+",
     re.IGNORECASE,
 )
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zé]*\.?"
 # A date, time or "updated ..." tail after the names: everything from it to the end goes.
 _DATE_TAIL = re.compile(
-    r"(?:\s*[|,·•—–-])?\s*(?:"  # noqa: RUF001
+    r"(?:\s*[|,/·•—–-])?\s*(?:"  # noqa: RUF001
     r"\b(?:published|updated|posted|last updated|first published)\b.*"
     r"|\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+" + _MONTH + r".*"
     r"|\b" + _MONTH + r"\s+\d{1,2}\b.*"
@@ -144,7 +145,7 @@ def clean_byline(text: str) -> str:
     credit = _CREDIT_TAIL.search(text)
     if credit and credit.start() > 0:
         text = text[: credit.start()]
-    return text.strip(" ,;:|·•—–-")  # noqa: RUF001
+    return text.strip(_SEPARATORS)
 
 
 def join_names(names: Iterable[str]) -> str:
@@ -162,6 +163,148 @@ def join_names(names: Iterable[str]) -> str:
     if len(seen) <= 2:
         return " and ".join(seen)
     return ", ".join(seen[:-1]) + " and " + seen[-1]
+
+
+# What may stand between the names and what follows them: "Ann Lee, Reuters /", "Ann Lee | AP".
+_SEPARATORS = " ,;:|/·•—–-"  # noqa: RUF001
+# A segment boundary in a byline, before an agency: a comma, semicolon, bar, slash, bullet, a
+# dash between spaces (not the hyphen of "Roberts-Grey"), "for" ("Ann Lee for Reuters"), a line.
+_SEGMENT = re.compile(r"\s*(?:[,;|/·•\n]|[—–]|\s-\s|\sfor\s)\s*")  # noqa: RUF001
+# A name in parentheses at the end: "Ann Lee (Reuters)".
+_PARENTHESISED = re.compile(r"\s*\(([^()]{1,60})\)\s*$")
+# A web address standing for its site: "NJ.com", "CBSNews.com", "www.paper.example".
+_DOMAIN = re.compile(
+    r"(?:www\.)?[a-z0-9][a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|news|[a-z]{2})",
+    re.IGNORECASE,
+)
+_AGENCIES = frozenset(name.casefold() for name in rules.WIRE_AGENCIES if len(name) > 3)
+_SHORT_AGENCIES = frozenset(
+    spelling for name in rules.WIRE_AGENCIES if len(name) <= 3 for spelling in (name, name.upper())
+)
+# Agencies of several words, which may follow the names after a space alone: the text of two
+# boxes run together ("ERIC TUCKER Associated Press").
+_SPACED_AGENCIES = tuple(
+    " " + name.casefold() for name in rules.WIRE_AGENCIES if " " in name and len(name) > 3
+)
+MAX_AGENCY_SEGMENTS = 3
+# An author box whose visible text is longer than this is more than a byline: no agency is read
+# from its lines.
+MAX_AGENCY_BOX_CHARS = 2 * MAX_BYLINE_CHARS
+
+
+def _wire(text: str) -> bool:
+    """Whether ``text`` is a wire agency of the table (rules.WIRE_AGENCIES)."""
+    return text in _SHORT_AGENCIES or text.casefold() in _AGENCIES
+
+
+# Small words that may stay lower case inside a name: "Press Trust of India", "the CNN Wire".
+_NAME_PARTICLES = frozenset({"the", "of", "for", "and", "&", "de", "del", "la", "di", "der", "für"})
+
+
+def _organisation(text: str) -> bool:
+    """Whether ``text`` names an organisation, not a person: a wire agency of the table, a web
+    address ("NJ.com"), or a name of two to six capitalised words ("of", "de" … may be lower
+    case) that starts with "The" ("The Star-Ledger") or ends with a word organisations' names
+    end with ("NBC News", "Statehouse Bureau"); not "Education reporter BBC News", a title."""
+    if _wire(text) or _DOMAIN.fullmatch(text):
+        return True
+    words = text.split()
+    if not 2 <= len(words) <= 6:
+        return False
+    if not all(w[:1].isupper() or w[:1].isdigit() or w in _NAME_PARTICLES for w in words[1:]):
+        return False
+    if words[0].casefold() == "the":
+        return True
+    last = words[-1].casefold().rsplit("-", 1)[-1]
+    return last in rules.ORGANISATION_WORDS
+
+
+def agency_name(segment: str) -> str:
+    """The agency a byline segment names ("Reuters", "AP" for "AP Auto Writer"), or ""."""
+    text = segment.strip(_SEPARATORS + ".")
+    if not text or len(text) > MAX_BYLINE_CHARS:
+        return ""
+    if _organisation(text):
+        return text
+    words = text.split()
+    # A job title after the agency's name: "AP Auto Writer", "Associated Press Writer".
+    if 2 <= len(words) <= 6 and words[-1].casefold() in rules.BYLINE_ROLE_WORDS:
+        for cut in range(1, len(words)):
+            head = " ".join(words[:cut])
+            if head.casefold() == "the":
+                continue
+            if _organisation(head):
+                return head
+    return ""
+
+
+def split_credit(byline: str) -> tuple[str, str]:
+    """A byline's names and the agency credited after them (or "" when none):
+    "Jane Roe and John Doe, Associated Press /" -> ("Jane Roe and John Doe", "Associated Press");
+    "Amy Lee | NJ Advance Media for NJ.com" -> ("Amy Lee", "NJ Advance Media for NJ.com");
+    "det/dpa" -> ("det", "dpa"). A byline that is an agency and nothing else stays the byline
+    and is the agency too: "Reuters" -> ("Reuters", "Reuters")."""
+    text = byline.strip(_SEPARATORS)
+    if not text:
+        return "", ""
+    rest = text
+    found: list[str] = []
+    cut = len(text)
+    # An address ("Frank Lee - http://lee.example") has slashes that separate nothing.
+    segments = "://" not in text
+    for _ in range(MAX_AGENCY_SEGMENTS):
+        rest = rest.rstrip(_SEPARATORS)
+        start = 0
+        paren = _PARENTHESISED.search(rest)
+        if paren:
+            name, start = agency_name(paren.group(1)), paren.start()
+        else:
+            boundaries = list(_SEGMENT.finditer(rest)) if segments else []
+            if boundaries:
+                start = boundaries[-1].start()
+                name = agency_name(rest[boundaries[-1].end() :])
+            else:
+                name = agency_name(rest)
+            if not name:
+                folded = rest.casefold()
+                spaced = next((a for a in _SPACED_AGENCIES if folded.endswith(a)), "")
+                if spaced:
+                    start = len(rest) - len(spaced)
+                    name = rest[start + 1 :]
+        if not name:
+            break
+        found.insert(0, name)
+        rest, cut = rest[:start], start
+        if not start:
+            break
+    if not found:
+        return text, ""
+    names = rest.strip(_SEPARATORS)
+    if not names or not any(ch.isalpha() for ch in names):
+        # No person: the byline stays whole, and is the agency when it is a wire agency's
+        # ("Reuters", "AFP/The Local" -> "AFP"); a site naming itself ("BBC News") is no agency.
+        wires = [name for name in found if _wire(name)]
+        if len(wires) == len(found) > 1:
+            return text, text
+        return text, wires[0] if wires else ""
+    agency = found[0] if len(found) == 1 else text[cut:].strip(_SEPARATORS)
+    return names, agency
+
+
+def credit_of(names: Iterable[str]) -> tuple[str, str]:
+    """Several author values (JSON-LD's authors, one <meta> per author) as (byline, agency):
+    the people joined as join_names joins them, agencies among them or after a name in the
+    agency field. With no person, the agencies are the byline too."""
+    people: list[str] = []
+    agencies: list[str] = []
+    for raw in names:
+        person, agency = split_credit(clean_byline(raw))
+        if agency and agency not in agencies:
+            agencies.append(agency)
+        if person and person != agency:
+            people.append(person)
+    byline = join_names(people) or join_names(agencies)
+    return byline, " and ".join(agencies) if byline else ""
 
 
 def _claims_author(el: Element) -> bool:
@@ -230,25 +373,39 @@ def _names_inside(el: Element) -> list[str]:
     return names
 
 
-def box_text(el: Element, drop_parts: bool = False) -> str:
+def box_text(el: Element, drop_parts: bool = False, lines: bool = False) -> str:
     """The text a reader sees in ``el``: no scripts, styles or buttons, and with ``drop_parts``
-    none of the author box's non-name parts (photos, job titles, dates, follow menus) either."""
+    none of the author box's non-name parts (photos, job titles, dates, follow menus) either.
+
+    Block elements and <br> part words ("ERIC TUCKER</div><div>Associated Press" is two
+    lines, not "TUCKERAssociated"); with ``lines`` they part lines, one "\n" between them."""
     out: list[str] = []
-    _collect_text(el, out, drop_parts)
-    return normalize_space("".join(out))
+    _collect_text(el, out, drop_parts, "\n" if lines else " ")
+    if not lines:
+        return normalize_space("".join(out))
+    return "\n".join(filter(None, map(normalize_space, "".join(out).split("\n"))))
 
 
-def _collect_text(el: Element, out: list[str], drop_parts: bool) -> None:
+def _collect_text(el: Element, out: list[str], drop_parts: bool, brk: str) -> None:
     if el.text:
         out.append(el.text)
     for child in el:
         tag = child.tag
-        if isinstance(tag, str) and not (
-            tag.lower() in _NO_TEXT_TAGS
-            or tag.lower() == "time"
-            or (drop_parts and _NOT_NAME_ATTR.search(attr_words(child)))
-        ):
-            _collect_text(child, out, drop_parts)
+        if isinstance(tag, str):
+            name = tag.lower()
+            if name == "br":
+                out.append(brk)
+            elif not (
+                name in _NO_TEXT_TAGS
+                or name == "time"
+                or (drop_parts and _NOT_NAME_ATTR.search(attr_words(child)))
+            ):
+                block = name in rules.BLOCK_TAGS
+                if block:
+                    out.append(brk)
+                _collect_text(child, out, drop_parts, brk)
+                if block:
+                    out.append(brk)
         if child.tail:
             out.append(child.tail)
 
@@ -340,7 +497,35 @@ def _element_byline(el: Element) -> str:
     trimmed = clean_byline(box_text(el, drop_parts=True))
     if _usable(trimmed) and len(trimmed.split()) <= MAX_NAME_WORDS:
         return trimmed
-    return clean_byline(box_text(el))
+    # The box's lines, without the last ones when they name an agency and the names are left
+    # (the agency goes in its own field: _box_agency).
+    lines = box_text(el, lines=True).split("\n")
+    while len(lines) > 1 and agency_name(lines[-1]) and _usable(clean_byline(" ".join(lines[:-1]))):
+        lines.pop()
+    return clean_byline(" ".join(lines))
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _box_agency(el: Element, names: str) -> str:
+    """An agency the author box names beside the byline's ``names``, on a line of its own or
+    after the names ("By <a>Ann Lee</a><br>Reuters", "<span>Ann Lee</span> <span>AP</span>"),
+    in a box that holds little else and no heading (not a whole post classed "entry-author-x",
+    whose title may read like a paper's name)."""
+    if _STRING_LENGTH(el) > MAX_BOX_CHARS or next(el.iter(*_HEADINGS), None) is not None:
+        return ""
+    text = box_text(el, lines=True)
+    if len(text) > MAX_AGENCY_BOX_CHARS:
+        return ""
+    find = re.compile(re.escape(names), re.IGNORECASE).search if names else None
+    for line in text.split("\n"):
+        line = clean_byline(line)
+        found = find(line) if find is not None else None
+        name = agency_name(line[found.end() :] if found is not None else line)
+        if name:
+            return name
+    return ""
 
 
 def _claims_byline(el: Element) -> bool:
@@ -356,10 +541,12 @@ def _claims_byline(el: Element) -> bool:
     return not (tag in _SKIP_TAGS or tag in _PAGE_TAGS or not _claims_author(el) or _skipped(el))
 
 
-def _search(scope: Element, h1: Element | None) -> str:
-    """The first usable author element after ``h1`` in ``scope``, else the first one."""
+def _search(scope: Element, h1: Element | None) -> tuple[str, Element | None]:
+    """The byline of the first usable author element after ``h1`` in ``scope``, else of the
+    first one, and that element."""
     after = h1 is None
     first = ""
+    first_el: Element | None = None
     candidates = 0
     lists: list[Element] = []
     for el in itertools.islice(_candidates(scope), MAX_ELEMENTS):
@@ -380,9 +567,10 @@ def _search(scope: Element, h1: Element | None) -> str:
         if not _usable(byline) or any(ch.isdigit() for ch in byline):
             continue
         if after:
-            return byline
-        first = first or byline
-    return first
+            return byline, el
+        if not first:
+            first, first_el = byline, el
+    return first, first_el
 
 
 def page_byline(root: Element) -> str:
@@ -398,8 +586,24 @@ def page_byline(root: Element) -> str:
 def byline_in(root: Element, body: Element | None, h1: Element | None) -> str:
     """page_byline, given the page's first <body> and first <h1> (metadata's walk found them:
     looking them up again costs a walk of the tree on a page without an <h1>)."""
+    return _found(root, body, h1)[0]
+
+
+def credit_in(root: Element, body: Element | None, h1: Element | None) -> tuple[str, str]:
+    """The page's byline and the agency it credits, as split_credit gives them; an agency on a
+    line of its own in the author box ("By <a>Ann Lee</a><br>Associated Press") counts too."""
+    byline, el = _found(root, body, h1)
+    names, agency = split_credit(byline)
+    if not agency and el is not None:
+        agency = _box_agency(el, names)
+        if agency and agency.casefold() in names.casefold():
+            agency = ""
+    return names, agency
+
+
+def _found(root: Element, body: Element | None, h1: Element | None) -> tuple[str, Element | None]:
     if h1 is not None:
         found = _search(_header(h1, body), h1)
-        if found:
+        if found[0]:
             return found
     return _search(body if body is not None else root, h1)

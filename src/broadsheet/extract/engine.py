@@ -61,6 +61,7 @@ def extract(
         byline=meta.byline,
         summary=meta.summary,
         include_figures=options.include_figures,
+        agency=meta.agency,
     )
     if not options.include_tables:
         blocks = [b for b in blocks if b.kind != "table"]
@@ -84,6 +85,7 @@ def extract(
         word_count=words,
         reading_minutes=reading_minutes(words),
         credits=find_credits(blocks),
+        agency=meta.agency,
     )
 
 

@@ -26,7 +26,7 @@ from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parse
 from lxml.html import HtmlElement
 
 from . import rules
-from .byline import byline_in, clean_byline, join_names
+from .byline import clean_byline, credit_in, credit_of, join_names
 from .compiled import walk as _compiled
 from .dom import normalize_space
 
@@ -48,6 +48,7 @@ class Metadata:
     title: str = ""
     summary: str = ""
     byline: str = ""
+    agency: str = ""
     published: datetime | None = None
     site_name: str = ""
     language: str = ""
@@ -460,18 +461,21 @@ def _headlines(elements: list[Element]) -> list[str]:
     return [text for text in map(_text, elements) if text]
 
 
-def _byline(ld: dict[str, Any], several: dict[str, list[str]], root: Element, scan: _Scan) -> str:
-    """JSON-LD's authors; then the first author <meta> key, all its values (one tag per
-    author); then the page."""
-    byline = join_names(_names(ld.get("author")))
-    if byline:
-        return byline
+def _byline(
+    ld: dict[str, Any], several: dict[str, list[str]], root: Element, scan: _Scan
+) -> tuple[str, str]:
+    """(byline, agency): JSON-LD's authors; then the first author <meta> key, all its values
+    (one tag per author); then the page. A wire agency credited after the names, or as an
+    author of its own, is the agency (byline.split_credit)."""
+    credit = credit_of(_names(ld.get("author")))
+    if credit[0]:
+        return credit
     for key in _AUTHOR_KEYS:
         values = [v for v in several.get(key, ()) if not v.startswith(("http://", "https://"))]
-        byline = join_names(values)
-        if byline:
-            return byline
-    return byline_in(root, scan.body, scan.headlines[0] if scan.headlines else None)
+        credit = credit_of(values)
+        if credit[0]:
+            return credit
+    return credit_in(root, scan.body, scan.headlines[0] if scan.headlines else None)
 
 
 def _published(
@@ -562,7 +566,7 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         or (ld.get("description") if isinstance(ld.get("description"), str) else "")
         or ""
     )
-    byline = _byline(ld, several, root, scan)
+    byline, agency = _byline(ld, several, root, scan)
     published = _published(ld, meta, scan.times, root, url, date_search)
 
     language = (
@@ -595,6 +599,7 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         title=printable(title),
         summary=printable(summary),
         byline=printable(byline),
+        agency=printable(agency),
         published=published,
         site_name=printable(site_name or _host_name(canonical or url)),
         language=language,

@@ -64,6 +64,22 @@ def test_json(article) -> None:  # type: ignore[no-untyped-def]
     assert heading == {"kind": "heading", "text": "Icebreakers and insurance", "level": 2}
 
 
+def test_the_agency_beside_the_byline(article) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11: "By A and B (Agency)" in text and Markdown, its own key in JSON; an agency that
+    is the byline is shown once."""
+    from dataclasses import replace
+
+    wire = replace(article, byline="Daria Volkova and Omar Haddad", agency="Reuters")
+    assert "\n\nBy Daria Volkova and Omar Haddad (Reuters) · The Daily Ledger · " in render(
+        wire, "text"
+    )
+    assert "*By Daria Volkova and Omar Haddad (Reuters) · The Daily" in render(wire, "markdown")
+    assert json.loads(render(wire, "json"))["agency"] == "Reuters"
+    alone = replace(article, byline="Reuters", agency="Reuters")
+    assert "\n\nBy Reuters · The Daily Ledger · " in render(alone, "text")
+    assert json.loads(render(article, "json"))["agency"] == ""
+
+
 def test_unknown_format(article) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="unknown format"):
         render(article, "pdf")  # type: ignore[arg-type]

@@ -118,10 +118,22 @@ def readable_date(when: datetime) -> str:
     return f"{day}, {when.hour:02d}:{when.minute:02d}{zone}"
 
 
+def credit_line(byline: str, agency: str) -> str:
+    """The byline as the reader sees it: "By Ann Lee and Bo Ray (Reuters)"; "By Reuters" when
+    the agency is the byline; "" when there is neither."""
+    names = byline or agency
+    if not names:
+        return ""
+    if agency and agency.casefold() != names.casefold():
+        return f"By {names} ({agency})"
+    return f"By {names}"
+
+
 def _dateline(article: Article) -> str:
     bits = []
-    if article.byline:
-        bits.append(f"By {article.byline}")
+    credit = credit_line(article.byline, article.agency)
+    if credit:
+        bits.append(credit)
     if article.site_name:
         bits.append(article.site_name)
     if article.published:
@@ -146,6 +158,7 @@ def article_dict(article: Article) -> dict[str, Any]:
         "title": article.title,
         "summary": article.summary,
         "byline": article.byline,
+        "agency": article.agency,
         "published": article.published.isoformat() if article.published else None,
         "site_name": article.site_name,
         "language": article.language,

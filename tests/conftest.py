@@ -318,12 +318,14 @@ def article_html(
     *,
     title: str = "Harbour ferry returns after winter repairs",
     byline: str = "Jo Reporter",
+    agency: str = "",
     seed: int = 1,
     canonical: str | None = None,
     og_url: str | None = None,
     summary: str = "The crossing reopens on Monday with a new timetable.",
 ) -> str:
-    """A news page with the chrome a reader does not want around the story."""
+    """A news page with the chrome a reader does not want around the story; ``agency`` is
+    credited after the byline's name ("By Jo Reporter, Reuters")."""
     head = [f"<title>{title} | The Daily Example</title>"]
     head.append(f'<meta property="og:title" content="{title}">')
     head.append('<meta property="og:site_name" content="The Daily Example">')
@@ -333,6 +335,7 @@ def article_html(
         head.append(f'<link rel="canonical" href="{canonical}">')
     if og_url:
         head.append(f'<meta property="og:url" content="{og_url}">')
+    credited = f", {agency}" if agency else ""
     text = story_text(seed)
     half = len(text) // 2
     cut = text.index(". ", half) + 1
@@ -341,7 +344,7 @@ def article_html(
 <nav class="site-nav"><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
 <main><article>
 <h1>{title}</h1>
-<p class="byline">By <a rel="author" href="/staff/jo">{byline}</a></p>
+<p class="byline">By <a rel="author" href="/staff/jo">{byline}</a>{credited}</p>
 <p>{text[:cut]}</p>
 <figure><img src="/img/ferry.jpg" alt="The ferry at the quay">
 <figcaption>The ferry at the quay on Sunday.

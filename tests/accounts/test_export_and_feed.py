@@ -30,9 +30,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def hostile_items(alice: AbstractBaseUser) -> list[Any]:
-    """One item per hostile string, in title, site name, byline and summary."""
+    """One item per hostile string, in title, site name, byline, agency and summary."""
     return [
-        item_with(alice, n, title=s, site_name=s, byline=s, summary=s)
+        item_with(alice, n, title=s, site_name=s, byline=s, agency=s, summary=s)
         for n, s in enumerate(HOSTILE)
     ]
 
@@ -94,7 +94,7 @@ def test_web_export_csv(web: Client, hostile_items: list[Any]) -> None:
     by_id = {int(row["id"]): row for row in rows}
     for item in hostile_items:
         row = by_id[item.pk]
-        for column in ("title", "site_name", "byline"):
+        for column in ("title", "site_name", "byline", "agency"):
             assert row[column] == export.csv_cell(getattr(item, column))
             if not item.title.startswith(export.FORMULA_STARTS):
                 assert row[column] == getattr(item, column)  # round-trips exactly

@@ -434,5 +434,28 @@ def test_save_then_read_the_story(
     assert ready["status"] == "ready"
     assert ready["title"] == "Harbour ferry returns after winter repairs"
     assert ready["byline"] == "Jo Reporter"
+    assert ready["agency"] == ""
     assert "A new timetable" in ready["html"]
     assert ready["reading_minutes"] >= 1 and ready["fetched_at"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_agency_a_byline_credits_is_its_own_field(
+    api_for: Callable[[AbstractBaseUser], ApiClient],
+    make_user: Callable[..., AbstractBaseUser],
+    site: Site,
+    pipeline: Any,
+    run_tasks: Callable[[], int],
+) -> None:
+    """Issue 11: "By Jo Reporter, Reuters" gives byline "Jo Reporter" and agency "Reuters", in
+    the item and in the export; the schema documents the field."""
+    client = api_for(make_user("reader"))
+    url = site.add("/api/wire-story", article_html(seed=102, agency="Reuters"))
+    item = client.post(ITEMS, {"url": url}).json()
+    run_tasks()
+    ready = client.get(f"{ITEMS}/{item['id']}").json()
+    assert (ready["byline"], ready["agency"]) == ("Jo Reporter", "Reuters")
+    exported = client.get("/api/v1/export").json()["items"]
+    assert (exported[0]["byline"], exported[0]["agency"]) == ("Jo Reporter", "Reuters")
+    schema = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]["ItemOut"]
+    assert "agency" in schema["required"] and schema["properties"]["agency"]["description"]

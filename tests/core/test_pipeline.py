@@ -75,6 +75,7 @@ def test_story_becomes_ready_without_chrome(
     assert item.status == Item.Status.READY, item.error
     assert item.title == "Harbour ferry returns after winter repairs"
     assert item.byline == "Jo Reporter"
+    assert item.agency == ""
     assert item.site_name == "The Daily Example"
     assert item.summary == "The crossing reopens on Monday with a new timetable."
     assert item.published is not None and item.published.year == 2024
@@ -96,6 +97,22 @@ def test_story_becomes_ready_without_chrome(
     assert len(snap.content) < snap.raw_size
     assert decompress(snap.content).startswith(b"<!doctype html>")
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_the_agency_a_byline_credits_is_kept_beside_it(
+    alice: AbstractBaseUser, site: Site, pipeline: FixtureServer, run_tasks: RunTasks
+) -> None:
+    """Issue 11: "By Jo Reporter, Reuters" is the byline "Jo Reporter" and the agency "Reuters",
+    not a byline with the agency trailing the name."""
+    url = site.add(_path(), article_html(seed=12, agency="Reuters"))
+    item = services.save_item(alice, url)
+    run_tasks()
+    item.refresh_from_db()
+    assert item.status == Item.Status.READY, item.error
+    assert (item.byline, item.agency) == ("Jo Reporter", "Reuters")
+    assert item.display_agency == "Reuters"
+    item.byline = "Reuters"
+    assert item.display_agency == ""  # an agency that is the byline is shown once
 
 
 @pytest.mark.parametrize("name", fixture_pages())

@@ -514,6 +514,28 @@ def test_reader_view(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_reader_view_shows_the_agency_beside_the_byline(
+    make_user: MakeUser, site: Site, pipeline: Any, run_tasks: Callable[[], int]
+) -> None:
+    """Issue 11: "By Jo Reporter, Reuters" reads "Jo Reporter (Reuters)" in the reader view."""
+    user = make_user("reader")
+    client = Client()
+    client.force_login(user)
+    url = site.add("/web/wire-story", article_html(seed=202, agency="Reuters"))
+    assert client.post("/save/", {"url": url}).status_code == 303
+    run_tasks()
+    item = Item.objects.get(user=user)
+    body = client.get(f"/items/{item.pk}/").content.decode()
+    assert re.search(
+        r'<span class="author">Jo Reporter</span> <span class="agency">\(Reuters\)</span>', body
+    )
+    # An agency that is the whole byline is shown once.
+    Item.objects.filter(pk=item.pk).update(byline="Reuters")
+    text = text_of(client.get(f"/items/{item.pk}/"))
+    assert "Reuters" in text and "(Reuters)" not in text
+
+
+@pytest.mark.django_db(transaction=True)
 def test_reader_is_told_about_a_fold(
     make_user: MakeUser, site: Site, pipeline: Any, run_tasks: Callable[[], int]
 ) -> None:

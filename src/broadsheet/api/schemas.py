@@ -70,6 +70,9 @@ class ItemOut(Schema):
     title: str
     summary: str
     byline: str
+    agency: str = Field(
+        description='The wire agency or organisation the byline credits ("Reuters"); "" when none.'
+    )
     published: datetime | None
     site_name: str
     language: str
@@ -103,6 +106,7 @@ class ExportRow(Schema):
     title: str
     site_name: str
     byline: str
+    agency: str
     published: str | None
     saved_at: str
     archived: bool

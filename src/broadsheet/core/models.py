@@ -41,6 +41,9 @@ class Item(models.Model):
     title = models.CharField(max_length=1000, blank=True, default="")
     summary = models.TextField(blank=True, default="")
     byline = models.CharField(max_length=500, blank=True, default="")
+    # The wire agency or organisation the byline credits ("Reuters" for "By Ann Lee, Reuters");
+    # the engine's Article.agency.
+    agency = models.CharField(max_length=200, blank=True, default="")
     published = models.DateTimeField(null=True, blank=True)
     site_name = models.CharField(max_length=300, blank=True, default="")
     language = models.CharField(max_length=32, blank=True, default="")
@@ -84,6 +87,13 @@ class Item(models.Model):
     @property
     def display_title(self) -> str:
         return self.title or self.url
+
+    @property
+    def display_agency(self) -> str:
+        """The agency to show beside the byline: none when it is the byline itself ("Reuters")."""
+        if not self.agency or self.agency.casefold() == self.byline.casefold():
+            return ""
+        return self.agency
 
 
 class PageSnapshot(models.Model):

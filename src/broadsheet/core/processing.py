@@ -249,6 +249,7 @@ def apply_article(item: Item, article: extract.Article, *, final_url: str) -> No
     item.title = article.title[:1000]
     item.summary = article.summary
     item.byline = article.byline[:500]
+    item.agency = article.agency[:200]
     item.published = article.published
     item.site_name = article.site_name[:300]
     item.language = article.language[:32]

@@ -516,7 +516,8 @@ def _box_agency(el: Element, names: str) -> str:
     if _STRING_LENGTH(el) > MAX_BOX_CHARS or next(el.iter(*_HEADINGS), None) is not None:
         return ""
     text = box_text(el, lines=True)
-    if len(text) > MAX_AGENCY_BOX_CHARS:
+    # Nothing beside the names but a label ("By Ann Lee"): the usual box, settled at once.
+    if len(text) > MAX_AGENCY_BOX_CHARS or len(text) - len(names) <= len("By "):
         return ""
     find = re.compile(re.escape(names), re.IGNORECASE).search if names else None
     for line in text.split("\n"):

@@ -472,6 +472,8 @@ def _byline(
         return credit
     for key in _AUTHOR_KEYS:
         values = [v for v in several.get(key, ()) if not v.startswith(("http://", "https://"))]
+        if not values:
+            continue
         credit = credit_of(values)
         if credit[0]:
             return credit

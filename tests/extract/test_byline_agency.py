@@ -177,3 +177,77 @@ def test_a_lead_line_with_the_byline_and_its_agency_is_not_body_text() -> None:
     article = extract(_page("<p>Ann Lee, Reuters</p>", head))
     assert (article.byline, article.agency) == ("Ann Lee", "Reuters")
     assert not article.text.startswith("Ann Lee")
+
+
+def test_a_label_alone_on_the_line_above_the_name_is_not_body_text() -> None:
+    byline = (
+        '<div class="author-box"><span class="article_author">Article by</span><br>'
+        '<span class="author_single">Barry Roe</span></div>'
+    )
+    article = extract(_page(byline))
+    assert article.byline == "Barry Roe"
+    assert "Article by" not in article.text and "Barry Roe" not in article.text
+
+
+def test_a_headline_cut_at_a_date_is_no_byline_line() -> None:
+    """Only a label and an agency come off a lead line before it is compared with the byline."""
+    from broadsheet.extract.byline import names_of_line
+
+    assert names_of_line("Article by\nAnn Lee") == "Ann Lee"
+    assert names_of_line("Von Jan Kurz, dpa") == "Jan Kurz"
+    assert names_of_line("Review underway, targeting May 14 launch") != "Review underway"
+
+
+# Interface text and prose in author boxes (issue 11's second point: bylines we got wrong).
+@pytest.mark.parametrize(
+    ("box", "byline"),
+    [
+        # a blog's author line with links to the author's site and other articles
+        (
+            '<p class="author">Tara Roe | <a href="/w">Website</a> | <a href="/a">Other Articles</a></p>',
+            "Tara Roe",
+        ),
+        (
+            '<div class="author">Idris Roe <a href="/bio">Click here to view more information about the author.</a></div>',
+            "Idris Roe",
+        ),
+        # a social network's button beside the name, named like a name part
+        (
+            '<div class="byline"><span class="author-name">Joel Roe</span><span class="author-name">Add to circle</span></div>',
+            "Joel Roe",
+        ),
+        ('<div class="author">View all posts by Daniel Roe</div>', "Daniel Roe"),
+        ('<div class="author"><a href="/staff">View Staff Page</a></div>', ""),
+        ('<div class="author"><a href="/c">View Comments</a></div>', ""),
+        # an about-the-author box names the author; "About me" names nobody
+        ('<div class="author"><h4>About Becky</h4><p>View all posts by Becky</p></div>', "Becky"),
+        ('<div class="author-bio"><h4>About Steven Roe</h4></div>', "Steven Roe"),
+        ('<div class="author-bio"><h4>About Me</h4></div>', ""),
+        ('<div class="author-bio">About author admin</div>', ""),
+        ('<div class="author">Contribute to Harbour magazine</div>', ""),
+        ('<p class="byline">Article by</p>', ""),
+        ('<p class="byline">Von</p><p class="author-name">Robert Roe</p>', "Robert Roe"),
+        # a dek classed as a byline, before the author's own box
+        (
+            '<div class="article-byline">Now that you have bought a telescope, here are some ideas about what to start observing.</div>'
+            '<div class="article-author">Michael E. Roe</div>',
+            "Michael E. Roe",
+        ),
+        (
+            '<div class="byline">Authorizing... Thanks for your patience, we will be done shortly.</div>',
+            "",
+        ),
+        ('<div class="byline">Perry Roe Jr.</div>', "Perry Roe Jr."),
+    ],
+)
+def test_interface_text_and_prose_are_not_names(box: str, byline: str) -> None:
+    assert (
+        page_byline(parse(f"<html><body><h1>T</h1>{box}</body></html>", ExtractOptions())) == byline
+    )
+
+
+def test_for_an_organisation_in_capitals() -> None:
+    assert split_credit("Glen Roe And Brendan Roe For The Harbour On Sunday") == (
+        "Glen Roe And Brendan Roe",
+        "The Harbour On Sunday",
+    )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from . import rules
 from .article import Block
 from .blocks import Candidate
-from .byline import clean_byline, split_credit
+from .byline import names_of_line
 from .captions import as_figures, in_caption, is_loose_caption, loose_caption_credit
 from .chrome import is_chrome_text
 from .dom import attr_words, normalize_space
@@ -50,7 +50,6 @@ def assemble(
     byline: str,
     summary: str = "",
     include_figures: bool = True,
-    agency: str = "",
 ) -> list[Block]:
     """Drop chrome, link lists, repeated blocks and the title/byline lines from the body."""
     out: list[Block] = []
@@ -121,7 +120,7 @@ def assemble(
             loose_captions.append((len(out), loose_caption_credit(c, text)))
         out.append(block)
     out = as_figures(out, loose_captions, include_figures=include_figures)
-    _drop_lead_lines(out, title=title, byline=byline, agency=agency)
+    _drop_lead_lines(out, title=title, byline=byline)
     while out and out[-1].kind == "heading":
         out.pop()
     return out
@@ -308,9 +307,10 @@ def _is_title_part(text: str, title: str) -> bool:
     return len(text) >= 12 and normalize_space(title).casefold().startswith(text)
 
 
-def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str, agency: str = "") -> None:
-    """Bylines, datelines and a repeated title before the first real paragraph. A byline line
-    that credits an agency after the names ("Ann Lee, Reuters") is the byline too."""
+def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str) -> None:
+    """Bylines, datelines and a repeated title before the first real paragraph. A block that is
+    the byline once cleaned is the byline too: with its agency ("Ann Lee, Reuters"), its label on
+    a line of its own ("Article by" / "Ann Lee"), a date after it."""
     i = 0
     scanned = 0
     while i < len(blocks) and scanned < LEAD_SCAN_BLOCKS:
@@ -328,7 +328,7 @@ def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str, agency: st
             or (block.kind == "heading" and title and _is_title_part(text, title))
             or _BYLINE.match(first)
             or (byline and _same(first, byline))
-            or (agency and _same(split_credit(clean_byline(first))[0], byline))
+            or (byline and _same(names_of_line(text), byline))
             or _DATE.match(first)
         ):
             del blocks[i]

@@ -34,6 +34,22 @@ BY_PREFIX = re.compile(
     r"\s*[:\-]?\s+",
     re.IGNORECASE,
 )
+# A byline that is a label and nothing else: "Article by", "By:".
+_LABEL_ONLY = re.compile(
+    r"^(?:" + "|".join(map(re.escape, rules.BYLINE_LABELS)) + r")\s*[:\-]?$", re.IGNORECASE
+)
+# Interface text from where it starts to the end (rules.BYLINE_UI_PHRASES, BYLINE_UI_WORDS).
+_UI_TAIL = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, rules.BYLINE_UI_PHRASES)) + r")\b.*$"
+    r"|(?:^|[,;|·•—–]|\s-\s)\s*(?:"  # noqa: RUF001
+     + "|".join(map(re.escape, rules.BYLINE_UI_WORDS)) + r")\b.*$",
+    re.IGNORECASE,
+)
+# Prose, not a name: a question, an exclamation, an ellipsis, or a sentence's full stop after a
+# lower-case word ("Now that you've bought a telescope, here are some ideas ... observing.";
+# "Jr.", "Esq.", "C." are no such ending). Judged only on texts of PROSE_WORDS words or more.
+_PROSE = re.compile(r"[?!…]|\.\.\.|\b[a-zß-ÿ]{3,}[.!?]\s*$")
+PROSE_WORDS = 6
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zé]*\.?"
 # A date, time or "updated ..." tail after the names: everything from it to the end goes.
 _DATE_TAIL = re.compile(
@@ -129,6 +145,16 @@ _LABELS = frozenset(
         "unknown",
     }
 )
+# Words that name nobody, alone or together ("About me", "author admin", "The Editor").
+_LABEL_WORDS = frozenset(word for label in _LABELS for word in label.split()) | {
+    "me",
+    "us",
+    "the",
+    "this",
+    "blog",
+    "site",
+    "team",
+}
 MAX_BYLINE_CHARS = 100
 MAX_NAME_WORDS = 5
 # More names than this in one author box is a list of people, not a byline.
@@ -145,7 +171,22 @@ def clean_byline(text: str) -> str:
     credit = _CREDIT_TAIL.search(text)
     if credit and credit.start() > 0:
         text = text[: credit.start()]
+    interface = _UI_TAIL.search(text)
+    if interface:
+        text = text[: interface.start()]
+    if _LABEL_ONLY.match(text):
+        return ""
     return text.strip(_SEPARATORS)
+
+
+def names_of_line(text: str) -> str:
+    """The names a byline line of the body gives, to compare with the byline: its label (on
+    the line, or alone on a line above it: "Article by" / "Ann Lee") and an agency after the
+    names ("Ann Lee, Reuters") taken off. Nothing else is: a headline cut at a date is no byline."""
+    first, _, rest = text.partition("\n")
+    if rest and _LABEL_ONLY.match(first.strip()):
+        text = rest
+    return split_credit(BY_PREFIX.sub("", normalize_space(text)))[0]
 
 
 def join_names(names: Iterable[str]) -> str:
@@ -169,7 +210,7 @@ def join_names(names: Iterable[str]) -> str:
 _SEPARATORS = " ,;:|/·•—–-"  # noqa: RUF001
 # A segment boundary in a byline, before an agency: a comma, semicolon, bar, slash, bullet, a
 # dash between spaces (not the hyphen of "Roberts-Grey"), "for" ("Ann Lee for Reuters"), a line.
-_SEGMENT = re.compile(r"\s*(?:[,;|/·•\n]|[—–]|\s-\s|\sfor\s)\s*")  # noqa: RUF001
+_SEGMENT = re.compile(r"\s*(?:[,;|/·•\n]|[—–]|\s-\s|\s(?i:for)\s)\s*")  # noqa: RUF001
 # A name in parentheses at the end: "Ann Lee (Reuters)".
 _PARENTHESISED = re.compile(r"\s*\(([^()]{1,60})\)\s*$")
 # A web address standing for its site: "NJ.com", "CBSNews.com", "www.paper.example".
@@ -321,6 +362,8 @@ def _usable(text: str) -> bool:
         and len(text) <= MAX_BYLINE_CHARS
         and text.casefold() not in _LABELS
         and any(ch.isalpha() for ch in text)
+        and not _LABEL_WORDS.issuperset(text.casefold().split())
+        and not (len(text.split()) >= PROSE_WORDS and _PROSE.search(text))
     )
 
 

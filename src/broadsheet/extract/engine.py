@@ -61,7 +61,6 @@ def extract(
         byline=meta.byline,
         summary=meta.summary,
         include_figures=options.include_figures,
-        agency=meta.agency,
     )
     if not options.include_tables:
         blocks = [b for b in blocks if b.kind != "table"]

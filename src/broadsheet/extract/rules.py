@@ -876,6 +876,18 @@ BYLINE_LABELS: tuple[str, ...] = (
     "analysis by",
     "opinion by",
     "commentary by",
+    "article by",
+    # a blog's "all posts" link around the author's name: "View all posts by Ann Lee"
+    "view all posts by",
+    "see more articles by",
+    "more articles by",
+    "more posts by",
+    "all posts by",
+    "posts by",
+    "articles by",
+    "stories by",
+    # an author box's heading: "About Steven Roe" names the author ("About me" does not)
+    "about",
     "from",
     "par",
     "von",
@@ -887,6 +899,52 @@ BYLINE_LABELS: tuple[str, ...] = (
     "de",
     "przez",
     "от",
+)
+
+# Interface text beside a byline that names nobody: from such a phrase to the end of the byline
+# goes ("Tara Roe | Website | Other Articles", "Idris Roe Click here to view more information
+# about the author.", "Richard Roe and Add to circle"); a byline that is nothing else is none
+# ("View Staff Page", "View Comments", "Follow Author"). Phrases of several words
+# are cut where they start; the single words only at the start of a segment (the byline's
+# start, or after a comma, bar, bullet or spaced dash; not a slash, which also parts a web
+# address's path).
+BYLINE_UI_PHRASES: tuple[str, ...] = (
+    "click here",
+    "view profile",
+    "view all",
+    "view more",
+    "view comments",
+    "view staff",
+    "view blog",
+    "view my",
+    "see more",
+    "see all",
+    "read more",
+    "more articles",
+    "other articles",
+    "all articles",
+    "more posts",
+    "all posts",
+    "add to circle",
+    "filed under",
+    "posted in",
+    "contribute to",
+    "share your",
+    "send an email",
+    "send email",
+)
+BYLINE_UI_WORDS: tuple[str, ...] = (
+    "website",
+    "homepage",
+    "follow",
+    "subscribe",
+    "email",
+    "e-mail",
+    "contact",
+    "twitter",
+    "facebook",
+    "instagram",
+    "linkedin",
 )
 
 # Wire agencies, as bylines credit them after the names ("Jane Roe, Reuters", "det/dpa", "Jane

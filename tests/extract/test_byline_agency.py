@@ -84,6 +84,24 @@ def test_two_boxes_of_the_byline_do_not_run_together() -> None:
     assert (article.byline, article.agency) == ("ANN LEE, BO CHAN and ERIC ROE", "Associated Press")
 
 
+def test_names_in_links_then_the_agency_and_a_slash() -> None:
+    """The same shape with the names as author links, written "A, B" on the page where the
+    byline joins them "A and B": the agency is the segment after them, not the whole line."""
+    byline = (
+        '<div class="story-byline"><span class="byline">By <a href="/a/lf" rel="author">Lena Fisk</a>, '
+        '<a href="/a/oh" rel="author">Omar Haddad</a>, Associated Press</span> / '
+        '<time datetime="2013-03-04T10:00:00Z">March 4, 2013</time></div>'
+    )
+    article = extract(_page(byline))
+    assert (article.byline, article.agency) == ("Lena Fisk and Omar Haddad", "Associated Press")
+    byline = (
+        '<p class="byline">By <span class="name">Ann Lee</span>, <span class="name">Bo Ray</span> '
+        'and <span class="name">Cy Dee</span>, Reuters / <time>March 4, 2013</time></p>'
+    )
+    article = extract(_page(byline))
+    assert (article.byline, article.agency) == ("Ann Lee, Bo Ray and Cy Dee", "Reuters")
+
+
 def test_an_agency_on_its_own_line_of_the_author_box() -> None:
     byline = (
         '<div class="author_fmt">By <a rel="author" href="/jane-roe">Jane  Roe, MA</a>'
@@ -105,6 +123,17 @@ def test_a_post_classed_by_its_author_names_no_agency_by_its_title() -> None:
     )
     article = extract(_page(post))
     assert (article.byline, article.agency) == ("Jane Roe", "")
+
+
+def test_a_line_of_tags_in_the_author_box_names_no_agency() -> None:
+    box = (
+        '<div class="author-block"><a href="/u/hal">Hal</a><br>Posted to News on 10 November 2012'
+        "<br>Other stuff like this: dads, daughters, emulators, gender roles, parenting, the Wind Waker"
+        "</div>"
+    )
+    article = extract(_page(box))
+    assert (article.byline, article.agency) == ("Hal", "")
+    assert split_credit("Jane Roe, the Harbour Team") == ("Jane Roe, the Harbour Team", "")
 
 
 def test_a_date_on_the_next_line_of_the_author_box_is_left_out() -> None:

@@ -249,12 +249,14 @@ def _organisation(text: str) -> bool:
     end with ("NBC News", "Statehouse Bureau"); not "Education reporter BBC News", a title."""
     if _wire(text) or _DOMAIN.fullmatch(text):
         return True
+    if any(ch in text for ch in ",;|"):
+        return False  # several segments: "Jane Roe, John Doe, Associated Press" is no one name
     words = text.split()
     if not 2 <= len(words) <= 6:
         return False
     if not all(w[:1].isupper() or w[:1].isdigit() or w in _NAME_PARTICLES for w in words[1:]):
         return False
-    if words[0].casefold() == "the":
+    if words[0] in ("The", "THE"):
         return True
     last = words[-1].casefold().rsplit("-", 1)[-1]
     return last in rules.ORGANISATION_WORDS
@@ -565,8 +567,17 @@ def _box_agency(el: Element, names: str) -> str:
     find = re.compile(re.escape(names), re.IGNORECASE).search if names else None
     for line in text.split("\n"):
         line = clean_byline(line)
+        if len(line) > MAX_BYLINE_CHARS:
+            continue  # a line of tags or a bio, no byline's
         found = find(line) if find is not None else None
-        name = agency_name(line[found.end() :] if found is not None else line)
+        if found is not None:
+            name = agency_name(line[found.end() :])
+        else:
+            # The names written otherwise ("A, B" for our "A and B"): the agency after them;
+            # or a line that is an organisation and nothing else ("WebMD Health News").
+            rest, name = split_credit(line)
+            if not name and rest == line:
+                name = agency_name(line)
         if name:
             return name
     return ""

@@ -472,21 +472,107 @@ def _placed(
     return inside, top is root
 
 
-def drop_chrome(root: HtmlElement) -> None:
+def drop_chrome(root: HtmlElement, *, keep_swallowing: bool = False) -> bool:
     """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome.
 
     A weakly chrome-named subtree is kept when it holds the story: when it holds an element
     whose class/id/itemprop marks the story ("entry-content", itemprop=articleBody) or, on a
     page with no such mark, a large share of the page's running text. Wrappers are named
     after layouts ("rail", "widget", "no_sidebars") more often than after content.
+
+    Returns whether an element that goes by its tag or role alone (a `nav`, an `aside`, a
+    `noscript`, a `role=banner`) held most of the page's running text: tag soup that libxml2
+    nested the page in (soup.py), or a site that sets its story in an `<aside>`. With
+    keep_swallowing, such elements are read as plain boxes and stay (the caller has repaired
+    what it could and parsed again).
     """
     found = _classify(root)
+    if keep_swallowing:
+        suspects = [el for el in found.by_state if _may_swallow(el)]
+        held = _swallowing(suspects, prose_chars(root) - _held_chars(found.by_state))
+        if held:
+            for el in held:
+                _unmark(el)
+            found = _classify(root)
+    suspects = [el for el in found.by_state if _may_swallow(el)]
     _remove_all(found.by_state)
     weak = {el for el, strength in found.by_name if strength == _WEAK}
-    total = prose_chars(root) if weak else 0
+    total = prose_chars(root) if weak or suspects else 0
+    swallowing = bool(suspects) and bool(_swallowing(suspects, total))
     marks = _story_marks(found.stories, total)
     shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
     _remove_all(_doomed(found.by_name, root, marks, shelters, STORY_SHARE * total))
+    return swallowing
+
+
+# An element dropped by its tag or role alone that holds this share of the page's running text
+# holds the page, not a part of it (soup.py).
+SWALLOW_SHARE = 0.5
+# Tags dropped as chrome that hold other elements, and so can swallow a page (an unclosed
+# <div> inside makes libxml2 ignore their end tag).
+_SWALLOWING_TAGS = frozenset({"nav", "aside", "footer", "menu", "noscript", "header"})
+_VISIBILITY = ("hidden", "aria-hidden", "style")
+# What a page's story is set in, and a navigation bar, a sidebar or a footer never holds.
+_STORY_TAGS = ("article", "main", "h1")
+
+
+def _may_swallow(el: HtmlElement) -> bool:
+    """Whether el was dropped for its tag or its role alone, not as hidden (a hidden subtree
+    goes whatever it holds) nor as a leaf (a script, a form control)."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return False
+    tag = tag.lower()
+    if tag in rules.DROP_TAGS and tag not in _SWALLOWING_TAGS:
+        return False
+    attrs = dict(el.attrib)
+    if _HIDING.isdisjoint(attrs):
+        return tag in _SWALLOWING_TAGS
+    return not _hidden_by({k: v for k, v in attrs.items() if k in _VISIBILITY})
+
+
+def _net_prose(el: HtmlElement) -> int:
+    """The running text outside links (a menu's teasers are links, however long) less the
+    text of scripts and styles inside (a footer's inline scripts)."""
+    plain = sum(len(t.strip()) for t in _LONG_PLAIN_TEXTS(el))
+    return plain - sum(prose_chars(s) for s in el.iter("script", "style"))
+
+
+def _held_chars(els: list[HtmlElement]) -> int:
+    return sum(prose_chars(el) for el in els if isinstance(el.tag, str))
+
+
+def _swallowing(suspects: list[HtmlElement], rest: int) -> list[HtmlElement]:
+    """The suspects (elements that _may_swallow) holding SWALLOW_SHARE of the page's running
+    text outside links, rest being the prose_chars of the page without them.
+
+    prose_chars bounds an element's text outside links and scripts from above, so only the
+    suspects it lets through are measured again.
+    """
+    chars = [prose_chars(el) for el in suspects]
+    through = [el for el, n in zip(suspects, chars, strict=True) if n and n >= SWALLOW_SHARE * rest]
+    if not through:
+        return []
+    nets = {el: _net_prose(el) for el in through}
+    page = (
+        rest
+        + sum(nets.values())
+        + sum(n for el, n in zip(suspects, chars, strict=True) if el not in nets)
+    )
+    return [
+        el
+        for el, net in nets.items()
+        if net > 0 and net >= SWALLOW_SHARE * page and next(el.iter(*_STORY_TAGS), None) is not None
+    ]
+
+
+def _unmark(el: HtmlElement) -> None:
+    """Read a swallowing element as a plain box: a `div` in place of its chrome tag, no chrome
+    role."""
+    if el.tag.lower() in _SWALLOWING_TAGS:
+        el.tag = "div"
+    if el.get("role") is not None:
+        del el.attrib["role"]
 
 
 def _doomed(

@@ -23,6 +23,7 @@ from .scoring import (
     media_weight,
     without_side_boxes,
 )
+from .soup import close_unclosed
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -36,7 +37,11 @@ def extract(
     text = to_text(html, options)
     root = parse(text, options)
     meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
-    drop_chrome(root)
+    if drop_chrome(root):
+        # An element dropped by its tag held most of the page: repair the tag soup that nested
+        # the page inside it (soup.py) and parse again; what still holds it is kept as a box.
+        root = parse(close_unclosed(text, options.max_nodes), options)
+        drop_chrome(root, keep_swallowing=True)
     body = next(root.iter("body"), None)
     candidates = build_blocks(
         body if body is not None else root,

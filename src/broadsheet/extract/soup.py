@@ -1,0 +1,119 @@
+"""Tag soup that libxml2 reads differently from a browser, repaired where it hides the story.
+
+libxml2's HTML parser predates HTML5 and closes elements by priority: an end tag may close only
+elements of lower or equal priority on its way up the stack. A `<div>` ranks above the elements
+libxml2 does not know (`header`, `nav`, `aside`, `section`, …) and above `ul`, `ol`,
+`blockquote`, `noscript`; so an unclosed `<div>` inside a `<nav>` makes libxml2 ignore `</nav>`,
+and the navigation bar, an `<aside>` or a `<noscript>` then swallows the rest of the page: the
+story ends up inside an element that is chrome by its tag, and goes with it. A browser (the
+HTML5 tree builder) closes the open `<div>`s when it meets the end tag, and shows the story.
+
+`chrome.drop_chrome` tells when an element dropped by its tag or role holds most of the page's
+running text outside links, and an `<article>`, a `<main>` or an `<h1>` (the symptom: a real
+navigation bar, sidebar or footer holds neither), and the engine then parses
+`close_unclosed(text)`: the markup rewritten so that libxml2 builds what a browser builds, with
+one `</div>` before such an end tag for each `<div>` still open inside the element (and before
+a list item's start tag for each still open in the item it closes). It is a scan of the tags
+with one regular expression, run only on pages that show the symptom. An element that still
+holds the page after that (a site that sets its story in an `<aside>`) is read as a plain box.
+"""
+
+from __future__ import annotations
+
+import re
+
+# End tags that close every open <div> up to their own element in HTML5 (the "in body"
+# rules for address, article, aside, …, ul; li, dd, dt) but that libxml2 ignores while a <div>
+# is open inside them; noscript too (with scripting on, a browser reads its content as text).
+CLOSERS: frozenset[str] = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",
+        "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu",
+        "nav", "ol", "section", "summary", "ul", "li", "dd", "dt", "noscript",
+    }
+)  # fmt: skip
+# Table parts bound the scope of an end tag in both parsers: an end tag never closes through
+# them, and no repair is made across them.
+_BARRIERS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
+_TRACKED = CLOSERS | _BARRIERS | {"div"}
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+     "track", "wbr", "param", "keygen"}
+)  # fmt: skip
+# Comments, raw-text elements (whose content holds no tags) and tags (possessive: a page of
+# "<a" without ">" is scanned once, not once from each "<").
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|$)"
+    r"|<(script|style|textarea|xmp|iframe|noembed|noframes)\b[^<>]*+>.*?(?:</\1\s*>|$)"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9:-]*+)([^<>]*+)>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+# libxml2 stops nesting at depth 255: a page that leaves more elements open is not one a repair
+# would bring right (and each step would cost as much as the stack is deep).
+MAX_OPEN = 256
+# A list item's start tag closes the open item of its list (the end tag is optional).
+_ITEMS = {"li": ("li",), "dd": ("dd", "dt"), "dt": ("dd", "dt")}
+_LISTS = frozenset({"ul", "ol", "dl", "menu", "dir"})
+
+
+def _close_item(stack: list[str], items: tuple[str, ...]) -> int:
+    """Pop the open item a new item's start tag closes; the number of <div>s open inside it."""
+    for at in range(len(stack) - 1, -1, -1):
+        tag = stack[at]
+        if tag in items:
+            opened = stack[at + 1 :].count("div")
+            del stack[at:]
+            return opened
+        if tag in _LISTS or tag in _BARRIERS:
+            return 0
+    return 0
+
+
+def close_unclosed(text: str, max_tags: int = 60_000) -> str:
+    """The markup with `</div>`s inserted before end tags that HTML5 lets close open divs and
+    libxml2 does not (see the module's docstring); the text itself unchanged when none is.
+    Only the first max_tags tags are read (the parser keeps no more, dom.parse)."""
+    stack: list[str] = []
+    out: list[str] = []
+    done = 0
+    for count, found in enumerate(_TOKEN.finditer(text)):
+        if count >= max_tags:
+            break
+        name = found.group(3)
+        if name is None:
+            continue  # a comment or a raw-text element
+        tag = name.lower()
+        if tag not in _TRACKED:
+            continue
+        if not found.group(2):
+            opened = _close_item(stack, _ITEMS[tag]) if tag in _ITEMS else 0
+            if opened:
+                out.append(text[done : found.start()])
+                out.append("</div>" * opened)
+                done = found.start()
+            if tag not in _VOID and not found.group(4).endswith("/"):
+                stack.append(tag)
+                if len(stack) > MAX_OPEN:
+                    return text  # deeper than libxml2 nests: not a page to repair
+            continue
+        if tag not in stack:
+            continue  # a stray end tag: both parsers ignore it
+        at = len(stack) - 1 - stack[::-1].index(tag)
+        above = stack[at + 1 :]
+        if tag == "div" or tag in _BARRIERS:
+            if not _BARRIERS.intersection(above):
+                del stack[at:]
+            continue
+        if _BARRIERS.intersection(above):
+            continue
+        opened = above.count("div")
+        if opened:
+            out.append(text[done : found.start()])
+            out.append("</div>" * opened)
+            done = found.start()
+        del stack[at:]
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)

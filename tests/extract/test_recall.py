@@ -54,6 +54,35 @@ def test_close_unclosed_closes_divs_left_open_inside_an_html5_element() -> None:
     assert close_unclosed(soup) is soup
 
 
+def test_close_unclosed_ends_a_heading_at_another_heading_s_end_tag() -> None:
+    assert close_unclosed("<h2>Dek</h3><div><p>Story</p></div>") == (
+        "<h2>Dek</h2><div><p>Story</p></div>"
+    )
+    assert close_unclosed("<h2><div>Dek</h2><p>Story</p>") == "<h2><div>Dek</div></h2><p>Story</p>"
+
+
+def test_story_after_a_heading_closed_by_the_wrong_end_tag_is_found() -> None:
+    # `<h2>…</h3>`: a browser ends the heading there, libxml2 keeps it open and the story
+    # becomes one heading, which is no prose.
+    dek = (
+        "Whether you back the new crossing or not, the council's engineer has become a "
+        "household name in the town during the repairs."
+    )
+    html = (
+        "<html><head><title>Bridge</title></head><body><main>"
+        "<h1>The engineer behind the bridge</h1>"
+        "<figure><img src='https://news.example/b.jpg'><figcaption>The engineer on the new deck."
+        " Photo: Town Hall</figcaption></figure>"
+        f"<h2 class='excerpt'>{dek}</h3>"
+        "<div class='ad'><h3>Advertisement</h3></div>"
+        f"<div id='articleBody'>{paragraphs(STORY_SENTENCES)}</div>"
+        "</main></body></html>"
+    )
+    article = extract(html)
+    for sentence in STORY_SENTENCES:
+        assert sentence in article.text
+
+
 def test_close_unclosed_makes_libxml2_build_what_a_browser_builds() -> None:
     repaired = parse(close_unclosed("<nav><div>Menu</nav><p>Story</p>"), ExtractOptions())
     assert repaired.find(".//nav/p") is None

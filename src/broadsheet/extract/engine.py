@@ -23,7 +23,7 @@ from .scoring import (
     media_weight,
     without_side_boxes,
 )
-from .soup import close_unclosed
+from .soup import close_unclosed, heading_swallows
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -36,6 +36,9 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
+    if heading_swallows(root):
+        # A heading left open took in the story (soup.py): parse the markup as a browser reads it.
+        root = parse(close_unclosed(text, options.max_nodes), options)
     meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
     if drop_chrome(root):
         # An element dropped by its tag held most of the page: repair the tag soup that nested

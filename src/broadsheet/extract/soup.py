@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 # End tags that close every open <div> up to their own element in HTML5 (the "in body"
 # rules for address, article, aside, …, ul; li, dd, dt) but that libxml2 ignores while a <div>
 # is open inside them; noscript too (with scripting on, a browser reads its content as text).
@@ -30,8 +32,10 @@ CLOSERS: frozenset[str] = frozenset(
         "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",
         "dl", "fieldset", "figcaption", "figure", "footer", "header", "hgroup", "main", "menu",
         "nav", "ol", "section", "summary", "ul", "li", "dd", "dt", "noscript",
+        "h1", "h2", "h3", "h4", "h5", "h6",
     }
 )  # fmt: skip
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Table parts bound the scope of an end tag in both parsers: an end tag never closes through
 # them, and no repair is made across them.
 _BARRIERS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
@@ -70,6 +74,26 @@ def _close_item(stack: list[str], items: tuple[str, ...]) -> int:
     return 0
 
 
+_BLOCKS_IN_HEADING = ("p", "div", "table", "ul", "ol")
+# No heading runs this long: one that holds this many characters in paragraphs or boxes took
+# in what follows it.
+HEADING_MAX_CHARS = 600
+
+
+def heading_swallows(root: HtmlElement) -> bool:
+    """Whether a heading holds HEADING_MAX_CHARS of text and paragraphs or boxes: the parse of a
+    heading left open (`<h2>…</h3>`) that took in what follows. Headings are few, and only
+    those with children are looked into."""
+    for heading in root.iter(*_HEADINGS):
+        if (
+            len(heading)
+            and next(heading.iter(*_BLOCKS_IN_HEADING), None) is not None
+            and len(heading.text_content()) >= HEADING_MAX_CHARS
+        ):
+            return True
+    return False
+
+
 def close_unclosed(text: str, max_tags: int = 60_000) -> str:
     """The markup with `</div>`s inserted before end tags that HTML5 lets close open divs and
     libxml2 does not (see the module's docstring); the text itself unchanged when none is.
@@ -98,7 +122,21 @@ def close_unclosed(text: str, max_tags: int = 60_000) -> str:
                     return text  # deeper than libxml2 nests: not a page to repair
             continue
         if tag not in stack:
-            continue  # a stray end tag: both parsers ignore it
+            if tag not in _HEADINGS:
+                continue  # a stray end tag: both parsers ignore it
+            # Any heading's end tag closes the open heading in HTML5 (`<h2>…</h3>`); libxml2
+            # ignores it, and the heading takes in the story that follows.
+            heading = next((t for t in reversed(stack) if t in _HEADINGS), None)
+            if heading is None:
+                continue
+            at = len(stack) - 1 - stack[::-1].index(heading)
+            if _BARRIERS.intersection(stack[at + 1 :]):
+                continue
+            out.append(text[done : found.start()])
+            out.append("</div>" * stack[at + 1 :].count("div") + f"</{heading}>")
+            done = found.end()
+            del stack[at:]
+            continue
         at = len(stack) - 1 - stack[::-1].index(tag)
         above = stack[at + 1 :]
         if tag == "div" or tag in _BARRIERS:

@@ -472,7 +472,9 @@ def _placed(
     return inside, top is root
 
 
-def drop_chrome(root: HtmlElement, *, keep_swallowing: bool = False) -> bool:
+def drop_chrome(
+    root: HtmlElement, *, keep_swallowing: bool = False, weak_names: bool = True
+) -> bool:
     """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome.
 
     A weakly chrome-named subtree is kept when it holds the story: when it holds an element
@@ -501,7 +503,8 @@ def drop_chrome(root: HtmlElement, *, keep_swallowing: bool = False) -> bool:
     swallowing = bool(suspects) and bool(_swallowing(suspects, total))
     marks = _story_marks(found.stories, total)
     shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
-    _remove_all(_doomed(found.by_name, root, marks, shelters, STORY_SHARE * total))
+    by_name = found.by_name if weak_names else [(el, s) for el, s in found.by_name if s != _WEAK]
+    _remove_all(_doomed(by_name, root, marks, shelters, STORY_SHARE * total))
     return swallowing
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
@@ -13,7 +14,7 @@ from .chrome import drop_chrome
 from .compiled import walk as _compiled
 from .dom import parse, tag_of, to_text
 from .errors import NoArticle
-from .metadata import DATE_SEARCH_MAX_CHARS, read_metadata
+from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata
 from .render import blocks_html
 from .sanitize import sanitize_generated
 from .scoring import (
@@ -45,35 +46,14 @@ def extract(
         # the page inside it (soup.py) and parse again; what still holds it is kept as a box.
         root = parse(close_unclosed(text, options.max_nodes), options)
         drop_chrome(root, keep_swallowing=True)
-    body = next(root.iter("body"), None)
-    candidates = build_blocks(
-        body if body is not None else root,
-        base_url=meta.base_url,
-        max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
-        max_chars=options.max_text_chars,
-    )
-    # No block reads as prose (a short post, a page of fragments): take the element holding
-    # the most text that is not a link list rather than give up; with no such text either (a
-    # picture post), the headings between the pictures.
-    containers = (
-        choose_containers(candidates)
-        or choose_containers(candidates, lenient_weight)
-        or choose_containers(candidates, media_weight)
-    )
-    if not containers:
-        raise NoArticle()
-    chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers)
-    blocks = assemble(
-        chosen,
-        title=meta.title,
-        byline=meta.byline,
-        summary=meta.summary,
-        include_figures=options.include_figures,
-    )
-    if not options.include_tables:
-        blocks = [b for b in blocks if b.kind != "table"]
-    blocks = _cap(blocks, options.max_text_chars)
+    blocks = _story_blocks(root, meta, options)
     body_text = story_text(blocks)
+    if len(body_text) < RESCUE_BELOW_CHARS:
+        # No story, or a short one: a caption, a tagline, a metadata strip chosen instead.
+        rescued = _rescue(text, meta, options, blocks)
+        if rescued is not None:
+            blocks = rescued
+            body_text = story_text(blocks)
     if len(body_text.strip()) < max(1, options.min_text_chars):
         raise NoArticle()
     words = len(body_text.split()) if _compiled is None else _compiled.word_count(body_text)
@@ -94,6 +74,111 @@ def extract(
         credits=find_credits(blocks),
         agency=meta.agency,
     )
+
+
+def _story_blocks(
+    root: HtmlElement, meta: Metadata, options: ExtractOptions, *, lenient: bool = False
+) -> list[Block]:
+    """The story's blocks in a tree whose chrome is dropped ([] when nothing is chosen).
+
+    lenient: choose by any text that is not a link list from the start (a rescue's reading).
+    """
+    body = next(root.iter("body"), None)
+    candidates = build_blocks(
+        body if body is not None else root,
+        base_url=meta.base_url,
+        max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
+        max_chars=options.max_text_chars,
+    )
+    # No block reads as prose (a short post, a page of fragments): take the element holding
+    # the most text that is not a link list rather than give up; with no such text either (a
+    # picture post), the headings between the pictures.
+    containers = (
+        (choose_containers(candidates) if not lenient else [])
+        or choose_containers(candidates, lenient_weight)
+        or choose_containers(candidates, media_weight)
+    )
+    if not containers:
+        return []
+    chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers)
+    blocks = assemble(
+        chosen,
+        title=meta.title,
+        byline=meta.byline,
+        summary=meta.summary,
+        include_figures=options.include_figures,
+    )
+    if not options.include_tables:
+        blocks = [b for b in blocks if b.kind != "table"]
+    return _cap(blocks, options.max_text_chars)
+
+
+# A story shorter than this (or none at all) is checked against broader readings of the page.
+RESCUE_BELOW_CHARS = 250
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A broader way to read a page: which chrome goes and how the story is chosen, and how
+    much more prose it must find than the first reading to be believed."""
+
+    weak_names: bool  # drop the subtrees that a weak chrome word names (as the first reading)
+    lenient: bool  # choose by any text that is not a link list, not by prose alone
+    gain: float  # new prose: at least this many times the first reading's text …
+    least: int  # … and at least this many characters …
+    paragraph: int  # … in blocks of at least this many characters each
+    keeps_first: bool  # the first reading's paragraphs must all be in it
+
+
+# For a short story: the lenient choice (a story of short paragraphs and fragments, all of
+# which the prose weight counts against), then trusting no weak chrome name (a story box named
+# `field--label-hidden`, a label's state, not the box's), which needs more evidence.
+_SHORT_READINGS = (
+    _Reading(weak_names=True, lenient=True, gain=2.0, least=300, paragraph=80, keeps_first=True),
+    _Reading(
+        weak_names=False, lenient=False, gain=3.0, least=1000, paragraph=80, keeps_first=False
+    ),
+)
+# For no story at all: the page's text that is not chrome by tag, state or a sure name, nor a
+# link list, when it is more than a line or two (a picture post's newsletter box is not its
+# story: the page still has no article then).
+_EMPTY_READING = _Reading(
+    weak_names=False, lenient=True, gain=0.0, least=150, paragraph=0, keeps_first=False
+)
+
+
+def _rescue(
+    text: str, meta: Metadata, options: ExtractOptions, found: list[Block]
+) -> list[Block] | None:
+    """A broader reading's blocks, when the first reading found no story or a short one and the
+    broader one finds much more prose (trafilatura compares its result with a baseline
+    extraction in the same spirit). None when no reading does.
+
+    A page loses its story whole when the story is set in short fragments (a recipe, a photo
+    post), sits in a box whose class carries a chrome word, or is a layout the choice misreads;
+    the first reading then answers with a caption, a tagline or nothing. A page whose story
+    really is short (a post of one line under a blog's sidebar) gains from a broader reading
+    only fragments and the sidebar's "About me", which the gate keeps out: what the broader
+    reading adds must be paragraphs of prose, several times what was found.
+    """
+    readings = _SHORT_READINGS if found else (_EMPTY_READING,)
+    first = [b.plain() for b in found if b.kind != "figure"]
+    found_chars = sum(len(t) for t in first)
+    known = set(first)
+    for reading in readings:
+        root = parse(text, options)
+        if drop_chrome(root, weak_names=reading.weak_names):
+            root = parse(close_unclosed(text, options.max_nodes), options)
+            drop_chrome(root, keep_swallowing=True, weak_names=reading.weak_names)
+        blocks = _story_blocks(root, meta, options, lenient=reading.lenient)
+        texts = {b.plain() for b in blocks if b.kind != "figure"}
+        added = sum(len(t) for t in texts if len(t) >= reading.paragraph and t not in known)
+        if added < max(reading.gain * found_chars, reading.least):
+            continue
+        if reading.keeps_first and not known <= texts:
+            continue
+        return blocks
+    return None
 
 
 def story_text(blocks: list[Block]) -> str:

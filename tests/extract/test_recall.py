@@ -374,3 +374,18 @@ def test_recipe_steps_in_short_lines_join_a_short_intro() -> None:
     assert intro in article.text
     for step in steps:
         assert step in article.text
+
+
+def test_running_text_set_in_a_heading_tag_is_read_as_text() -> None:
+    # A 2000s page sets its body text in <h5> and <h6> for the type size: headings weigh
+    # nothing, so the page had no article; no heading runs to 600 characters.
+    body = " ".join(STORY_SENTENCES)
+    html = (
+        "<html><head><title>River crossing</title></head><body><center>"
+        "<h1>THE RIVER CROSSING</h1>"
+        f"<h6><font face='Arial'>{body}<br>{body}</font></h6>"
+        "<h4>CONTACT US</h4></center></body></html>"
+    )
+    article = extract(html)
+    assert STORY_SENTENCES[0] in article.text
+    assert STORY_SENTENCES[-1] in article.text

@@ -24,7 +24,7 @@ from .scoring import (
     media_weight,
     without_side_boxes,
 )
-from .soup import close_unclosed, heading_swallows
+from .soup import close_unclosed, holds_blocks, long_headings
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -37,9 +37,13 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
-    if heading_swallows(root):
+    headings = long_headings(root)
+    if any(holds_blocks(h) for h in headings):
         # A heading left open took in the story (soup.py): parse the markup as a browser reads it.
         root = parse(close_unclosed(text, options.max_nodes), options)
+        headings = long_headings(root)
+    for heading in headings:
+        heading.tag = "div"  # running text set in a heading tag: a box of text, not a heading
     meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
     if drop_chrome(root):
         # An element dropped by its tag held most of the page: repair the tag soup that nested

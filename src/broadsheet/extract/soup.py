@@ -80,18 +80,26 @@ _BLOCKS_IN_HEADING = ("p", "div", "table", "ul", "ol")
 HEADING_MAX_CHARS = 600
 
 
-def heading_swallows(root: HtmlElement) -> bool:
-    """Whether a heading holds HEADING_MAX_CHARS of text and paragraphs or boxes: the parse of a
-    heading left open (`<h2>…</h3>`) that took in what follows. Headings are few, and only
-    those with children are looked into."""
+def long_headings(root: HtmlElement) -> list[HtmlElement]:
+    """The headings holding HEADING_MAX_CHARS of text or more: no heading runs that long.
+
+    Either the parse of a heading left open (`<h2>…</h3>`) took in what follows (the heading
+    then holds paragraphs or boxes: `holds_blocks`), or the page sets its running text in a
+    heading tag for the type size (a 2000s shop page's `<h5>`). Headings are few, and a
+    heading's text is measured whole only when it has children."""
+    found = []
     for heading in root.iter(*_HEADINGS):
-        if (
-            len(heading)
-            and next(heading.iter(*_BLOCKS_IN_HEADING), None) is not None
-            and len(heading.text_content()) >= HEADING_MAX_CHARS
-        ):
-            return True
-    return False
+        if len(heading):
+            if len(heading.text_content()) >= HEADING_MAX_CHARS:
+                found.append(heading)
+        elif heading.text is not None and len(heading.text) >= HEADING_MAX_CHARS:
+            found.append(heading)
+    return found
+
+
+def holds_blocks(heading: HtmlElement) -> bool:
+    """Whether a heading holds paragraphs or boxes (what a heading left open takes in)."""
+    return next(heading.iter(*_BLOCKS_IN_HEADING), None) is not None
 
 
 def close_unclosed(text: str, max_tags: int = 60_000) -> str:

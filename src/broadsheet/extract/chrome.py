@@ -474,7 +474,7 @@ def _placed(
 
 def drop_chrome(
     root: HtmlElement, *, keep_swallowing: bool = False, weak_names: bool = True
-) -> bool:
+) -> None:
     """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome.
 
     A weakly chrome-named subtree is kept when it holds the story: when it holds an element
@@ -482,30 +482,27 @@ def drop_chrome(
     page with no such mark, a large share of the page's running text. Wrappers are named
     after layouts ("rail", "widget", "no_sidebars") more often than after content.
 
-    Returns whether an element that goes by its tag or role alone (a `nav`, an `aside`, a
-    `noscript`, a `role=banner`) held most of the page's running text: tag soup that libxml2
-    nested the page in (soup.py), or a site that sets its story in an `<aside>`. With
-    keep_swallowing, such elements are read as plain boxes and stay (the caller has repaired
-    what it could and parsed again).
+    keep_swallowing: an element that goes by its tag or role alone (a `nav`, an `aside`, a
+    `noscript`, a `role=banner`) but holds most of the page's running text and its story (tag
+    soup that libxml2 nested the page in, soup.py, or a site that sets its story in an
+    `<aside>`) is read as a plain box and stays. weak_names=False keeps every weakly named
+    subtree (a broader reading of a page whose story came out short, engine._rescue).
     """
     found = _classify(root)
     if keep_swallowing:
-        suspects = [el for el in found.by_state if _may_swallow(el)]
+        suspects = [el for el in found.by_state if el.tag not in _LEAVES and _may_swallow(el)]
         held = _swallowing(suspects, prose_chars(root) - _held_chars(found.by_state))
         if held:
             for el in held:
                 _unmark(el)
             found = _classify(root)
-    suspects = [el for el in found.by_state if _may_swallow(el)]
     _remove_all(found.by_state)
     weak = {el for el, strength in found.by_name if strength == _WEAK}
-    total = prose_chars(root) if weak or suspects else 0
-    swallowing = bool(suspects) and bool(_swallowing(suspects, total))
+    total = prose_chars(root) if weak else 0
     marks = _story_marks(found.stories, total)
     shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
     by_name = found.by_name if weak_names else [(el, s) for el, s in found.by_name if s != _WEAK]
     _remove_all(_doomed(by_name, root, marks, shelters, STORY_SHARE * total))
-    return swallowing
 
 
 # An element dropped by its tag or role alone that holds this share of the page's running text
@@ -515,6 +512,9 @@ SWALLOW_SHARE = 0.5
 # <div> inside makes libxml2 ignore their end tag).
 _SWALLOWING_TAGS = frozenset({"nav", "aside", "footer", "menu", "noscript", "header"})
 _VISIBILITY = ("hidden", "aria-hidden", "style")
+# What goes by its tag and cannot swallow a page (scripts, styles, form controls): most of what
+# the classification walk drops, skipped without a call.
+_LEAVES = rules.DROP_TAGS - _SWALLOWING_TAGS
 # What a page's story is set in, and a navigation bar, a sidebar or a footer never holds.
 _STORY_TAGS = ("article", "main", "h1")
 

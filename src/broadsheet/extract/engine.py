@@ -24,7 +24,7 @@ from .scoring import (
     media_weight,
     without_side_boxes,
 )
-from .soup import close_unclosed, holds_blocks, long_headings
+from .soup import HEADING_MAX_CHARS, close_unclosed, holds_blocks, long_headings
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -37,20 +37,9 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
-    headings = long_headings(root)
-    if any(holds_blocks(h) for h in headings):
-        # A heading left open took in the story (soup.py): parse the markup as a browser reads it.
-        root = parse(close_unclosed(text, options.max_nodes), options)
-        headings = long_headings(root)
-    for heading in headings:
-        heading.tag = "div"  # running text set in a heading tag: a box of text, not a heading
     meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
-    if drop_chrome(root):
-        # An element dropped by its tag held most of the page: repair the tag soup that nested
-        # the page inside it (soup.py) and parse again; what still holds it is kept as a box.
-        root = parse(close_unclosed(text, options.max_nodes), options)
-        drop_chrome(root, keep_swallowing=True)
-    blocks = _story_blocks(root, meta, options)
+    candidates = _read(root, text, meta, options)
+    blocks = _story_blocks(candidates, meta, options)
     body_text = story_text(blocks)
     if len(body_text) < RESCUE_BELOW_CHARS:
         # No story, or a short one: a caption, a tagline, a metadata strip chosen instead.
@@ -80,20 +69,61 @@ def extract(
     )
 
 
-def _story_blocks(
-    root: HtmlElement, meta: Metadata, options: ExtractOptions, *, lenient: bool = False
-) -> list[Block]:
-    """The story's blocks in a tree whose chrome is dropped ([] when nothing is chosen).
+def _read(
+    root: HtmlElement | None,
+    text: str,
+    meta: Metadata,
+    options: ExtractOptions,
+    *,
+    weak_names: bool = True,
+    repaired: bool = False,
+) -> list[Candidate]:
+    """The candidate blocks of a parsed page once its chrome is dropped.
 
-    lenient: choose by any text that is not a link list from the start (a rescue's reading).
+    root: the page parsed; None to parse it here. repaired: the markup is parsed as a browser
+    reads it (soup.py) in place of root, and an element that goes as chrome by its tag alone
+    but holds the page stays (a rescue's reading). A heading of HEADING_MAX_CHARS (no heading
+    runs that long) is a heading left open that took in the story, read from the repaired
+    markup, or running text set in a heading tag, read as a box of text.
     """
+    if repaired or root is None:
+        root = parse(close_unclosed(text, options.max_nodes) if repaired else text, options)
+    drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names)
+    candidates = _candidates(root, meta, options)
+    headings = [
+        c.el for c in candidates if c.block.kind == "heading" and c.chars >= HEADING_MAX_CHARS
+    ]
+    if not headings:
+        return candidates
+    if not repaired and any(holds_blocks(h) for h in headings):
+        root = parse(close_unclosed(text, options.max_nodes), options)
+        drop_chrome(root, weak_names=weak_names)
+        headings = long_headings(root)
+    for heading in headings:
+        # Running text set in a heading tag (and in the long headings nested in it): a box of
+        # text, not a heading.
+        for long in long_headings(heading):
+            long.tag = "div"
+    return _candidates(root, meta, options)
+
+
+def _candidates(root: HtmlElement, meta: Metadata, options: ExtractOptions) -> list[Candidate]:
     body = next(root.iter("body"), None)
-    candidates = build_blocks(
+    return build_blocks(
         body if body is not None else root,
         base_url=meta.base_url,
         max_depth=min(options.max_depth, PARSER_MAX_DEPTH),
         max_chars=options.max_text_chars,
     )
+
+
+def _story_blocks(
+    candidates: list[Candidate], meta: Metadata, options: ExtractOptions, *, lenient: bool = False
+) -> list[Block]:
+    """The story's blocks among a page's candidate blocks ([] when nothing is chosen).
+
+    lenient: choose by any text that is not a link list from the start (a rescue's reading).
+    """
     # No block reads as prose (a short post, a page of fragments): take the element holding
     # the most text that is not a link list rather than give up; with no such text either (a
     # picture post), the headings between the pictures.
@@ -126,6 +156,7 @@ class _Reading:
     """A broader way to read a page: which chrome goes and how the story is chosen, and how
     much more prose it must find than the first reading to be believed."""
 
+    repaired: bool  # parse the markup as a browser reads it (soup.py), keep what holds the page
     weak_names: bool  # drop the subtrees that a weak chrome word names (as the first reading)
     lenient: bool  # choose by any text that is not a link list, not by prose alone
     gain: float  # new prose: at least this many times the first reading's text …
@@ -134,20 +165,56 @@ class _Reading:
     keeps_first: bool  # the first reading's paragraphs must all be in it
 
 
-# For a short story: the lenient choice (a story of short paragraphs and fragments, all of
-# which the prose weight counts against), then trusting no weak chrome name (a story box named
-# `field--label-hidden`, a label's state, not the box's), which needs more evidence.
+# First, for no story or a short one: the markup as a browser reads it. Tag soup can nest the
+# page in an element that is chrome by its tag (an unclosed <div> in a <nav>, soup.py); the
+# story then comes out empty or as the few lines before it.
+_SOUP_READING = _Reading(
+    repaired=True,
+    weak_names=True,
+    lenient=False,
+    gain=2.0,
+    least=150,
+    paragraph=0,
+    keeps_first=False,
+)
+# Then, for a short story: the lenient choice (a story of short paragraphs and fragments, all
+# of which the prose weight counts against), then trusting no weak chrome name (a story box
+# named `field--label-hidden`, a label's state, not the box's), which needs more evidence.
 _SHORT_READINGS = (
-    _Reading(weak_names=True, lenient=True, gain=2.0, least=300, paragraph=80, keeps_first=True),
+    _SOUP_READING,
     _Reading(
-        weak_names=False, lenient=False, gain=3.0, least=1000, paragraph=80, keeps_first=False
+        repaired=False,
+        weak_names=True,
+        lenient=True,
+        gain=2.0,
+        least=300,
+        paragraph=80,
+        keeps_first=True,
+    ),
+    _Reading(
+        repaired=False,
+        weak_names=False,
+        lenient=False,
+        gain=3.0,
+        least=1000,
+        paragraph=80,
+        keeps_first=False,
     ),
 )
-# For no story at all: the page's text that is not chrome by tag, state or a sure name, nor a
-# link list, when it is more than a line or two (a picture post's newsletter box is not its
-# story: the page still has no article then).
-_EMPTY_READING = _Reading(
-    weak_names=False, lenient=True, gain=0.0, least=150, paragraph=0, keeps_first=False
+# For no story at all, after the soup reading: the page's text that is not chrome by tag,
+# state or a sure name, nor a link list, when it is more than a line or two (a picture post's
+# newsletter box is not its story: the page still has no article then).
+_EMPTY_READINGS = (
+    _SOUP_READING,
+    _Reading(
+        repaired=False,
+        weak_names=False,
+        lenient=True,
+        gain=0.0,
+        least=150,
+        paragraph=0,
+        keeps_first=False,
+    ),
 )
 
 
@@ -165,16 +232,20 @@ def _rescue(
     only fragments and the sidebar's "About me", which the gate keeps out: what the broader
     reading adds must be paragraphs of prose, several times what was found.
     """
-    readings = _SHORT_READINGS if found else (_EMPTY_READING,)
+    readings = _SHORT_READINGS if found else _EMPTY_READINGS
     first = [b.plain() for b in found if b.kind != "figure"]
     found_chars = sum(len(t) for t in first)
     known = set(first)
     for reading in readings:
-        root = parse(text, options)
-        if drop_chrome(root, weak_names=reading.weak_names):
-            root = parse(close_unclosed(text, options.max_nodes), options)
-            drop_chrome(root, keep_swallowing=True, weak_names=reading.weak_names)
-        blocks = _story_blocks(root, meta, options, lenient=reading.lenient)
+        candidates = _read(
+            None,
+            text,
+            meta,
+            options,
+            weak_names=reading.weak_names,
+            repaired=reading.repaired,
+        )
+        blocks = _story_blocks(candidates, meta, options, lenient=reading.lenient)
         texts = {b.plain() for b in blocks if b.kind != "figure"}
         added = sum(len(t) for t in texts if len(t) >= reading.paragraph and t not in known)
         if added < max(reading.gain * found_chars, reading.least):

@@ -389,3 +389,35 @@ def test_running_text_set_in_a_heading_tag_is_read_as_text() -> None:
     article = extract(html)
     assert STORY_SENTENCES[0] in article.text
     assert STORY_SENTENCES[-1] in article.text
+
+
+def test_section_headings_named_as_titles_stay_over_their_paragraphs() -> None:
+    # An FAQ whose questions are classed `entry-title` (a chrome word: page and teaser titles):
+    # a sub-heading over a paragraph of prose is the story's own; a teaser box's title over
+    # links still goes.
+    faq = (
+        (
+            "¿Por qué cerró el puente?",
+            "El puente cerró hace un año porque los pilares "
+            "antiguos estaban en peor estado de lo que mostraban los estudios de los ingenieros.",
+        ),
+        (
+            "¿Cuándo pasarán los autobuses?",
+            "Los primeros autobuses cruzarán el puente antes "
+            "de que termine el mes, según el calendario que publicó el ayuntamiento el martes.",
+        ),
+    )
+    html = (
+        "<html><head><title>Puente</title></head><body><article><h1>Preguntas sobre el puente</h1>"
+        + "".join(f"<h3 class='entry-title'>{q}</h3><p>{a}</p>" for q, a in faq)
+        + "<p>El ayuntamiento responderá a más preguntas en la reunión de vecinos del jueves.</p>"
+        "</article><div class='more'><h3 class='box-title'>Más noticias</h3><ul>"
+        "<li><a href='/a'>La feria del libro vuelve a la plaza</a></li>"
+        "<li><a href='/b'>El museo del mar abre un ala nueva</a></li></ul></div>"
+        "</body></html>"
+    )
+    article = extract(html)
+    for question, answer in faq:
+        assert question in article.text
+        assert answer in article.text
+    assert "Más noticias" not in article.text

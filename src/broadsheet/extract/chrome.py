@@ -502,7 +502,8 @@ def drop_chrome(
     marks = _story_marks(found.stories, total)
     shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
     by_name = found.by_name if weak_names else [(el, s) for el, s in found.by_name if s != _WEAK]
-    _remove_all(_doomed(by_name, root, marks, shelters, STORY_SHARE * total))
+    doomed = _doomed(by_name, root, marks, shelters, STORY_SHARE * total)
+    _remove_all([el for el in doomed if not (el in weak and _heads_a_paragraph(el))])
 
 
 # An element dropped by its tag or role alone that holds this share of the page's running text
@@ -709,6 +710,17 @@ def _embeds_quoted_post(el: HtmlElement) -> bool:
         _EMBEDDED_POST.search((q.get("class") or "").lower()) is not None
         for q in el.iter("blockquote")
     )
+
+
+_SUBHEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _heads_a_paragraph(el: HtmlElement) -> bool:
+    """Whether a weakly chrome-named element is a sub-heading (h2-h6) whose next element is a
+    paragraph of prose: the heading of a section of the story, whatever its class says
+    (`article-section__title`, an FAQ's questions as `entry-title`, a review's title). A
+    teaser's or a box's title stands over links or fragments, and the page's title is an h1."""
+    return el.tag in _SUBHEADINGS and _is_paragraph(el.getnext())
 
 
 def _is_paragraph(el: HtmlElement | None) -> bool:

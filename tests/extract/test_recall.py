@@ -13,7 +13,7 @@ from broadsheet.extract.article import ExtractOptions
 from broadsheet.extract.dom import parse
 from broadsheet.extract.soup import close_unclosed
 
-from .story_sentences import STORY_SENTENCES
+from .story_sentences import STORY_SENTENCES, article_page
 
 GERMAN = (
     "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke über den Fluss nach einem "
@@ -421,3 +421,32 @@ def test_section_headings_named_as_titles_stay_over_their_paragraphs() -> None:
         assert question in article.text
         assert answer in article.text
     assert "Más noticias" not in article.text
+
+
+def test_slideshow_whose_captions_are_the_story_keeps_them_in_the_text() -> None:
+    # An intro of two lines, then photos each described at length in its caption: the
+    # captions are what the page says. A story with a captioned photo leaves the caption out.
+    intro = "Cheap and easy costumes are all that matter this year, and here are our favourites."
+    captions = tuple(
+        f"Costume {n}: {s} Put it together from what you have at home in under an hour."
+        for n, s in enumerate(STORY_SENTENCES, 1)
+    )
+    html = (
+        "<html><head><title>Costumes</title></head><body><article><h1>Easy costumes</h1>"
+        f"<p>{intro}</p><div class='slides'>"
+        + "".join(
+            f"<figure><img src='https://news.example/{n}.jpg'><figcaption>{c}</figcaption></figure>"
+            for n, c in enumerate(captions)
+        )
+        + "</div></article></body></html>"
+    )
+    article = extract(html)
+    assert intro in article.text
+    for caption in captions:
+        assert caption in article.text
+    story = article_page(
+        paragraphs(STORY_SENTENCES)
+        + "<figure><img src='https://news.example/b.jpg'><figcaption>The new deck at dawn."
+        "</figcaption></figure>"
+    )
+    assert "The new deck at dawn." not in extract(story).text

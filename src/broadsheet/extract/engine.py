@@ -256,15 +256,22 @@ def _rescue(
     return None
 
 
+# Captions holding more than this many times the running text are the story (a slideshow).
+CAPTIONS_ARE_THE_STORY = 2
+
+
 def story_text(blocks: list[Block]) -> str:
     """Article.text: the running text, without photo captions and credits.
 
     A caption read without its photo is a stray line in the middle of the story, and reading
     time and word count are about the story; captions stay in the blocks, the HTML and every
-    rendering. A page that is only photos keeps its captions as its text.
+    rendering. A page that is only photos keeps its captions as its text, and so does a
+    slideshow whose captions hold more than twice the running text (an intro, then twenty
+    photos each described in a caption: the captions are what the page says).
     """
     story = "\n\n".join(p for p in (b.plain() for b in blocks if b.kind != "figure") if p)
-    if story.strip():
+    captions = sum(len(b.caption) for b in blocks if b.kind == "figure" and b.caption)
+    if story.strip() and captions <= CAPTIONS_ARE_THE_STORY * len(story):
         return story
     return "\n\n".join(p for p in (b.plain() for b in blocks) if p)
 

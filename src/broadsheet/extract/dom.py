@@ -171,6 +171,14 @@ def parse(text: str, options: ExtractOptions) -> HtmlElement:
     return root
 
 
+def bounded_text(text: str, options: ExtractOptions) -> str:
+    """The part of the page that parse() reads (cut before its max_nodes-th start tag, absurd
+    attribute lists trimmed): what a rewrite of the markup needs to scan, and no more."""
+    data = text.encode("utf-8", errors="replace")
+    bounded = _bounded(data, options.max_nodes)
+    return text if bounded is data else bounded.decode("utf-8", errors="replace")
+
+
 def tag_of(el: object) -> str:
     """The lower-case tag name, or "" for comments and processing instructions."""
     tag = getattr(el, "tag", None)

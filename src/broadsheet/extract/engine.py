@@ -12,7 +12,7 @@ from .blocks import Candidate, build_blocks
 from .body import assemble, find_credits
 from .chrome import drop_chrome
 from .compiled import walk as _compiled
-from .dom import parse, tag_of, to_text
+from .dom import bounded_text, parse, tag_of, to_text
 from .errors import NoArticle
 from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata
 from .render import blocks_html
@@ -41,7 +41,7 @@ def extract(
     candidates = _read(root, text, meta, options)
     blocks = _story_blocks(candidates, meta, options)
     body_text = story_text(blocks)
-    if len(body_text) < RESCUE_BELOW_CHARS:
+    if len(body_text) < RESCUE_BELOW_CHARS and len(candidates) <= RESCUE_MAX_BLOCKS:
         # No story, or a short one: a caption, a tagline, a metadata strip chosen instead.
         rescued = _rescue(text, meta, options, blocks)
         if rescued is not None:
@@ -87,7 +87,10 @@ def _read(
     markup, or running text set in a heading tag, read as a box of text.
     """
     if repaired or root is None:
-        root = parse(close_unclosed(text, options.max_nodes) if repaired else text, options)
+        root = parse(
+            close_unclosed(bounded_text(text, options), options.max_nodes) if repaired else text,
+            options,
+        )
     drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names)
     candidates = _candidates(root, meta, options)
     headings = [
@@ -96,7 +99,7 @@ def _read(
     if not headings:
         return candidates
     if not repaired and any(holds_blocks(h) for h in headings):
-        root = parse(close_unclosed(text, options.max_nodes), options)
+        root = parse(close_unclosed(bounded_text(text, options), options.max_nodes), options)
         drop_chrome(root, weak_names=weak_names)
         headings = long_headings(root)
     for heading in headings:
@@ -149,6 +152,10 @@ def _story_blocks(
 
 # A story shorter than this (or none at all) is checked against broader readings of the page.
 RESCUE_BELOW_CHARS = 250
+# … on a page of at most this many candidate blocks: each reading walks them all again, and a
+# page of tens of thousands of empty paragraphs is no story lost (the benchmark pages have up
+# to about 850).
+RESCUE_MAX_BLOCKS = 5000
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,15 @@ and the navigation bar, an `<aside>` or a `<noscript>` then swallows the rest of
 story ends up inside an element that is chrome by its tag, and goes with it. A browser (the
 HTML5 tree builder) closes the open `<div>`s when it meets the end tag, and shows the story.
 
-`chrome.drop_chrome` tells when an element dropped by its tag or role holds most of the page's
-running text outside links, and an `<article>`, a `<main>` or an `<h1>` (the symptom: a real
-navigation bar, sidebar or footer holds neither), and the engine then parses
-`close_unclosed(text)`: the markup rewritten so that libxml2 builds what a browser builds, with
-one `</div>` before such an end tag for each `<div>` still open inside the element (and before
-a list item's start tag for each still open in the item it closes). It is a scan of the tags
-with one regular expression, run only on pages that show the symptom. An element that still
-holds the page after that (a site that sets its story in an `<aside>`) is read as a plain box.
+`close_unclosed(text)` rewrites the markup so that libxml2 builds what a browser builds: one
+`</div>` before such an end tag for each `<div>` still open inside the element (and before a
+list item's start tag for each still open in the item it closes), and a heading's end tag of
+another level ending the open heading (`<h2>…</h3>`). It is a scan of the tags with one regular
+expression, about as costly as the parse, so the engine runs it only where the story came out
+empty or short (the rescue's first reading, engine._rescue) or where a heading of
+HEADING_MAX_CHARS holds paragraphs (`long_headings`, `holds_blocks`). On the repaired reading,
+an element that is chrome by its tag but still holds the page and its story (a site that sets
+its story in an `<aside>`) is read as a plain box (chrome.drop_chrome's keep_swallowing).
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import time
 
+import pytest
 from lxml import etree
 
+from broadsheet.extract import engine as engine_mod
 from broadsheet.extract import extract
 from broadsheet.extract.article import ExtractOptions
 from broadsheet.extract.dom import parse
@@ -16,6 +18,7 @@ from broadsheet.extract.errors import NoArticle
 from broadsheet.extract.soup import close_unclosed
 
 from .story_sentences import STORY_SENTENCES, article_page
+from .test_hostile import HANG_GUARD_S
 
 GERMAN = (
     "Der Gemeinderat hat am Dienstag beschlossen, die alte Brücke über den Fluss nach einem "
@@ -184,7 +187,9 @@ def test_close_unclosed_stays_linear_on_hostile_markup() -> None:
     ):
         started = time.perf_counter()
         close_unclosed(soup)
-        assert time.perf_counter() - started < 1.0
+        # A hang guard, not a speed goal (bench/hostile.py times the hostile inputs): quadratic
+        # work on these inputs would take minutes.
+        assert time.perf_counter() - started < HANG_GUARD_S
 
 
 PORTUGUESE = (
@@ -454,11 +459,20 @@ def test_slideshow_whose_captions_are_the_story_keeps_them_in_the_text() -> None
     assert "The new deck at dawn." not in extract(story).text
 
 
-def test_rescue_is_not_run_on_pages_of_tens_of_thousands_of_blocks() -> None:
+def test_rescue_is_not_run_on_pages_of_tens_of_thousands_of_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # A page of empty paragraphs comes out short (each repeat goes), but reading it three more
     # times would triple a hostile page's cost; no page that loses a story looks like this.
+    # (How long the hostile inputs take is measured by bench/hostile.py, not by a test.)
+    calls: list[int] = []
+    real = engine_mod._rescue
+    monkeypatch.setattr(engine_mod, "_rescue", lambda *a, **k: calls.append(1) or real(*a, **k))
     html = "<html><body>" + "<p>x</p>" * 200_000 + "<a href='/'>home</a><a" * 50_000
-    started = time.perf_counter()
     with contextlib.suppress(NoArticle):
         extract(html)
-    assert time.perf_counter() - started < 1.0
+    assert calls == []
+    # The same page, small, is short too, and is given the broader readings.
+    with contextlib.suppress(NoArticle):
+        extract("<html><body>" + "<p>x</p>" * 20 + "<a href='/'>home</a>")
+    assert calls == [1]

@@ -132,3 +132,30 @@ def test_an_empty_comment_section_ends_even_a_short_post() -> None:
     text = extract(page(post + "<p>No comments yet.</p>" + f"<p>{TEASERS[0]}</p>")).text
     assert SENTENCES[1] in text
     assert TEASERS[0] not in text and "No comments" not in text
+
+
+def test_a_box_of_teaser_headlines_after_the_story_goes_whatever_its_header_says() -> None:
+    # The header is in no table (a made-up word: the rule reads the shape, not the wording):
+    # a heading after the story followed to the end by photos and short headlines is a rail.
+    rail = (
+        "<h3>Vorlumet ekkra</h3>"
+        '<figure><img src="https://img.example/a.jpg"></figure>'
+        "<p>Harbour museum opens a new wing</p>"
+        '<figure><img src="https://img.example/b.jpg"></figure>'
+        "<p>Night buses to the suburbs</p>"
+    )
+    text = extract(page(story() + rail)).text
+    assert SENTENCES[-1] in text
+    assert "Harbour museum opens a new wing" not in text
+    assert "Night buses to the suburbs" not in text
+
+
+def test_numbered_steps_after_a_subhead_stay() -> None:
+    # Short lines after a heading that end their sentences are the story's steps, not teasers.
+    steps = "".join(
+        f"<p>{n}. {s}</p>"
+        for n, s in enumerate(("Open the settings page.", "Choose the widget you want."), 1)
+    )
+    text = extract(page(story() + "<h3>How to set it up</h3>" + steps)).text
+    assert "1. Open the settings page." in text
+    assert "2. Choose the widget you want." in text

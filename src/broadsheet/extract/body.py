@@ -121,9 +121,41 @@ def assemble(
         out.append(block)
     out = as_figures(out, loose_captions, include_figures=include_figures)
     _drop_lead_lines(out, title=title, byline=byline)
+    _drop_trailing_rail(out)
     while out and out[-1].kind == "heading":
         out.pop()
     return out
+
+
+# After this much prose, a heading followed to the end only by short blocks heads a box of
+# teasers (another story's headline, a photo, a label), not a section of the story.
+RAIL_STORY_CHARS = 600
+RAIL_BLOCK_MAX_CHARS = 80
+RAIL_SENTENCE_MIN_CHARS = 30
+_SENTENCE_END = re.compile(r"[.!?…。！？]\s*$")  # noqa: RUF001
+
+
+def _drop_trailing_rail(out: list[Block]) -> None:
+    prose = 0
+    for i, block in enumerate(out):
+        if block.kind == "heading" and prose >= RAIL_STORY_CHARS:
+            rest = out[i + 1 :]
+            if len(rest) >= 2 and all(_rail_item(b) for b in rest):
+                del out[i:]
+                return
+        if block.kind == "paragraph":
+            prose += len(block.plain())
+
+
+def _rail_item(block: Block) -> bool:
+    """A block a box of teasers is made of: a photo, a headline, a label; not a sentence (the
+    story's numbered steps and a chart's note end theirs)."""
+    if block.kind in ("figure", "heading"):
+        return True
+    text = block.plain()
+    return len(text) < RAIL_BLOCK_MAX_CHARS and not (
+        len(text) >= RAIL_SENTENCE_MIN_CHARS and _SENTENCE_END.search(text) is not None
+    )
 
 
 # A list of this many items or more, most of them cut short with an ellipsis, is a list of

@@ -336,3 +336,27 @@ def test_short_post_beats_a_longer_profile_box_in_the_side_column(box: str) -> N
 def test_a_side_column_alone_is_still_the_article() -> None:
     html = page(f"<div class='sidebar'><p>{ABOUT_ME}</p></div>")
     assert "two sisters" in extract(html).text
+
+
+def test_a_story_set_as_a_run_of_numbered_step_boxes_is_taken_whole() -> None:
+    # A recipe's method: each step a box of one class holding its number and its text; the
+    # longest step wins the choice, and its twins (same tag and class) are the rest of it.
+    steps = (
+        "Warm the milk in a small pan and melt the butter in it without letting it boil over.",
+        "Mix the flour with the yeast in a large bowl, add the warm milk and the eggs, and "
+        "knead everything for five minutes into a smooth dough that comes away from the bowl "
+        "cleanly; cover it and leave it in a warm place until it has doubled in size.",
+        "Heat the oven to 180 degrees and line a tray with baking paper.",
+        "Bake the buns on the middle shelf for about fifteen minutes until golden.",
+    )
+    method = "".join(
+        f"<div class='step'><span class='num'>{n}</span><div class='copy'><p>{s}</p></div></div>"
+        for n, s in enumerate(steps, 1)
+    )
+    html = page(
+        "<nav><a href='/'>Home</a> <a href='/r'>Recipes</a></nav>"
+        f"<main><h1>Milk buns</h1><div class='method'>{method}</div></main>"
+    )
+    text = extract(html).text
+    for s in steps:
+        assert s in text

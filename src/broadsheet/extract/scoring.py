@@ -237,6 +237,9 @@ def choose_containers(
             break
     if parent is None:
         return [best]
+    rows = _twin_rows(best, total)
+    if rows:
+        return rows
     # Siblings that hold prose of their own continue the story (split bodies); a sibling built
     # like the winner (same tag, same class) is the same kind of box, a part of the story the
     # page split (around an ad, a pull quote), and needs less prose to join.
@@ -250,6 +253,34 @@ def choose_containers(
         or local.get(s, 0.0) >= floor
         or (cls and s.tag == tag and s.get("class") == cls and local.get(s, 0.0) >= twin_floor)
     ]
+
+
+# How many levels above the winner a row of the story is looked for.
+TWIN_ROW_LEVELS = 3
+# … and its twins together hold at least this share of its prose.
+TWIN_ROW_SHARE = 0.5
+
+
+def _twin_rows(best: HtmlElement, total: dict[HtmlElement, float]) -> list[HtmlElement]:
+    """The rows of a story the page set as a run of boxes of one kind (a recipe's steps, each
+    a `div.step` holding a number and a paragraph): when the winner sits in such a box, a few
+    levels down, and its twins (same tag, same class) hold more prose than it does, the run
+    of twins is the story. [] when there is no such run."""
+    row: HtmlElement | None = best.getparent()
+    for _ in range(TWIN_ROW_LEVELS):
+        if row is None:
+            return []
+        outer = row.getparent()
+        if outer is None or outer.tag in ("body", "html"):
+            return []
+        cls = row.get("class")
+        if cls:
+            twins = [s for s in outer if s.tag == row.tag and s.get("class") == cls]
+            if len(twins) > 1:
+                more = sum(total.get(s, 0.0) for s in twins if s is not row)
+                return twins if more >= TWIN_ROW_SHARE * total.get(row, 0.0) > 0 else []
+        row = outer
+    return []
 
 
 def _add_up(

@@ -243,6 +243,17 @@ def _has_host(url: str) -> bool:
         return False
 
 
+def photo_src(img: HtmlElement, base: str | None) -> str | None:
+    """The URL of an <img> the body keeps as a photo; None for a tiny image (a spacer, a
+    tracking pixel), an icon or logo, or one with no usable address."""
+    if _is_tiny(img):
+        return None
+    src = image_src(img, base)
+    if not src or _ICON_SRC.search(src.rsplit("?", 1)[0].rsplit("/", 1)[-1]):
+        return None
+    return src
+
+
 def _is_tiny(img: HtmlElement) -> bool:
     for attr in ("width", "height"):
         value = (img.get(attr) or "").strip().rstrip("px")
@@ -457,10 +468,8 @@ class BlockBuilder:
         return text, sum(c.link_chars for c in parts)
 
     def _image(self, img: HtmlElement, el: HtmlElement) -> None:
-        if _is_tiny(img):
-            return
-        src = image_src(img, self.base_url)
-        if not src or _ICON_SRC.search(src.rsplit("?", 1)[0].rsplit("/", 1)[-1]):
+        src = photo_src(img, self.base_url)
+        if src is None:
             return
         alt = normalize_space(img.get("alt") or "") or None
         self._emit(Block("figure", src=src, alt=alt), el, 0)

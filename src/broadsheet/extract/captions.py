@@ -5,13 +5,15 @@ as it does <figcaption>s; and a gallery's captions repeated as text are recognis
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from . import rules
 from .article import Block
 from .blocks import Candidate
+from .chrome import is_chrome_text
 from .compiled import walk as _compiled
-from .dom import attr_words, normalize_space
+from .dom import attr_words, normalize_space, tag_of
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -117,3 +119,170 @@ def loose_caption_credit(c: Candidate, text: str) -> bool:
 def in_caption(c: Candidate) -> bool:
     """A block from a caption box (galleries repeat their captions as text)."""
     return _caption_up(c.el, 2) is not None
+
+
+# A photo's caption run: at most this many elements holding text after the photo (caption,
+# credit, a note), each at most LOOSE_CAPTION_MAX_CHARS long and holding at most
+# CAPTION_BOX_MAX_NODES elements (a box of more is a layout block, not a caption), found among
+# the photo's next CAPTION_SIBLINGS_SEEN siblings (toggles and empty boxes between them).
+CAPTION_RUN_MAX_TEXTS = 3
+CAPTION_BOX_MAX_NODES = 30
+CAPTION_SIBLINGS_SEEN = 8
+# A toggle beside a photo ("close", "View Caption") is a chrome line this short.
+TOGGLE_MAX_CHARS = 40
+# The wrappers (a link, an image box) climbed from an <img> to the element its caption follows.
+PHOTO_WRAPPER_LEVELS = 2
+_NOT_CAPTIONS = frozenset({*rules.HEADING_TAGS, *rules.LIST_TAGS, "table", "img", "figure"})
+
+
+def wrap_photo_captions(
+    root: HtmlElement, keeps: Callable[[HtmlElement], bool], spare: list[HtmlElement]
+) -> int:
+    """Photos followed by their caption and credit as sibling elements, outside any <figure>
+    (a gallery's slides, a lead photo: `<img>`, then `<div class="caption">`, then
+    `<div class="credit">`), become <figure>s with those siblings in a <figcaption>, so the
+    block walk reads them as a figure with its caption and credit, as it reads a <figure>.
+    Toggles beside the photo ("close", "View Caption") go. keeps: whether the block walk keeps
+    an <img> as a photo (not an icon, a spacer or an image with no usable address). spare:
+    the story's containers, which are never moved into a figure.
+
+    Short siblings count as the caption only with a photo credit among them: one of them is
+    (or holds) an element classed as a credit, or ends in a credit ("(AP Photo/…)", "Photo:
+    …"); the run ends after the last such sibling. Prose after a photo (a story's first
+    paragraphs) has no credit, and a box classed "caption" alone is as often a step's text
+    (is_loose_caption asks the same). Returns how many photos were wrapped."""
+    wrapped = 0
+    held: set[HtmlElement] | None = None  # the containers and the elements holding them
+    for img in list(root.iter("img")):
+        photo = _photo_box(img)
+        if photo is None:
+            continue
+        found = _caption_run(photo)
+        if found is None:
+            continue
+        run, toggles = found
+        if next(img.iterancestors("figure", "figcaption"), None) is not None or not keeps(img):
+            continue
+        if held is None:
+            held = {a for c in spare for a in (c, *c.iterancestors())}
+        if photo in held or any(el in held for el in run):
+            continue
+        parent = photo.getparent()
+        if parent is None:
+            continue
+        for toggle in toggles:
+            _remove_keeping_tail(toggle)
+        figure = photo.makeelement("figure", {})
+        caption = photo.makeelement("figcaption", {})
+        parent.insert(parent.index(photo), figure)
+        figure.tail, run[-1].tail = run[-1].tail, None
+        figure.append(photo)  # the photo's tail is blank (_photo_box), and moves with it
+        figure.append(caption)
+        for el in run:
+            caption.append(el)
+        wrapped += 1
+    return wrapped
+
+
+def _photo_box(img: HtmlElement) -> HtmlElement | None:
+    """The <img>, or the wrappers holding nothing else (a link, an image box), whose next
+    siblings may be its caption; None when text runs on right after it (a picture in a
+    sentence)."""
+    photo = img
+    for _ in range(PHOTO_WRAPPER_LEVELS):
+        parent = photo.getparent()
+        if (
+            parent is None
+            or tag_of(parent) in ("figure", "body", "p")
+            or len(parent) != 1
+            or (parent.text or "").strip()
+            or (photo.tail or "").strip()
+        ):
+            break
+        photo = parent
+    if (photo.tail or "").strip() or tag_of(photo) == "figure":
+        return None
+    return photo
+
+
+def _caption_run(photo: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]] | None:
+    """The siblings after a photo that hold its caption and credit (ending with the last that
+    is marked as one), and the toggles among them; None without such a mark."""
+    run: list[HtmlElement] = []
+    toggles: list[HtmlElement] = []
+    texts = 0
+    marked = 0  # len(run) once the last marked sibling was taken
+    for i, el in enumerate(photo.itersiblings()):
+        if i >= CAPTION_SIBLINGS_SEEN:
+            break
+        tag = tag_of(el)
+        if not tag or tag in rules.DROP_TAGS or tag == "br":
+            if (el.tail or "").strip():
+                break
+            continue
+        if tag in _NOT_CAPTIONS or _is_big(el):
+            break
+        text = _short_text(el)
+        if text is None:
+            break
+        if not text:
+            run.append(el)
+        elif len(text) <= TOGGLE_MAX_CHARS and is_chrome_text(text):
+            toggles.append(el)
+        else:
+            if texts == CAPTION_RUN_MAX_TEXTS:
+                break
+            texts += 1
+            run.append(el)
+            if _marked_caption(el, text):
+                marked = len(run)
+        if (el.tail or "").strip():  # inline text runs on: not a box of its own
+            break
+    if not marked:
+        return None
+    return run[:marked], toggles
+
+
+def _is_big(el: HtmlElement) -> bool:
+    """Whether el holds more than CAPTION_BOX_MAX_NODES elements or a picture of its own."""
+    for n, node in enumerate(el.iterdescendants()):
+        if n >= CAPTION_BOX_MAX_NODES or node.tag in ("img", "figure", "picture", "video"):
+            return True
+    return False
+
+
+def _short_text(el: HtmlElement) -> str | None:
+    """el's text, normalised; None when it is longer than a caption."""
+    total = 0
+    parts: list[str] = []
+    for piece in el.itertext():
+        total += len(piece)
+        if total > 2 * LOOSE_CAPTION_MAX_CHARS:
+            return None
+        parts.append(piece)
+    text = normalize_space(" ".join(parts))
+    return text if len(text) <= LOOSE_CAPTION_MAX_CHARS else None
+
+
+def _marked_caption(el: HtmlElement, text: str) -> bool:
+    """A photo credit by its class (el's or an element's inside it) or its shape."""
+    for node in el.iter():
+        if isinstance(node.tag, str):
+            words = attr_words(node)
+            if any(h in words for h in rules.CREDIT_HINTS):
+                return True
+    return _CAPTION_CREDIT.search(text) is not None
+
+
+def _remove_keeping_tail(el: HtmlElement) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    previous = el.getprevious()
+    parent.remove(el)
+    if tail and tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from lxml.html import HtmlElement
 
 from .article import Article, Block, ExtractOptions, reading_minutes
-from .blocks import Candidate, build_blocks
+from .blocks import Candidate, build_blocks, photo_src
 from .body import assemble, find_credits
-from .chrome import drop_chrome
+from .captions import wrap_photo_captions
+from .chrome import drop_chrome, is_chrome_text
 from .compiled import walk as _compiled
 from .dom import bounded_text, parse, tag_of, to_text
 from .errors import NoArticle
@@ -137,6 +138,13 @@ def _story_blocks(
     )
     if not containers:
         return []
+    # Photos with their captions and credits set beside them as sibling boxes become figures
+    # once the story is chosen (as captions, the boxes would no longer count as the prose that
+    # a slideshow's story is made of): the blocks are read again, the containers stay.
+    base = meta.base_url
+    root = containers[0].getroottree().getroot()
+    if wrap_photo_captions(root, lambda img: photo_src(img, base) is not None, containers):
+        candidates = _candidates(root, meta, options)
     chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers)
     blocks = assemble(
         chosen,
@@ -284,6 +292,8 @@ def story_text(blocks: list[Block]) -> str:
 
 
 LEAD_FIGURE_LEVELS = 2
+# How far back from the story's first block a run of lead photos is looked for.
+LEAD_RUN_MAX_BLOCKS = 40
 
 
 def _with_lead_figures(
@@ -302,17 +312,28 @@ def _with_lead_figures(
     for _ in range(LEAD_FIGURE_LEVELS):
         if scope is not None:
             scope = scope.getparent()
-    lead: list[int] = []
+    lead: set[int] = set()
     if scope is not None:
         for i in range(chosen_ix[0]):
             c = candidates[i]
-            if (
-                c.block.kind == "figure"
-                and (c.block.caption or tag_of(c.el) == "figure")
-                and inside(c, [scope])
-            ):
-                lead.append(i)
-    return [candidates[i] for i in lead + chosen_ix]
+            if _is_lead_figure(c) and inside(c, [scope]):
+                lead.add(i)
+    # Further up the page, the photos right above the story with nothing but chrome and
+    # headings between (a gallery in the page's top row, the body deep in the main column).
+    i = chosen_ix[0] - 1
+    while i >= 0 and chosen_ix[0] - i <= LEAD_RUN_MAX_BLOCKS:
+        c = candidates[i]
+        if _is_lead_figure(c):
+            lead.add(i)
+        elif c.block.kind != "heading" and not is_chrome_text(c.block.plain()):
+            break
+        i -= 1
+    return [candidates[i] for i in sorted(lead)] + [candidates[i] for i in chosen_ix]
+
+
+def _is_lead_figure(c: Candidate) -> bool:
+    """A photo that says what it shows: captioned, or set in a <figure>."""
+    return c.block.kind == "figure" and bool(c.block.caption or tag_of(c.el) == "figure")
 
 
 def _within(containers: list[HtmlElement]) -> Callable[[HtmlElement], bool]:

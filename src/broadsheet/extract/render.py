@@ -91,6 +91,19 @@ def _markdown_block(block: Block) -> str:
     return block.text.replace("\n", "  \n")
 
 
+def _text_block(block: Block) -> str:
+    """A block in the plain-text rendering: its text, and a photo as its caption and credit
+    in brackets where it stands ("[Photo: Workers on the dock (Ann Carver/Reuters)]"). The
+    running text (Article.text) leaves captions out; the reader of the rendering still sees
+    them, beside the story's paragraphs, as beside the photo."""
+    if block.kind != "figure":
+        return block.plain()
+    caption = " ".join(
+        p for p in (block.caption, f"({block.credit})" if block.credit else None) if p
+    )
+    return f"[Photo: {caption}]" if caption else ""
+
+
 # English month names, whatever the machine's locale (strftime's %B follows it).
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")  # fmt: skip
@@ -191,5 +204,6 @@ def render(article: Article, fmt: Literal["text", "markdown", "json"]) -> str:
         line = _dateline(article)
         if line:
             head.append(line)
-        return "\n\n".join([*head, article.text]).strip() + "\n"
+        body = [_text_block(b) for b in article.blocks]
+        return "\n\n".join([*head, *(b for b in body if b)]).strip() + "\n"
     raise ValueError(f"unknown format {fmt!r}; use text, markdown or json")

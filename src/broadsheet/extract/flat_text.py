@@ -25,6 +25,10 @@ _COMMENT_STOP = re.compile(
 )
 _CREDITS = re.compile(rules.CREDITS_LINE, re.IGNORECASE)
 _RESIDUE = re.compile("(?:" + "|".join(rules.RESIDUE_LINES) + ")", re.IGNORECASE)
+_BYLINE = re.compile(rules.BYLINE_LINE, re.IGNORECASE)
+_DATE = re.compile(rules.DATE_LINE, re.IGNORECASE)
+_CAPTION_CREDIT = re.compile(rules.CAPTION_CREDIT, re.IGNORECASE)
+_BUTTON = re.compile("(?:" + "|".join(rules.PROMO_BUTTON_LINES) + r")[\s.!:>»→]*", re.IGNORECASE)
 
 PROSE_MIN_CHARS = 120
 SHORT_PROSE_MIN_CHARS = 30
@@ -38,6 +42,48 @@ LATER_STORY_SHARE = 2.0
 # Repeated long lines are teasers unless they carry at least this share of the prose (a story
 # the page prints twice).
 REPEATED_STORY_SHARE = 0.5
+# Above the story's run, a lead photo's credited caption is looked for this many lines back
+# (chrome, byline and date lines between are passed over).
+LEAD_LINES = 8
+# A credited caption is at most this long (longer, it is prose that names a source).
+CAPTION_MAX_CHARS = 400
+
+
+def _is_caption(line: str) -> bool:
+    """A photo caption ending in its credit ("(AP Photo/…)", "Photo: …")."""
+    return len(line) <= CAPTION_MAX_CHARS and _CAPTION_CREDIT.search(line) is not None
+
+
+def _lead_lines(lines: list[str], start: int, chrome: dict[str, bool]) -> list[int]:
+    """The lead photo's credited caption just above the run that starts at start: weighed as a
+    short line it falls outside it, with the photo's toggles, the byline, the date and the save
+    button between it and the first paragraph. (The byline itself stays out, as in the HTML
+    path: keeping it moved scrapinghub -0.0007.)"""
+    found: list[int] = []
+    i = start - 1
+    while i >= 0 and start - i <= LEAD_LINES:
+        line = lines[i]
+        if _is_caption(line):
+            found.append(i)
+        elif not (chrome[line] or _DATE.fullmatch(line) or _BYLINE.match(line)):
+            break
+        i -= 1
+    return found[::-1]
+
+
+def _boxed_in(lines: list[str], i: int, chrome: dict[str, bool]) -> bool:
+    """A short line between a chrome line and a promo box's button: the box's blurb between
+    its header and its button ("Make a Difference" / "Want to help? …" / "Learn more"), not
+    the story's. (Between any two chrome lines, it is as often a short paragraph between two
+    "Advertisement" placeholders: scrapinghub -0.0003.)"""
+    line = lines[i]
+    return (
+        0 < i < len(lines) - 1
+        and len(line) < PROSE_MIN_CHARS
+        and chrome[lines[i - 1]]
+        and _BUTTON.fullmatch(lines[i + 1]) is not None
+        and not _is_caption(line)
+    )
 
 
 def _is_chrome_line(line: str) -> bool:
@@ -144,10 +190,13 @@ def clean_text(text: str) -> str:
             runs.append((s2, e2))
     keep: list[str] = []
     seen: set[str] = set()
+    first = min(runs)[0]
+    lead = _lead_lines(lines, first, chrome)
     for s, e in sorted(runs):
-        for line in lines[s:e]:
+        for i in (*lead, *range(s, e)) if s == first else range(s, e):
+            line = lines[i]
             key = line.casefold()
-            if chrome[line] or key in promos:
+            if chrome[line] or key in promos or (i >= first and _boxed_in(lines, i, chrome)):
                 continue
             if key in seen and len(line) < PROSE_MIN_CHARS:
                 continue

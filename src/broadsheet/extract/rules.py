@@ -543,6 +543,14 @@ CHROME_LINES: tuple[str, ...] = (
     r"lesen sie auch(:.{0,200})?",
     r"читайте также(:.{0,200})?",
     r"read more",
+    # a promo box's button (PROMO_BUTTON_LINES)
+    r"learn more",
+    r"find out more",
+    r"en savoir plus",
+    r"mehr erfahren",
+    r"(saber|leer) m[áa]s",
+    r"saiba mais",
+    r"scopri di pi[ùu]",
     r"more stories",
     r"more news",
     r"no related (posts|stories|articles)",
@@ -738,6 +746,23 @@ COMMENT_STOP_LINES: tuple[str, ...] = (
     r"(show|view|read) (all )?\d* ?comments?",
     r"(top|most) (rated|recent|popular|liked) comments",
     r"(reader )?comments \(\d+\)",
+)
+
+# The button that closes a promo box under its blurb ("Make a Difference" / "Want to help? …" /
+# "Learn more"), in the languages of the recirculation lines: in flattened text, a short line
+# between a chrome line and one of these is the box's blurb (flat_text._boxed_in).
+PROMO_BUTTON_LINES: tuple[str, ...] = (
+    r"learn more",
+    r"find out more",
+    r"en savoir plus",
+    r"mehr erfahren",
+    r"(saber|leer) m[áa]s",
+    r"saiba mais",
+    r"scopri di pi[ùu]",
+    r"donate( now)?",
+    r"(subscribe|sign up)( now| today)?",
+    r"jetzt spenden",
+    r"faire un don",
 )
 
 # Flattened text keeps what browsers never show: style-sheet comments, template markers.

@@ -137,6 +137,21 @@ def test_story_after_a_banner_header_with_an_unclosed_div_is_found() -> None:
         assert sentence in article.text
 
 
+def test_story_after_a_stray_body_end_tag_is_found() -> None:
+    # A 2000s portal includes its contact box from a saved page that ends in </body>; libxml2
+    # closes the body there and hangs the story's table beside it, a browser goes on.
+    html = (
+        "<html><head><title>Bridge</title></head><body><table><tr><td class='side'>"
+        "<p>Phone: 555 0100</p></body></td></tr></table>"
+        f"<table><tr><td><h1>The bridge reopens</h1>{paragraphs(STORY_SENTENCES)}</td></tr>"
+        "</table></body></html>"
+    )
+    article = extract(html)
+    for sentence in STORY_SENTENCES:
+        assert sentence in article.text
+    assert parse(html, ExtractOptions()).find("body").getnext() is None
+
+
 def test_story_set_in_an_aside_is_found() -> None:
     # A site whose main column is an <aside> holding the <article>: by its tag it is chrome.
     html = (

@@ -168,7 +168,36 @@ def parse(text: str, options: ExtractOptions) -> HtmlElement:
         raise EmptyDocument() from exc
     if root is None:
         raise EmptyDocument()
+    _rehome_after_body(root)
     return root
+
+
+def _rehome_after_body(root: HtmlElement) -> None:
+    """Move what libxml2 set after the <body> back into it, as a browser does.
+
+    A stray `</body>` mid-page (a template that pastes a whole document, or a fragment ending in
+    one, into a table cell) makes libxml2 close the body there and hang the rest of the page on
+    `<html>` beside it, where nothing looks for the story; a browser reads such an end tag and
+    goes on filling the body.
+    """
+    body = root.find("body")
+    if body is None:
+        return
+    after = body.getnext()
+    if after is None:
+        return
+    tail = body.tail
+    if tail and tail.strip():
+        last = body[-1] if len(body) else None
+        if last is None:
+            body.text = (body.text or "") + tail
+        else:
+            last.tail = (last.tail or "") + tail
+    body.tail = None
+    while after is not None:
+        following = after.getnext()
+        body.append(after)
+        after = following
 
 
 def bounded_text(text: str, options: ExtractOptions) -> str:

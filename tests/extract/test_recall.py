@@ -17,7 +17,7 @@ from broadsheet.extract.dom import parse
 from broadsheet.extract.errors import NoArticle
 from broadsheet.extract.soup import close_unclosed
 
-from .story_sentences import STORY_SENTENCES, article_page
+from .story_sentences import STORY_SENTENCES, TEASER_SENTENCES, article_page
 from .test_hostile import HANG_GUARD_S
 
 GERMAN = (
@@ -167,6 +167,26 @@ def test_story_set_in_an_aside_is_found() -> None:
     for sentence in GERMAN:
         assert sentence in article.text
     assert "Wetter" not in article.text
+
+
+def test_post_set_in_an_aside_beside_a_column_of_teasers_is_found() -> None:
+    # A blog theme that sets every box in an <aside>, the post too; its teaser column holds
+    # more text than the post, but only the post's <aside> holds the page's headline.
+    teasers = "".join(
+        f"<aside class='teaser'><h3><a href='/t{i}'>Other news {i}</a></h3><p>{s}</p></aside>"
+        for i, s in enumerate((*TEASER_SENTENCES, *STORY_SENTENCES[4:]))
+    )
+    post = STORY_SENTENCES[:4]
+    html = (
+        "<html><head><title>The bridge reopens after a year « Town Notes</title></head><body>"
+        f"<aside class='blogPost'><h1>The bridge reopens after a year</h1>{paragraphs(post)}"
+        "</aside><div class='comments'><h3>Speak your mind</h3><p>Name (required)</p></div>"
+        f"<aside class='column'><h2>Top stories</h2>{teasers}</aside></body></html>"
+    )
+    article = extract(html)
+    for sentence in post:
+        assert sentence in article.text
+    assert TEASER_SENTENCES[0] not in article.text
 
 
 def test_a_sidebar_with_more_prose_than_a_short_post_stays_chrome() -> None:

@@ -473,7 +473,11 @@ def _placed(
 
 
 def drop_chrome(
-    root: HtmlElement, *, keep_swallowing: bool = False, weak_names: bool = True
+    root: HtmlElement,
+    *,
+    keep_swallowing: bool = False,
+    weak_names: bool = True,
+    headline: str | None = None,
 ) -> None:
     """Remove script/style/nav/aside/..., hidden subtrees and subtrees whose class/id is chrome.
 
@@ -485,13 +489,17 @@ def drop_chrome(
     keep_swallowing: an element that goes by its tag or role alone (a `nav`, an `aside`, a
     `noscript`, a `role=banner`) but holds most of the page's running text and its story (tag
     soup that libxml2 nested the page in, soup.py, or a site that sets its story in an
-    `<aside>`) is read as a plain box and stays. weak_names=False keeps every weakly named
-    subtree (a broader reading of a page whose story came out short, engine._rescue).
+    `<aside>`) is read as a plain box and stays; one whose `<h1>` is the page's headline (the
+    title, given as headline) needs only HEADLINE_SWALLOW_SHARE of the text. weak_names=False
+    keeps every weakly named subtree (a broader reading of a page whose story came out short,
+    engine._rescue).
     """
     found = _classify(root)
     if keep_swallowing:
         suspects = [el for el in found.by_state if el.tag not in _LEAVES and _may_swallow(el)]
-        held = _swallowing(suspects, prose_chars(root) - _held_chars(found.by_state))
+        held = _swallowing(
+            suspects, prose_chars(root) - _held_chars(found.by_state), _headline_key(headline)
+        )
         if held:
             for el in held:
                 _unmark(el)
@@ -509,6 +517,11 @@ def drop_chrome(
 # An element dropped by its tag or role alone that holds this share of the page's running text
 # holds the page, not a part of it (soup.py).
 SWALLOW_SHARE = 0.5
+# … or this share when its <h1> is the page's headline: a site that sets its post in an
+# `<aside>` beside a column of teasers with summaries (a sidebar never holds the headline).
+HEADLINE_SWALLOW_SHARE = 0.25
+# A headline this short may be a site's name set in an <h1> (a logo in a header).
+HEADLINE_MIN_CHARS = 20
 # Tags dropped as chrome that hold other elements, and so can swallow a page (an unclosed
 # <div> inside makes libxml2 ignore their end tag).
 _SWALLOWING_TAGS = frozenset({"nav", "aside", "footer", "menu", "noscript", "header"})
@@ -546,15 +559,30 @@ def _held_chars(els: list[HtmlElement]) -> int:
     return sum(prose_chars(el) for el in els if isinstance(el.tag, str))
 
 
-def _swallowing(suspects: list[HtmlElement], rest: int) -> list[HtmlElement]:
+def _headline_key(title: str | None) -> str:
+    return " ".join(title.split()).casefold() if title else ""
+
+
+def _holds_headline(el: HtmlElement, headline: str) -> bool:
+    """Whether an <h1> in el reads as the page's headline (headline: _headline_key(title))."""
+    for h1 in el.iter("h1"):
+        text = _headline_key(h1.text_content())
+        if len(text) >= HEADLINE_MIN_CHARS and text in headline:
+            return True
+    return False
+
+
+def _swallowing(suspects: list[HtmlElement], rest: int, headline: str = "") -> list[HtmlElement]:
     """The suspects (elements that _may_swallow) holding SWALLOW_SHARE of the page's running
-    text outside links, rest being the prose_chars of the page without them.
+    text outside links (HEADLINE_SWALLOW_SHARE when they hold the headline), rest being the
+    prose_chars of the page without them.
 
     prose_chars bounds an element's text outside links and scripts from above, so only the
     suspects it lets through are measured again.
     """
     chars = [prose_chars(el) for el in suspects]
-    through = [el for el, n in zip(suspects, chars, strict=True) if n and n >= SWALLOW_SHARE * rest]
+    least = HEADLINE_SWALLOW_SHARE if headline else SWALLOW_SHARE
+    through = [el for el, n in zip(suspects, chars, strict=True) if n and n >= least * rest]
     if not through:
         return []
     nets = {el: _net_prose(el) for el in through}
@@ -566,7 +594,12 @@ def _swallowing(suspects: list[HtmlElement], rest: int) -> list[HtmlElement]:
     return [
         el
         for el, net in nets.items()
-        if net > 0 and net >= SWALLOW_SHARE * page and next(el.iter(*_STORY_TAGS), None) is not None
+        if net > 0
+        and next(el.iter(*_STORY_TAGS), None) is not None
+        and (
+            net >= SWALLOW_SHARE * page
+            or (net >= HEADLINE_SWALLOW_SHARE * page and _holds_headline(el, headline))
+        )
     ]
 
 

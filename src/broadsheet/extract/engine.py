@@ -92,7 +92,7 @@ def _read(
             close_unclosed(bounded_text(text, options), options.max_nodes) if repaired else text,
             options,
         )
-    drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names)
+    drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names, headline=meta.title)
     candidates = _candidates(root, meta, options)
     headings = [
         c.el for c in candidates if c.block.kind == "heading" and c.chars >= HEADING_MAX_CHARS

@@ -433,6 +433,34 @@ def test_running_text_set_in_a_heading_tag_is_read_as_text() -> None:
     assert STORY_SENTENCES[-1] in article.text
 
 
+def test_lines_set_in_a_heading_tag_are_read_as_text() -> None:
+    # A photo blog's post: a photo, the magazine's name and its credits, one a line, set in an
+    # <h3> for the type size. Read as a heading, the post was its one-line note.
+    credits = (
+        "Creative Director: Mara Lindqvist",
+        "Director of Photography: Tomas Berg",
+        "Art Director: Ines Okafor",
+        "Photo Editors: Paul Reyes, Hana Sato, Ola Nowak",
+        "Designers: Rui Costa, Lena Vogt",
+    )
+    html = (
+        "<html><head><title>The weekly cover</title></head><body><div class='post'>"
+        "<h2 class='title'>The weekly cover</h2><div class='entry'>"
+        "<p><img src='http://example.org/cover.jpg' alt=''></p>"
+        "<p>(click images to make bigger)</p><h1>River Quarterly</h1>"
+        f"<h3>{'<br>'.join(credits)}</h3>"
+        "<p><em>Note: the covers shown here are found on the newsstands, and submissions "
+        "from readers are not accepted.</em></p></div></div>"
+        "<div id='sidebar'><p>About: this blog is edited by a former director of photography "
+        "of two magazines, with contributors from across the trade.</p><ul>"
+        + "".join(f"<li><a href='/archive/{m}'>Archive: {m}</a></li>" for m in range(1, 13))
+        + "</ul></div></body></html>"
+    )
+    article = extract(html)
+    assert "\n".join(credits) in article.text
+    assert "former director" not in article.text
+
+
 def test_section_headings_named_as_titles_stay_over_their_paragraphs() -> None:
     # An FAQ whose questions are classed `entry-title` (a chrome word: page and teaser titles):
     # a sub-heading over a paragraph of prose is the story's own; a teaser box's title over

@@ -25,7 +25,15 @@ from .scoring import (
     media_weight,
     without_side_boxes,
 )
-from .soup import HEADING_MAX_CHARS, close_unclosed, holds_blocks, long_headings
+from .soup import (
+    HEADING_MAX_CHARS,
+    LINES_MIN_CHARS,
+    close_unclosed,
+    holds_blocks,
+    is_lines,
+    lined_headings,
+    long_headings,
+)
 
 # libxml2 stops nesting here whatever the options say.
 PARSER_MAX_DEPTH = 255
@@ -97,17 +105,25 @@ def _read(
     headings = [
         c.el for c in candidates if c.block.kind == "heading" and c.chars >= HEADING_MAX_CHARS
     ]
-    if not headings:
+    lined = [
+        c.el
+        for c in candidates
+        if c.block.kind == "heading" and c.chars >= LINES_MIN_CHARS and is_lines(c.el)
+    ]
+    if not headings and not lined:
         return candidates
-    if not repaired and any(holds_blocks(h) for h in headings):
+    if headings and not repaired and any(holds_blocks(h) for h in headings):
         root = parse(close_unclosed(bounded_text(text, options), options.max_nodes), options)
         drop_chrome(root, weak_names=weak_names)
         headings = long_headings(root)
+        lined = lined_headings(root)
     for heading in headings:
         # Running text set in a heading tag (and in the long headings nested in it): a box of
         # text, not a heading.
         for long in long_headings(heading):
             long.tag = "div"
+    for heading in lined:
+        heading.tag = "div"  # lines set in a heading tag for the type size: text, not a title
     return _candidates(root, meta, options)
 
 

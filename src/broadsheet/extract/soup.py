@@ -98,6 +98,29 @@ def long_headings(root: HtmlElement) -> list[HtmlElement]:
     return found
 
 
+# A heading of this many lines (line breaks inside) and characters is a block of lines set in a
+# heading tag for the type size (a magazine's credits list, "Director: …<br>Editor: …"), not
+# a title: a title broken over two or three lines is shorter.
+LINES_MIN_BREAKS = 3
+LINES_MIN_CHARS = 150
+
+
+def is_lines(heading: HtmlElement) -> bool:
+    """Whether a heading holds LINES_MIN_BREAKS line breaks (its text is measured by the
+    caller: LINES_MIN_CHARS, under HEADING_MAX_CHARS)."""
+    return any(n >= LINES_MIN_BREAKS for n, _ in enumerate(heading.iter("br"), 1))
+
+
+def lined_headings(root: HtmlElement) -> list[HtmlElement]:
+    """The headings of root that are blocks of lines (is_lines, LINES_MIN_CHARS of text, under
+    HEADING_MAX_CHARS: a longer one is a long heading)."""
+    return [
+        h
+        for h in root.iter(*_HEADINGS)
+        if is_lines(h) and LINES_MIN_CHARS <= len(h.text_content()) < HEADING_MAX_CHARS
+    ]
+
+
 def holds_blocks(heading: HtmlElement) -> bool:
     """Whether a heading holds paragraphs or boxes (what a heading left open takes in)."""
     return next(heading.iter(*_BLOCKS_IN_HEADING), None) is not None

@@ -461,6 +461,60 @@ def test_lines_set_in_a_heading_tag_are_read_as_text() -> None:
     assert "former director" not in article.text
 
 
+def _forum_post(author: str, text: str, votes: str) -> str:
+    return (
+        f"<div class='ForumComment'><div class='ForumCommentInfo'>{author} 28.09.19</div>"
+        f"<div class='ForumCommentContent'><p>{text}</p></div>"
+        f"<div class='ForumCommentVote'>{votes}</div></div>"
+    )
+
+
+FORUM_REPLIES = (
+    "Bei mir klappt der Zugriff über mobile Daten mit der neuen Version ohne jedes Problem.",
+    "Gab es so einen Fall nicht erst kürzlich hier? Es lag damals am Anbieter des Netzes.",
+    "Danke für den Hinweis, dann warte ich ab, ob das nächste Update etwas daran ändert.",
+)
+
+
+def test_forum_thread_whose_posts_are_all_classed_as_comments_is_found() -> None:
+    # A forum sets its opening post in the same `comment` boxes as the replies; sure chrome by
+    # name, every paragraph of the page went and the replies' vote counts were the story.
+    opening = " ".join(GERMAN)
+    posts = _forum_post("anna", opening, "-3") + "".join(
+        _forum_post(f"user{i}", reply, f"+{i}")
+        for i, reply in enumerate((*FORUM_REPLIES, *reversed(GERMAN)))
+    )
+    html = (
+        "<html><head><title>Brücke gesperrt? | Forum</title></head><body>"
+        "<nav><a href='/forum'>Forum</a> <a href='/news'>News</a></nav>"
+        f"<main><h2 class='Title'>Brücke gesperrt?</h2>{posts}</main>"
+        "<footer><a href='/impressum'>Impressum</a></footer></body></html>"
+    )
+    article = extract(html)
+    assert opening in article.text
+    assert FORUM_REPLIES[0] in article.text
+
+
+def test_short_post_above_a_long_comment_thread_keeps_its_comments_out() -> None:
+    # A blog post of one line and a hundred comments: the post is the story, the thread
+    # (named as comments, outside the post) stays chrome however long.
+    comments = "".join(
+        f"<li class='comment'><div class='comment-author'>Reader {i}</div>"
+        f"<div class='comment-body'><p>{s}</p></div></li>"
+        for i, s in enumerate((*STORY_SENTENCES, *TEASER_SENTENCES, *GERMAN))
+    )
+    html = (
+        "<html><head><title>My new project</title></head><body><div class='post'>"
+        "<h1>My new project</h1><div class='entry'><p>Born on Tuesday. Future bridge "
+        "builder.</p></div></div>"
+        f"<div id='comments'><h3>15 Responses</h3><ol class='commentlist'>{comments}</ol></div>"
+        "</body></html>"
+    )
+    article = extract(html)
+    assert "Future bridge builder." in article.text
+    assert STORY_SENTENCES[0] not in article.text
+
+
 def test_section_headings_named_as_titles_stay_over_their_paragraphs() -> None:
     # An FAQ whose questions are classed `entry-title` (a chrome word: page and teaser titles):
     # a sub-heading over a paragraph of prose is the story's own; a teaser box's title over

@@ -86,6 +86,7 @@ def _read(
     *,
     weak_names: bool = True,
     repaired: bool = False,
+    comment_names: bool = True,
 ) -> list[Candidate]:
     """The candidate blocks of a parsed page once its chrome is dropped.
 
@@ -100,6 +101,8 @@ def _read(
             close_unclosed(bounded_text(text, options), options.max_nodes) if repaired else text,
             options,
         )
+    if not comment_names:
+        _forget_comment_names(root)
     drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names, headline=meta.title)
     candidates = _candidates(root, meta, options)
     headings = [
@@ -125,6 +128,39 @@ def _read(
     for heading in lined:
         heading.tag = "div"  # lines set in a heading tag for the type size: text, not a title
     return _candidates(root, meta, options)
+
+
+def _forget_comment_names(root: HtmlElement) -> None:
+    """Strip the class/id tokens that name comments: a forum thread or a Q&A page sets its
+    opening post in the same `comment` boxes as the replies (a broader reading, engine._rescue,
+    of a page whose every paragraph sits in one)."""
+    for el in root.iter():
+        for name in ("class", "id"):
+            value = el.get(name)
+            if value and "comment" in value.lower():
+                kept = [t for t in value.split() if "comment" not in t.lower()]
+                el.set(name, " ".join(kept))
+                el.set(_COMMENT_NAMED, "")
+
+
+# Marks the elements whose comment names _forget_comment_names stripped.
+_COMMENT_NAMED = "data-broadsheet-comment"
+
+
+def _in_thread(candidates: list[Candidate], texts: set[str]) -> bool:
+    """Whether the blocks of these texts all sit in comment-named boxes: the first reading
+    found only the remains of a thread (the replies' vote counts), so the page has no story
+    outside it. A blog post whose comments outweigh it sits outside them."""
+    seen = False
+    for c in candidates:
+        if c.block.plain() not in texts:
+            continue
+        seen = True
+        if c.el.get(_COMMENT_NAMED) is None and all(
+            a.get(_COMMENT_NAMED) is None for a in c.el.iterancestors()
+        ):
+            return False
+    return seen
 
 
 def _candidates(root: HtmlElement, meta: Metadata, options: ExtractOptions) -> list[Candidate]:
@@ -194,6 +230,10 @@ class _Reading:
     least: int  # … and at least this many characters …
     paragraph: int  # … in blocks of at least this many characters each
     keeps_first: bool  # the first reading's paragraphs must all be in it
+    # drop and discount what is named as comments; when False, taken only when the first
+    # reading's blocks all sat in comment boxes (_in_thread: a forum thread's opening post
+    # classed as a comment, as its replies are, leaves only their vote counts)
+    comment_names: bool = True
 
 
 # First, for no story or a short one: the markup as a browser reads it. Tag soup can nest the
@@ -230,6 +270,16 @@ _SHORT_READINGS = (
         least=1000,
         paragraph=80,
         keeps_first=False,
+    ),
+    _Reading(
+        repaired=False,
+        weak_names=True,
+        lenient=False,
+        gain=3.0,
+        least=1000,
+        paragraph=80,
+        keeps_first=False,
+        comment_names=False,
     ),
 )
 # For no story at all, after the soup reading: the page's text that is not chrome by tag,
@@ -275,7 +325,10 @@ def _rescue(
             options,
             weak_names=reading.weak_names,
             repaired=reading.repaired,
+            comment_names=reading.comment_names,
         )
+        if not reading.comment_names and not _in_thread(candidates, known):
+            continue
         blocks = _story_blocks(candidates, meta, options, lenient=reading.lenient)
         texts = {b.plain() for b in blocks if b.kind != "figure"}
         added = sum(len(t) for t in texts if len(t) >= reading.paragraph and t not in known)

@@ -515,6 +515,31 @@ def test_short_post_above_a_long_comment_thread_keeps_its_comments_out() -> None
     assert STORY_SENTENCES[0] not in article.text
 
 
+def test_story_set_in_its_photo_gallery_s_box_is_found() -> None:
+    # An agency's news page sets the story's paragraphs in the box of its photo gallery; a
+    # gallery's text counts a tenth, and a calendar of dates beside it won.
+    rows = "".join(
+        f"<tr><td>{d}.10.2021</td><td><a href='/termine/{d}'>Übung der Ortsgruppe {d}</a>, "
+        "Treffpunkt am Gerätehaus</td></tr>"
+        for d in range(1, 4)
+    )
+    html = (
+        "<html><head><title>Brücke</title></head><body><div id='main'>"
+        "<h1>Die Brücke öffnet wieder</h1><div class='photogallery'>"
+        "<img src='http://example.org/a.jpg' alt=''><img src='http://example.org/b.jpg' alt=''>"
+        f"{paragraphs(GERMAN)}<p>Die Fähre, die während der Reparaturen die Pendler über den "
+        "Fluss brachte, kehrt nach dem Ende der Arbeiten in das Museum am Hafen zurück.</p>"
+        "<p>Die Geschäfte in der Nähe der Brücke sagten, die Sperrung habe sie ein Drittel "
+        "ihres Umsatzes gekostet, und hoffen nun auf die Kundschaft vom anderen Ufer.</p>"
+        f"</div></div><div id='supplement'><div class='calendar'><table>{rows}</table></div></div>"
+        "</body></html>"
+    )
+    article = extract(html)
+    for sentence in GERMAN:
+        assert sentence in article.text
+    assert "Gerätehaus" not in article.text
+
+
 def test_section_headings_named_as_titles_stay_over_their_paragraphs() -> None:
     # An FAQ whose questions are classed `entry-title` (a chrome word: page and teaser titles):
     # a sub-heading over a paragraph of prose is the story's own; a teaser box's title over

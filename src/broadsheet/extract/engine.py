@@ -23,6 +23,7 @@ from .scoring import (
     inside,
     lenient_weight,
     media_weight,
+    side_box_names,
     without_side_boxes,
 )
 from .soup import (
@@ -183,10 +184,11 @@ def _story_blocks(
     # No block reads as prose (a short post, a page of fragments): take the element holding
     # the most text that is not a link list rather than give up; with no such text either (a
     # picture post), the headings between the pictures.
+    side = side_box_names(candidates)
     containers = (
-        (choose_containers(candidates) if not lenient else [])
-        or choose_containers(candidates, lenient_weight)
-        or choose_containers(candidates, media_weight)
+        (choose_containers(candidates, side_names=side) if not lenient else [])
+        or choose_containers(candidates, lenient_weight, side)
+        or choose_containers(candidates, media_weight, side)
     )
     if not containers:
         return []
@@ -197,7 +199,7 @@ def _story_blocks(
     root = containers[0].getroottree().getroot()
     if wrap_photo_captions(root, lambda img: photo_src(img, base) is not None, containers):
         candidates = _candidates(root, meta, options)
-    chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers)
+    chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers, side)
     blocks = assemble(
         chosen,
         title=meta.title,

@@ -440,10 +440,12 @@ WIDE_CHAR_WEIGHT = 3.0
 # Not `widget`: Blogger's main column is `widget Blog`.
 ASIDE_WORDS: tuple[str, ...] = ("sidebar", "profile", "about")
 
+# class/id substrings naming a gallery of photos (its text is captions, unless its paragraphs
+# are the page's prose: scoring.side_box_names).
+GALLERY_HINTS: tuple[str, ...] = ("gallery", "slideshow", "carousel")
+
 SIDE_BOX_HINTS: tuple[str, ...] = (
-    "gallery",
-    "slideshow",
-    "carousel",
+    *GALLERY_HINTS,
     "comments",
     "commentlist",
     "comment-list",

@@ -28,6 +28,10 @@ _WIDE_EXTRA = rules.WIDE_CHAR_WEIGHT - 1
 _POSITIVE = re.compile("|".join(rules.POSITIVE_HINTS))
 _NEGATIVE = re.compile("|".join(re.escape(h) for h in rules.NEGATIVE_HINTS))
 _SIDE_BOX = re.compile("|".join(re.escape(h) for h in rules.SIDE_BOX_HINTS))
+_GALLERY = re.compile("|".join(re.escape(h) for h in rules.GALLERY_HINTS))
+_THREAD_BOX = re.compile(
+    "|".join(re.escape(h) for h in rules.SIDE_BOX_HINTS if h not in rules.GALLERY_HINTS)
+)
 _ASIDE = re.compile(r"(?:^|[-_\s])(?:" + "|".join(rules.ASIDE_WORDS) + r")(?:$|[-_\s])")
 _ROW_GROUPS = frozenset({"tbody", "thead", "tfoot"})
 _TAXONOMY = re.compile(r"(?:^|[-_])" + rules.TAXONOMY_CLASS)
@@ -49,6 +53,12 @@ CLIMB_SHARE = 0.5
 # kept, 4 levels missed captions nested in slide lists.
 SIDE_BOX_SHARE = 0.1
 SIDE_BOX_LEVELS = 6
+# Galleries holding this share of the page's prose weight, with less than GALLERY_OUTSIDE_MAX
+# of it outside them (no story of its own: two short paragraphs at most), are the story's box
+# (a site that sets its story's paragraphs in its photo gallery's box): only threads are side
+# boxes then. A slideshow of other stories beside a story is outweighed by it no longer.
+GALLERY_STORY_SHARE = 0.5
+GALLERY_OUTSIDE_MAX = 1000.0
 # Prose in a box named as a page's side column or an author's profile (rules.ASIDE_WORDS on the
 # block's element or up to this many levels above it) counts for this share: a blog's "About me"
 # or disclaimer box outweighed a post of a title and two lines. 0.2 let a sidebar's form labels
@@ -167,14 +177,15 @@ def _in_side_box(
     el: HtmlElement | None,
     named: dict[HtmlElement, bool],
     stop: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
+    names: Callable[[str], bool] | None = None,
 ) -> bool:
-    """Whether a block sits in a gallery or a comment thread, at most SIDE_BOX_LEVELS up (and
-    below any element of `stop`).
+    """Whether a block sits in a gallery or a comment thread (or what `names` accepts), at most
+    SIDE_BOX_LEVELS up (and below any element of `stop`).
 
     The captions of a long slideshow or a long thread outweigh a short story; counted at a
     fraction they still win a page that is only a gallery (nothing else holds prose).
     """
-    return _within_named(el, _names_side_box, named, SIDE_BOX_LEVELS, stop)
+    return _within_named(el, names or _names_side_box, named, SIDE_BOX_LEVELS, stop)
 
 
 def _in_aside(el: HtmlElement | None, named: dict[HtmlElement, bool]) -> bool:
@@ -203,21 +214,75 @@ def _names_aside(words: str) -> bool:
 def _names_side_box(words: str) -> bool:
     """A class/id naming a gallery or a comment thread; a blog's topic class (`tag-photo-gallery`
     on a post) names what the post is about, not a box."""
-    if not words or _SIDE_BOX.search(words) is None:
+    return _names_box(words, _SIDE_BOX)
+
+
+def _names_thread_box(words: str) -> bool:
+    """A class/id naming a comment thread (_names_side_box less the galleries)."""
+    return _names_box(words, _THREAD_BOX)
+
+
+def _names_gallery(words: str) -> bool:
+    return _names_box(words, _GALLERY)
+
+
+def _names_box(words: str, hints: re.Pattern[str]) -> bool:
+    if not words or hints.search(words) is None:
         return False
     return any(
-        _SIDE_BOX.search(token) is not None and _TAXONOMY.search(token) is None
+        hints.search(token) is not None and _TAXONOMY.search(token) is None
         for token in words.split()
     )
 
 
+SideNames = Callable[[str], bool]
+
+
+def side_box_names(candidates: list[Candidate]) -> SideNames:
+    """What names a side box on this page: a gallery or a comment thread, or only a thread when
+    the blocks in galleries hold GALLERY_STORY_SHARE of the page's prose weight and less than
+    GALLERY_OUTSIDE_MAX lies outside them (the story's paragraphs set in the gallery's box,
+    beside a calendar table that won instead)."""
+    weights = (
+        _PROSE_WEIGHTS(candidates)
+        if _PROSE_WEIGHTS is not None
+        else [weight(c) for c in candidates]
+    )
+    prose = sum(w for w in weights if w > 0)
+    named: dict[HtmlElement, bool] = {}
+    outside = 0.0
+    runs: dict[HtmlElement | None, float] = {}
+    # Heaviest first: on most pages the story's first long paragraphs settle it.
+    for w, i in sorted(((w, i) for i, w in enumerate(weights) if w > 0), reverse=True):
+        el = candidates[i].el
+        if not _within_named(el, _names_gallery, named, SIDE_BOX_LEVELS):
+            outside += w
+            if outside >= GALLERY_OUTSIDE_MAX:
+                return _names_side_box  # a story outside the galleries
+        else:
+            parent = el.getparent()
+            runs[parent] = runs.get(parent, 0.0) + w
+    held = prose - outside
+    # The gallery's prose is a run of paragraphs in one box (a story), not a caption per slide.
+    if (
+        prose > 0
+        and outside <= (1 - GALLERY_STORY_SHARE) * prose
+        and max(runs.values(), default=0.0) >= GALLERY_STORY_SHARE * held
+    ):
+        return _names_thread_box
+    return _names_side_box
+
+
 def choose_containers(
-    candidates: list[Candidate], weigh: Callable[[Candidate], float] = weight
+    candidates: list[Candidate],
+    weigh: Callable[[Candidate], float] = weight,
+    side_names: SideNames = _names_side_box,
 ) -> list[HtmlElement]:
-    """The story's container and the siblings that continue it; [] when nothing is prose."""
+    """The story's container and the siblings that continue it; [] when nothing is prose.
+    side_names: what names a side box (side_box_names)."""
     local: dict[HtmlElement, float] = {}
     total: dict[HtmlElement, float] = {}
-    _add_up(candidates, weigh, local, total)
+    _add_up(candidates, weigh, local, total, side_names)
     best = _best(local)
     if best is None:
         return []
@@ -288,6 +353,7 @@ def _add_up(
     weigh: Callable[[Candidate], float],
     local: dict[HtmlElement, float],
     total: dict[HtmlElement, float],
+    side_names: SideNames = _names_side_box,
 ) -> None:
     """Each block's weight added to its element and every ancestor: in total whole, in local
     fading with the distance (both keyed in the order the elements are first reached)."""
@@ -305,7 +371,7 @@ def _add_up(
             DECAY,
             local,
             total,
-            _names_side_box,
+            side_names,
             SIDE_BOX_LEVELS,
             SIDE_BOX_SHARE,
             _names_aside,
@@ -320,7 +386,7 @@ def _add_up(
         w = weigh(c)
         if w == 0.0:
             continue
-        if w > 0 and _in_side_box(c.el, side_named):
+        if w > 0 and _in_side_box(c.el, side_named, names=side_names):
             w *= SIDE_BOX_SHARE
         if w > 0 and _in_aside(c.el, aside_named):
             w *= ASIDE_SHARE
@@ -337,7 +403,11 @@ def _add_up(
             el = parent
 
 
-def without_side_boxes(chosen: list[Candidate], containers: list[HtmlElement]) -> list[Candidate]:
+def without_side_boxes(
+    chosen: list[Candidate],
+    containers: list[HtmlElement],
+    side_names: SideNames = _names_side_box,
+) -> list[Candidate]:
     """The chosen blocks less the text of galleries and comment threads inside the containers.
 
     A side box counts a tenth when choosing, so it seldom wins; but when the story's container
@@ -351,7 +421,7 @@ def without_side_boxes(chosen: list[Candidate], containers: list[HtmlElement]) -
         # The walks up in C, one memo for all (figures stay: no walk for them).
         sides = _compiled.within_named_each(
             [None if c.block.kind == "figure" else c.el for c in chosen],
-            _names_side_box,
+            side_names,
             SIDE_BOX_LEVELS,
             stop,
         )
@@ -359,7 +429,9 @@ def without_side_boxes(chosen: list[Candidate], containers: list[HtmlElement]) -
     else:
         named: dict[HtmlElement, bool] = {}
         kept = [
-            c for c in chosen if c.block.kind == "figure" or not _in_side_box(c.el, named, stop)
+            c
+            for c in chosen
+            if c.block.kind == "figure" or not _in_side_box(c.el, named, stop, side_names)
         ]
     if len(kept) == len(chosen) or not any(weight(c) > 0 for c in kept):
         return chosen

@@ -24,6 +24,7 @@ from .scoring import (
     lenient_weight,
     media_weight,
     side_box_names,
+    thread_names,
     without_side_boxes,
 )
 from .soup import (
@@ -184,7 +185,7 @@ def _story_blocks(
     # No block reads as prose (a short post, a page of fragments): take the element holding
     # the most text that is not a link list rather than give up; with no such text either (a
     # picture post), the headings between the pictures.
-    side = side_box_names(candidates)
+    side = thread_names(candidates, side_box_names(candidates))
     containers = (
         (choose_containers(candidates, side_names=side) if not lenient else [])
         or choose_containers(candidates, lenient_weight, side)

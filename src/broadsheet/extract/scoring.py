@@ -446,3 +446,89 @@ def inside(c: Candidate, containers: list[HtmlElement]) -> bool:
                 return True
         el = el.getparent()
     return False
+
+
+# An unnamed comment thread: a run of at least THREAD_MIN_ITEMS boxes of one kind (same tag,
+# same class, one parent), each holding a `<time>`, an element whose class or id names its
+# writer (THREAD_AUTHOR) and no heading but the writer's name, after THREAD_STORY_MIN of prose
+# outside the run. The items are marked with this role word; thread_names accepts it.
+THREAD_MIN_ITEMS = 3
+THREAD_ITEM_LEVELS = 4
+THREAD_STORY_MIN = 500.0
+THREAD_MARK = "broadsheet-reply"
+_THREAD_AUTHOR = re.compile(r"(?:^|[-_\s])(?:author|user|username|nick|poster)(?:$|[-_\s])")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def thread_names(candidates: list[Candidate], side_names: SideNames) -> SideNames:
+    """side_names, and also the boxes of a comment thread no class names as such: a run of
+    replies, each with its writer and its time (a `li.member` with `a.author` and `<time>`),
+    below a story (a short commentary whose readers wrote four times as much)."""
+    if not candidates:
+        return side_names
+    root = candidates[0].el.getroottree().getroot()
+    groups: dict[tuple[HtmlElement, str, str], list[HtmlElement]] = {}
+    for t in root.iter("time"):
+        el = t
+        for _ in range(THREAD_ITEM_LEVELS):
+            parent = el.getparent()
+            if parent is None:
+                break
+            items = groups.setdefault((parent, el.tag, el.get("class") or ""), [])
+            if not items or items[-1] is not el:
+                items.append(el)
+            el = parent
+    marked: list[HtmlElement] = []
+    for items in groups.values():
+        if len(items) >= THREAD_MIN_ITEMS and all(_is_reply(item) for item in items):
+            marked.extend(items)
+    if not marked or not _story_before(candidates, set(marked)):
+        return side_names
+    for item in marked:
+        role = item.get("role")
+        item.set("role", f"{role} {THREAD_MARK}" if role else THREAD_MARK)
+    return lambda words: THREAD_MARK in words or side_names(words)
+
+
+def _is_reply(item: HtmlElement) -> bool:
+    """A reply's box: an element naming its writer, and no heading but one holding or inside
+    such an element (a teaser's headline is no writer's name)."""
+    writer = False
+    for el in item.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        if _THREAD_AUTHOR.search(attr_words(el)):
+            writer = True
+        elif el.tag in _HEADINGS and not _names_writer(el, item):
+            return False
+    return writer
+
+
+def _names_writer(heading: HtmlElement, item: HtmlElement) -> bool:
+    """Whether a heading holds, or sits below item in, an element naming a writer."""
+    for el in heading.iter():
+        if isinstance(el.tag, str) and _THREAD_AUTHOR.search(attr_words(el)):
+            return True
+    for el in heading.iterancestors():
+        if el is item:
+            return False
+        if _THREAD_AUTHOR.search(attr_words(el)):
+            return True
+    return False
+
+
+def _story_before(candidates: list[Candidate], items: set[HtmlElement]) -> bool:
+    """Whether THREAD_STORY_MIN of prose weight lies outside the thread's items before them."""
+    seen = 0.0
+    for c in candidates:
+        el: HtmlElement | None = c.el
+        while el is not None and el not in items:
+            el = el.getparent()
+        if el is not None:
+            return False  # the run's first item: nothing before it is enough
+        w = weight(c)
+        if w > 0:
+            seen += w
+            if seen >= THREAD_STORY_MIN:
+                return True
+    return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -105,6 +106,7 @@ def _read(
         )
     if not comment_names:
         _forget_comment_names(root)
+    _forget_anchor_ids(root)
     drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names, headline=meta.title)
     candidates = _candidates(root, meta, options)
     headings = [
@@ -119,6 +121,7 @@ def _read(
         return candidates
     if headings and not repaired and any(holds_blocks(h) for h in headings):
         root = parse(close_unclosed(bounded_text(text, options), options.max_nodes), options)
+        _forget_anchor_ids(root)
         drop_chrome(root, weak_names=weak_names)
         headings = long_headings(root)
         lined = lined_headings(root)
@@ -143,6 +146,27 @@ def _forget_comment_names(root: HtmlElement) -> None:
                 kept = [t for t in value.split() if "comment" not in t.lower()]
                 el.set(name, " ".join(kept))
                 el.set(_COMMENT_NAMED, "")
+
+
+_SLUG_BREAK = re.compile(r"[^a-z0-9]+")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _forget_anchor_ids(root: HtmlElement) -> None:
+    """Drop a heading's id that spells its own first words: an anchor for the page's table of
+    contents ("nav_nur_die_folie__1" on "Nur die Folie bleibt zurück"), not a name of its role,
+    whose "nav" would make a subhead chrome. The heading's words are judged as ever."""
+    for heading in root.iter(_HEADING_TAGS):
+        anchor = heading.get("id")
+        if not anchor:
+            continue
+        words = _SLUG_BREAK.split(heading.text_content().lower())
+        words = [w for w in words if w]
+        if len(words) < 2:
+            continue
+        slug = "-" + "-".join(words[:2]) + "-"
+        if slug in "-" + "-".join(_SLUG_BREAK.split(anchor.lower())) + "-":
+            del heading.attrib["id"]
 
 
 # Marks the elements whose comment names _forget_comment_names stripped.

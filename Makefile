@@ -94,7 +94,7 @@ bench: $(BENCH_STAMP)
 
 ## gate: extraction F1 on every set, and metadata accuracy, at or above bench/floors.json (CI)
 gate: $(DEV_STAMP)
-	$(BIN)/python bench/gate.py
+	$(BIN)/python bench/gate.py $(GATE_ARGS)
 
 ## load: a short load run on loopback (saves and list requests per second, p50/p99)
 load: $(DEV_STAMP)

@@ -71,7 +71,7 @@ FLATTENED = (
     # The baseline of the flattened task: every visible line kept (what clean_text starts from).
     Extractor("all lines kept", ("--anchor", "alltext"), None, flatten=True),
 )
-SETS = ("scrapinghub", "dragnet", "readability", "cleaneval")
+SETS = ("scrapinghub", "dragnet", "readability", "cleaneval", "multilingual")
 
 
 def data_dir() -> Path:

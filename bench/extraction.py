@@ -438,6 +438,9 @@ def write_report(
                 f"- {r['extractor']} on {r['set']}: empty {r.get('empty', '—')}, errors "
                 f"{r.get('errors', {})} {detail}"
             )
+    for r in results:
+        if r["set"] == "scrapinghub" and memory.get(r["extractor"]) is not None:
+            r["own_peak_mb"] = memory[r["extractor"]]
     path = results_path / "extraction.md"
     path.write_text("\n".join(lines) + "\n")
     missing = missing_pages(results)
@@ -548,6 +551,26 @@ def plot(results: list[dict[str, Any]]) -> Path | None:
     return path
 
 
+def _merged(
+    results: list[dict[str, Any]], memory: dict[str, float | None]
+) -> tuple[list[dict[str, Any]], dict[str, float | None]]:
+    """This run's results over the last report's (extraction.json): the pairs run now replace
+    theirs, the others are kept, with the own-memory figures they carried."""
+    path = results_dir() / "extraction.json"
+    old: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+    fresh = {(r["extractor"], r["set"]) for r in results}
+    kept = [r for r in old if (r["extractor"], r["set"]) not in fresh]
+    merged_memory = {
+        r["extractor"]: r["own_peak_mb"] for r in kept if r.get("own_peak_mb") is not None
+    }
+    merged_memory.update({k: v for k, v in memory.items() if v is not None})
+    order = {e.name: i for i, e in enumerate((*EXTRACTORS, *FLATTENED))}
+    merged = sorted(
+        [*kept, *results], key=lambda r: (SETS.index(r["set"]), order.get(r["extractor"], 99))
+    )
+    return merged, dict(merged_memory)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--memory-child"]:
@@ -564,6 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--no-hostile", action="store_true", help="skip the hostile-input timings")
     ap.add_argument("--no-metadata", action="store_true", help="skip the metadata figures")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the last report's results for the (extractor, set) pairs not run now",
+    )
     args = ap.parse_args(argv)
     data = data_dir()
     if not scorer_path(data).exists():
@@ -592,6 +620,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"memory {extractor.name:24} {_fmt(memory[extractor.name], '.1f')} MB", flush=True
             )
+    if args.merge:
+        results, memory = _merged(results, memory)
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     from bench import hostile
     from bench import metadata as metadata_bench

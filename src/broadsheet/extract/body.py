@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from . import rules
+from . import compiled, dom, rules
 from .article import Block
 from .blocks import Candidate
 from .byline import names_of_line
@@ -346,3 +347,10 @@ def find_credits(blocks: list[Block]) -> str:
             if len(line) <= 500 and _CREDITS.match(line):
                 return line
     return ""
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global normalize_space
+    normalize_space = dom.normalize_space

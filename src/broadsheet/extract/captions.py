@@ -5,9 +5,10 @@ as it does <figcaption>s; and a gallery's captions repeated as text are recognis
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from . import rules
+from . import compiled, dom, rules
 from .article import Block
 from .blocks import Candidate
 from .compiled import walk as _compiled
@@ -117,3 +118,11 @@ def loose_caption_credit(c: Candidate, text: str) -> bool:
 def in_caption(c: Candidate) -> bool:
     """A block from a caption box (galleries repeat their captions as text)."""
     return _caption_up(c.el, 2) is not None
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, normalize_space
+    _compiled = walk
+    normalize_space = dom.normalize_space

@@ -58,7 +58,6 @@ def test_newsletter_promos_after_the_story_are_dropped() -> None:
 @pytest.mark.parametrize(
     "header",
     [
-        "Você pode gostar...",  # "You may also like", Portuguese
         "Artículos relacionados",  # "Related articles", Spanish
         "Das könnte Sie auch interessieren",
         "Search This Blog",  # a blog's sidebar search box after the post

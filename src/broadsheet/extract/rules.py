@@ -706,7 +706,6 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     # a blog's sidebar search box after the post
     r"search this (blog|site)",
     # the same headers in the other languages of the web's largest news and blog markets
-    r"(você|voce) (também )?pode gostar",
     r"(notícias|artigos|posts|matérias) relacionad[oa]s",
     r"(también )?te puede interesar",
     r"(noticias|artículos) relacionad[oa]s",

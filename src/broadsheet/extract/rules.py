@@ -693,7 +693,6 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     r"related( (stories|articles|coverage|content|posts|news|links|reading))?",
     r"more( [\w&']+){0,3} (news|stories|articles|coverage)( from .{1,40})?",
     r"more great( [\w&']+){1,3} stories",
-    r"more to explore",
     r"(you may|you might) (also )?(like|enjoy)",
     r"recommended( for you| stories| reading)?",
     r"most (read|viewed|popular|shared|emailed)( \w+)?",

@@ -181,8 +181,6 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "subscription",
     "survey",
     "taboola",
-    # ai2html charts: the chart's labels ("$915", "billion", "2017") set as positioned text
-    "ai2html",
     "tags",
     "toolbar",
     "tools",

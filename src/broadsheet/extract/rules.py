@@ -788,7 +788,6 @@ CHROME_PHRASES: tuple[str, ...] = (
     "in your inbox",
     "to your inbox",
     "successfully subscribed",
-    "problem subscribing",
     "share it with a friend",
     "like this story?",
     "enjoyed this article",

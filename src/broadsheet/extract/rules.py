@@ -787,7 +787,6 @@ CHROME_PHRASES: tuple[str, ...] = (
     "follow us on",
     "in your inbox",
     "to your inbox",
-    "successfully subscribed",
     "share it with a friend",
     "like this story?",
     "enjoyed this article",

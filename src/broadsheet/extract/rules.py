@@ -787,7 +787,6 @@ CHROME_PHRASES: tuple[str, ...] = (
     "follow us on",
     "in your inbox",
     "to your inbox",
-    "share it with a friend",
     "like this story?",
     "enjoyed this article",
     # blog engines' comment-form and post-footer sentences

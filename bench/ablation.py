@@ -33,6 +33,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -201,12 +202,23 @@ def _haystacks(page: dict[str, Any]) -> tuple[str, str]:
     return " ".join(f"{text} {metas}".split()).lower(), attrs.lower()
 
 
-def _matcher(table: str, entry: str) -> re.Pattern[str]:
-    if table in REGEX_TABLES:
-        source = entry.removeprefix("^").removesuffix("$")
-    else:
-        source = re.escape(entry.lower())
-    return re.compile(source, re.IGNORECASE)
+# A pattern's anchors, and the runs of any character at its ends (".*", ".{0,80}"): dropping them
+# only lets it match in more places, and searched along a whole page they cost the most.
+_ANY_RUN = r"\.(?:\*|\+|\{\d*,?\d*\})\??"
+_ENDS = re.compile(rf"^\^?(?:{_ANY_RUN})*|(?<!\\)(?:{_ANY_RUN})*\$?$")
+
+
+def _matcher(table: str, entry: str) -> Callable[[str], bool]:
+    """Whether the entry fires somewhere in a lower-case haystack."""
+    if table in REGEX_TABLES and re.escape(entry) != entry:
+        source = _ENDS.sub("", entry)
+        # On lower-case text a pattern without upper-case letters needs no IGNORECASE, which
+        # would keep re from skipping ahead to the pattern's first letter.
+        lower = not any(ch.isupper() for ch in re.sub(r"\\.", "", source))
+        pattern = re.compile(source, 0 if lower else re.IGNORECASE)
+        return lambda hay: pattern.search(hay) is not None
+    needle = entry.lower()
+    return lambda hay: needle in hay
 
 
 def rule_tables(names: list[str] | None) -> dict[str, tuple[str, ...]]:
@@ -233,7 +245,7 @@ def firing(
         text, attrs = _haystacks(page)
         for (table, entry), pattern in matchers.items():
             hay = text if table in TEXT_TABLES else attrs
-            if pattern.search(hay):
+            if pattern(hay):
                 fires[(table, entry)].append(page["key"])
                 if page["set"] == "scrapinghub":
                     fires[(table, entry)].append(f"{FLAT}/{page['id']}")

@@ -620,8 +620,10 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"memory {extractor.name:24} {_fmt(memory[extractor.name], '.1f')} MB", flush=True
             )
+    rerun = sorted({r["extractor"] for r in results})
     if args.merge:
         results, memory = _merged(results, memory)
+        argv = [*argv, f"(merged: {', '.join(rerun)} rerun; speed ratios then span two runs)"]
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     from bench import hostile
     from bench import metadata as metadata_bench

@@ -14,7 +14,7 @@ BROADSHEET_TEST_POSTGRES ?=
 # are pure and need no second run).
 DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e tests/browser
 
-.PHONY: run install dev test test-sqlite test-postgres lint format bench gate load fuzz contract clean
+.PHONY: run install dev test test-sqlite test-postgres lint format bench gate identity ablation load fuzz contract clean
 
 # Groups to leave out, as a marker expression: `make test MARKS='not slow and not browser'`.
 MARKS ?=
@@ -91,10 +91,21 @@ $(BENCH_STAMP): pyproject.toml $(EXTENSION) | $(BIN)/python
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/metadata.py
+	$(BIN)/python bench/ablation.py
+
+## ablation: each rule table, and each rule firing on fewer than three pages, switched off: the
+## pages it changes and the F1 it moves per set (bench/results/ablation.md; ~15 min)
+ablation: $(DEV_STAMP)
+	$(BIN)/python bench/ablation.py
 
 ## gate: extraction F1 on every set, and metadata accuracy, at or above bench/floors.json (CI)
 gate: $(DEV_STAMP)
-	$(BIN)/python bench/gate.py
+	$(BIN)/python bench/gate.py $(GATE_ARGS)
+
+## identity: the compiled walks and their pure-Python twins give the same Article on every page of
+## every benchmark set (CI; about a minute)
+identity: $(DEV_STAMP)
+	$(BIN)/python bench/identity.py --both
 
 ## load: a short load run on loopback (saves and list requests per second, p50/p99)
 load: $(DEV_STAMP)

@@ -19,12 +19,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import gc
 import gzip
 import importlib.metadata
 import json
 import os
 import platform
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -35,6 +38,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import recorded  # noqa: E402
 
 
 def results_dir() -> Path:
@@ -71,7 +77,7 @@ FLATTENED = (
     # The baseline of the flattened task: every visible line kept (what clean_text starts from).
     Extractor("all lines kept", ("--anchor", "alltext"), None, flatten=True),
 )
-SETS = ("scrapinghub", "dragnet", "readability", "cleaneval")
+SETS = ("scrapinghub", "dragnet", "readability", "cleaneval", "multilingual")
 
 
 def data_dir() -> Path:
@@ -88,22 +94,81 @@ def _pin_one_cpu() -> None:
     os.sched_setaffinity(0, {cpus[-1]})
 
 
-def score(extractor: Extractor, set_dir: Path, *, limit: int = 0) -> dict[str, Any]:
+def score(
+    extractor: Extractor, set_dir: Path, *, limit: int = 0, record: bool = False
+) -> dict[str, Any]:
+    """The reference scorer's result for one extractor on one set. With `record`, the extractor
+    runs wrapped (bench/recorded.py) and the result also says which pages came out missing or
+    short ("missing", see missing_outputs)."""
     out = Path(tempfile.mkdtemp(prefix="bench-")) / "result.json"
-    cmd = [sys.executable, str(scorer_path(set_dir.parent)), str(set_dir), *extractor.args]
+    args = extractor.args
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]))
+    if record:
+        args = ("--callable", "bench.recorded:run", *(("--flatten",) if extractor.flatten else ()))
+        env[recorded.TARGET] = shlex.join(extractor.args)
+        env[recorded.OUTPUTS] = str(out.parent / "outputs.json")
+        env[recorded.SCORER] = str(scorer_path(set_dir.parent))
+    cmd = [sys.executable, str(scorer_path(set_dir.parent)), str(set_dir), *args]
     cmd += ["--json", str(out)]
     if limit:
         cmd += ["--limit", str(limit)]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]))
     proc = subprocess.run(
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, preexec_fn=_pin_one_cpu
     )
     if proc.returncode != 0 or not out.exists():
         return {"extractor": extractor.name, "set": set_dir.name, "failed": proc.stderr[-2000:]}
     result: dict[str, Any] = json.loads(out.read_text())
+    if record and (out.parent / "outputs.json").exists():
+        rows = _truths(set_dir)[: limit or None]
+        notes = json.loads((out.parent / "outputs.json").read_text())
+        result["missing"] = missing_outputs(rows, recorded.outcomes(notes, rows))
     shutil.rmtree(out.parent, ignore_errors=True)
     result["extractor"] = extractor.name
     return result
+
+
+# --- pages that hold a story and came out without one ---------------------------------------------
+
+# A page holds a story when its reference text has this many words (\w+ tokens, as the scorer
+# counts them). The multilingual set has no full text, only "with" snippets (text the output must
+# hold): samples of the story, median 16 words a page. There a page counts when its snippets
+# together hold MIN_SNIPPET_WORDS words: running text the page must yield, not a label.
+MIN_STORY_WORDS = 50
+MIN_SNIPPET_WORDS = 15
+# Output shorter than this (stripped) on such a page: a caption, a tagline, a strip of metadata.
+SHORT_CHARS = 150
+_WORD = re.compile(r"\w+")
+
+
+@functools.cache
+def _truths(set_dir: Path) -> list[dict[str, Any]]:
+    """The set's pages without their HTML: id, and text or with-snippets."""
+    with gzip.open(set_dir / "pages.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    return [{k: v for k, v in row.items() if k != "html"} for row in rows]
+
+
+def holds_story(row: dict[str, Any]) -> bool:
+    if "with" in row:
+        return sum(len(_WORD.findall(w)) for w in row["with"]) >= MIN_SNIPPET_WORDS
+    return len(_WORD.findall(row.get("text") or "")) >= MIN_STORY_WORDS
+
+
+def missing_outputs(rows: list[dict[str, Any]], outcomes: list[int | str]) -> dict[str, Any]:
+    """Of the pages that hold a story: those with no text (an error such as NoArticle, or empty
+    output) and those with output under SHORT_CHARS characters, by page id."""
+    counted = 0
+    no_text: list[str] = []
+    short: list[str] = []
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if not holds_story(row):
+            continue
+        counted += 1
+        if isinstance(outcome, str) or outcome == 0:
+            no_text.append(f"{row['id']}" + (f" ({outcome})" if isinstance(outcome, str) else ""))
+        elif outcome < SHORT_CHARS:
+            short.append(str(row["id"]))
+    return {"counted": counted, "no_text": no_text, "short": short}
 
 
 # --- memory: one extractor in a child process ---------------------------------------------------
@@ -363,6 +428,7 @@ def write_report(
             "",
             *_hostile_table(hostile_rows),
         ]
+    lines += missing_table(results, sets)
     errors = [r for r in results if r.get("errors") or r.get("empty") or "failed" in r]
     if errors:
         lines += ["", "## Empty outputs and errors", ""]
@@ -372,12 +438,76 @@ def write_report(
                 f"- {r['extractor']} on {r['set']}: empty {r.get('empty', '—')}, errors "
                 f"{r.get('errors', {})} {detail}"
             )
+    for r in results:
+        if r["set"] == "scrapinghub" and memory.get(r["extractor"]) is not None:
+            r["own_peak_mb"] = memory[r["extractor"]]
     path = results_path / "extraction.md"
     path.write_text("\n".join(lines) + "\n")
+    missing = missing_pages(results)
+    if missing:
+        (results_path / "missing_outputs.md").write_text("\n".join(missing) + "\n")
     (results_path / "extraction.json").write_text(
         json.dumps(results, indent=1, sort_keys=True) + "\n"
     )
     return path
+
+
+_MISSING_DEFINITION = (
+    f"Pages that hold a story: reference text of at least {MIN_STORY_WORDS} words; on "
+    f"multilingual (snippet truth), `with` snippets of at least {MIN_SNIPPET_WORDS} words "
+    "together. Of those, **no text**: the extractor raised (Broadsheet's NoArticle) or returned "
+    f"nothing; **short**: under {SHORT_CHARS} characters. Page ids: missing_outputs.md."
+)
+
+
+def missing_table(results: list[dict[str, Any]], sets: list[str]) -> list[str]:
+    """Per extractor and set: pages with no text / pages with short text, of those counted."""
+    recorded_runs = [r for r in results if "missing" in r]
+    if not recorded_runs:
+        return []
+    by = {(r["extractor"], r["set"]): r["missing"] for r in recorded_runs}
+    names = list(dict.fromkeys(r["extractor"] for r in recorded_runs))
+    counted = {s: next((m["counted"] for (_, s2), m in by.items() if s2 == s), None) for s in sets}
+    lines = [
+        "",
+        "## Stories missed: no text / short text",
+        "",
+        _MISSING_DEFINITION,
+        "",
+        "| extractor | " + " | ".join(f"{s} ({_fmt(counted[s], 'd')} pages)" for s in sets) + " |",
+        "|---|" + "---:|" * len(sets),
+    ]
+    for name in names:
+        cells = []
+        for s in sets:
+            m = by.get((name, s))
+            cells.append("" if m is None else f"{len(m['no_text'])} / {len(m['short'])}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def missing_pages(results: list[dict[str, Any]]) -> list[str]:
+    """bench/results/missing_outputs.md: the page ids behind missing_table, per run."""
+    runs = [
+        r
+        for r in results
+        if r.get("missing", {}).get("no_text") or r.get("missing", {}).get("short")
+    ]
+    if not any("missing" in r for r in results):
+        return []
+    lines = ["# Stories missed, page by page", "", _MISSING_DEFINITION, ""]
+    for r in runs:
+        m = r["missing"]
+        lines.append(f"## {r['extractor']} on {r['set']} ({m['counted']} pages counted)")
+        lines.append("")
+        if m["no_text"]:
+            lines.append(f"- no text ({len(m['no_text'])}): " + ", ".join(m["no_text"]))
+        if m["short"]:
+            lines.append(f"- short ({len(m['short'])}): " + ", ".join(m["short"]))
+        lines.append("")
+    if not runs:
+        lines.append("None: every extractor gave text on every page counted.")
+    return lines
 
 
 def plot(results: list[dict[str, Any]]) -> Path | None:
@@ -421,6 +551,26 @@ def plot(results: list[dict[str, Any]]) -> Path | None:
     return path
 
 
+def _merged(
+    results: list[dict[str, Any]], memory: dict[str, float | None]
+) -> tuple[list[dict[str, Any]], dict[str, float | None]]:
+    """This run's results over the last report's (extraction.json): the pairs run now replace
+    theirs, the others are kept, with the own-memory figures they carried."""
+    path = results_dir() / "extraction.json"
+    old: list[dict[str, Any]] = json.loads(path.read_text()) if path.exists() else []
+    fresh = {(r["extractor"], r["set"]) for r in results}
+    kept = [r for r in old if (r["extractor"], r["set"]) not in fresh]
+    merged_memory = {
+        r["extractor"]: r["own_peak_mb"] for r in kept if r.get("own_peak_mb") is not None
+    }
+    merged_memory.update({k: v for k, v in memory.items() if v is not None})
+    order = {e.name: i for i, e in enumerate((*EXTRACTORS, *FLATTENED))}
+    merged = sorted(
+        [*kept, *results], key=lambda r: (SETS.index(r["set"]), order.get(r["extractor"], 99))
+    )
+    return merged, dict(merged_memory)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--memory-child"]:
@@ -437,6 +587,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--no-hostile", action="store_true", help="skip the hostile-input timings")
     ap.add_argument("--no-metadata", action="store_true", help="skip the metadata figures")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the last report's results for the (extractor, set) pairs not run now",
+    )
     args = ap.parse_args(argv)
     data = data_dir()
     if not scorer_path(data).exists():
@@ -450,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     for i, (extractor, set_name) in enumerate(jobs, 1):
         t0 = time.monotonic()
-        r = score(extractor, data / set_name, limit=args.limit)
+        r = score(extractor, data / set_name, limit=args.limit, record=True)
         results.append(r)
         shown = f"F1 {r['f1']:.3f}, {r['pages_per_s']:.1f} pages/s" if "f1" in r else "FAILED"
         print(
@@ -465,6 +620,10 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"memory {extractor.name:24} {_fmt(memory[extractor.name], '.1f')} MB", flush=True
             )
+    rerun = sorted({r["extractor"] for r in results})
+    if args.merge:
+        results, memory = _merged(results, memory)
+        argv = [*argv, f"(merged: {', '.join(rerun)} rerun; speed ratios then span two runs)"]
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     from bench import hostile
     from bench import metadata as metadata_bench

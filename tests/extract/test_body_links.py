@@ -105,14 +105,3 @@ def test_a_signature_box_is_not_the_story() -> None:
     )
     text = extract(page(story() + signature)).text
     assert STORY_SENTENCES[-1] in text and "Martin Roe" not in text
-
-
-def test_chart_labels_set_as_text_are_not_the_story() -> None:
-    # An ai2html chart sets its labels as positioned text over the artwork.
-    chart = (
-        "<div class='ai2html'><div class='g-artboard'><p>$915</p><p>billion</p>"
-        "<p>Interest payments on the debt</p><p>2017</p></div></div>"
-    )
-    text = extract(page(story(STORY_SENTENCES[:4]) + chart + story(STORY_SENTENCES[4:]))).text
-    assert STORY_SENTENCES[0] in text and STORY_SENTENCES[7] in text
-    assert "$915" not in text and "Interest payments" not in text

@@ -118,3 +118,28 @@ def test_comment_form_hints_and_empty_related_boxes_are_chrome() -> None:
     text = extract(page(post + rest)).text
     assert SENTENCES[2] in text
     assert "related" not in text and "Allowed HTML" not in text
+
+
+def _teaser_rail(heading: str, ending: str) -> str:
+    """After the story: a heading in a language the rules do not list, then teasers, each a
+    linked headline, an excerpt (cut short when ending is an ellipsis) and share links."""
+    teasers = "".join(
+        f"<h4><a href='/t{i}'>Headline number {i}</a></h4>"
+        f"<p>{t} {SENTENCES[i]}{ending}</p>"
+        f"<p><a href='/share'>Share</a> <a href='/pin'>Pin</a></p>"
+        for i, t in enumerate(TEASERS)
+    )
+    return f"<h3>{heading}</h3>{teasers}"
+
+
+def test_a_heading_over_excerpts_cut_short_ends_the_story_in_any_language() -> None:
+    # Not a stop header of any table: the excerpts cut with "…" say it heads other stories.
+    text = extract(page(story() + _teaser_rail("Weitere Beiträge aus der Redaktion", " …"))).text
+    assert SENTENCES[0] in text and SENTENCES[-1] in text
+    assert "Weitere Beiträge" not in text
+    assert TEASERS[0] not in text and TEASERS[2] not in text
+
+
+def test_a_heading_over_whole_paragraphs_is_a_subhead_of_the_story() -> None:
+    text = extract(page(story() + _teaser_rail("Weitere Beiträge aus der Redaktion", "."))).text
+    assert "Weitere Beiträge" in text and TEASERS[0] in text

@@ -1,7 +1,7 @@
 """The compiled walks (_walk.pyx) give what their pure-Python twins give.
 
-Every module that calls a compiled walk holds it as ``_compiled``; the ``pure_python`` fixture
-sets each of those to None, which is what an install without the extension runs.
+``pure_python`` switches every module to the pure-Python twins (compiled.pure_python), which is
+what an install without the extension runs.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from . import rules
+from . import compiled, dom, rules
 from .article import PARAGRAPH_FIELDS, Block, ExtractOptions, paragraph_block
 from .chrome import is_chrome_text
 from .compiled import walk as _compiled
@@ -580,3 +580,11 @@ def build_blocks(
 
 def with_text(c: Candidate, text: str) -> Candidate:
     return replace(c, block=replace(c.block, text=text), chars=len(text))
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, normalize_space
+    _compiled = walk
+    normalize_space = dom.normalize_space

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from . import rules
+from . import compiled, dom, rules
 from .article import Block
 from .blocks import Candidate
 from .byline import names_of_line
@@ -82,7 +83,7 @@ def assemble(
                              credit=block.credit))  # fmt: skip
             continue
         text = block.plain()
-        if _is_stop_header(block, text, prose):
+        if _is_stop_header(block, text, prose) or _heads_teasers(candidates, at, text, prose):
             if _story_resumes(candidates, at + 1, story_parent):
                 continue  # a "Related stories" box set inside the story, which goes on after it
             break
@@ -283,6 +284,36 @@ def _is_stop_header(block: Block, text: str, prose_before: int) -> bool:
     return prose_before > 0 and _END.fullmatch(text) is not None
 
 
+# A heading after the story heads a rail of teasers, whatever its words or language ("Você pode
+# gostar..."), when TEASER_RUN_CUT of the first TEASER_RUN paragraphs of prose after it, within
+# TEASER_LOOKAHEAD blocks, are cut short with an ellipsis (each teaser's headline, share links and
+# date come between them).
+TEASER_RUN = 3
+TEASER_RUN_CUT = 2
+TEASER_LOOKAHEAD = 9
+
+
+def _heads_teasers(candidates: list[Candidate], at: int, text: str, prose_before: int) -> bool:
+    """A short heading after the story followed by excerpts cut short with an ellipsis: the
+    first words of other stories (what _is_teaser_list sees in a list, set as paragraphs). A
+    short paragraph over them is a speaker's line or a name heading their post."""
+    if (
+        candidates[at].block.kind != "heading"
+        or len(text) > STOP_HEADER_MAX_CHARS
+        or prose_before < STORY_BEFORE_STOP_CHARS
+    ):
+        return False
+    excerpts = [
+        c.block.text
+        for c in candidates[at + 1 : at + 1 + TEASER_LOOKAHEAD]
+        if c.block.kind == "paragraph"
+        and c.link_density <= BLOCK_LINK_DENSITY_MAX
+        and len(c.block.text) > STOP_HEADER_MAX_CHARS
+    ][:TEASER_RUN]
+    cut = sum(1 for excerpt in excerpts if _CUT_SHORT.search(excerpt) is not None)
+    return cut >= TEASER_RUN_CUT
+
+
 # How many blocks after a stop header are looked at for the story going on.
 RESUME_LOOKAHEAD = 4
 
@@ -378,3 +409,10 @@ def find_credits(blocks: list[Block]) -> str:
             if len(line) <= 500 and _CREDITS.match(line):
                 return line
     return ""
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global normalize_space
+    normalize_space = dom.normalize_space

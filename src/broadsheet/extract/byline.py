@@ -20,11 +20,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
+from types import ModuleType
 
 from lxml import etree
 from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 
-from . import rules
+from . import compiled, dom, rules
 from .compiled import walk as _compiled
 from .dom import attr_words, normalize_space, tag_of
 
@@ -662,3 +663,11 @@ def _found(root: Element, body: Element | None, h1: Element | None) -> tuple[str
         if found[0]:
             return found
     return _search(body if body is not None else root, h1)
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, normalize_space
+    _compiled = walk
+    normalize_space = dom.normalize_space

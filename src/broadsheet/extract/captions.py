@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from . import rules
+from . import compiled, dom, rules
 from .article import Block
 from .blocks import Candidate
 from .chrome import is_chrome_text
@@ -286,3 +287,11 @@ def _remove_keeping_tail(el: HtmlElement) -> None:
             previous.tail = (previous.tail or "") + tail
         else:
             parent.text = (parent.text or "") + tail
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, normalize_space
+    _compiled = walk
+    normalize_space = dom.normalize_space

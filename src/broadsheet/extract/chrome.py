@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from . import rules
+from . import compiled, dom, rules
 from .compiled import walk as _compiled
 from .dom import normalize_space
 
@@ -64,12 +65,9 @@ _FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _PHRASES_LOWER = tuple(p.lower() for p in rules.CHROME_PHRASES)
 _PHRASES_BY_SUBSTRING = bool(_PHRASES_LOWER) and all(p.isascii() for p in _PHRASES_LOWER)
 _PHRASES_IN_LOWER = re.compile(literal_alternation(_PHRASES_LOWER))
-# The same search in C, by a table of the phrases' first two characters.
-_PHRASE_SET = (
-    _compiled.LiteralSet(_PHRASES_LOWER)
-    if _compiled is not None and _PHRASES_BY_SUBSTRING and min(map(len, _PHRASES_LOWER)) >= 2
-    else None
-)
+# The same search in C, by a table of the phrases' first two characters (made by
+# _bind_compiled, end of module, with the walks).
+_PHRASE_SET: Any = None
 # The chrome lines, when no letter of theirs (outside backslash escapes such as \S) is upper
 # case.
 _LINES_LOWER = not any(ch != ch.lower() for p in rules.CHROME_LINES for ch in re.sub(r"\\.", "", p))
@@ -197,28 +195,8 @@ def _token_class(token: str) -> int:
 
 # _token_class for the compiled walk, its literal-word tests done in C on ASCII tokens: a page
 # meets ~70 tokens not seen before, and judging them in Python was ~40 % of the walk's time.
-_TOKEN_JUDGE: Callable[[str], int] = (
-    _token_class
-    if _compiled is None
-    else _compiled.TokenJudge(
-        _token_class,
-        _CONTENT_WORDS,
-        _STORY_WORDS,
-        _BOILERPLATE_WORDS,
-        rules.BOILERPLATE_SUBSTRINGS,
-        rules.STRONG_BOILERPLATE,
-        _STORY_SUFFIXES,
-        _THREAD_TOKEN.fullmatch,
-        _POST_TEMPLATE_TOKEN.fullmatch,
-        _TAXONOMY_TOKEN.match,
-        _T_CONTENT,
-        _T_STORY,
-        _T_CHROME,
-        _T_STRONG,
-        _T_POST,
-        _TAXONOMY_SHIFT,
-    )
-)
+# Made by _bind_compiled (end of module), with the walks.
+_TOKEN_JUDGE: Callable[[str], int] = _token_class
 
 
 def _verdict(bits: int) -> int:
@@ -847,3 +825,38 @@ def _has_chrome_phrase(text: str, lower: str | None = None) -> bool:
             return bool(_PHRASE_SET.search(lower))
         return _PHRASES_IN_LOWER.search(lower) is not None
     return _CHROME_PHRASE.search(text) is not None
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, _PHRASE_SET, _TOKEN_JUDGE, normalize_space
+    _compiled = walk
+    normalize_space = dom.normalize_space
+    _PHRASE_SET = (
+        walk.LiteralSet(_PHRASES_LOWER)
+        if walk is not None and _PHRASES_BY_SUBSTRING and min(map(len, _PHRASES_LOWER)) >= 2
+        else None
+    )
+    _TOKEN_JUDGE = (
+        _token_class
+        if walk is None
+        else walk.TokenJudge(
+            _token_class,
+            _CONTENT_WORDS,
+            _STORY_WORDS,
+            _BOILERPLATE_WORDS,
+            rules.BOILERPLATE_SUBSTRINGS,
+            rules.STRONG_BOILERPLATE,
+            _STORY_SUFFIXES,
+            _THREAD_TOKEN.fullmatch,
+            _POST_TEMPLATE_TOKEN.fullmatch,
+            _TAXONOMY_TOKEN.match,
+            _T_CONTENT,
+            _T_STORY,
+            _T_CHROME,
+            _T_STRONG,
+            _T_POST,
+            _TAXONOMY_SHIFT,
+        )
+    )

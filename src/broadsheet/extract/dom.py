@@ -15,11 +15,14 @@ from __future__ import annotations
 import codecs
 import functools
 import re
+from collections.abc import Callable
+from types import ModuleType
 
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 
+from . import compiled
 from .article import ExtractOptions
 from .compiled import walk as _compiled
 from .decode import decode_html
@@ -225,7 +228,15 @@ def _normalize_space(text: str) -> str:
 
 
 # Most text handed here is normalised already (block texts, short labels): the compiled twin
-# sees that in one pass over the characters instead of making a str of every word. Bound once,
-# at import (a call through a switch would cost more than it saves on short texts): the tests'
-# pure_python() switch does not reach it, BROADSHEET_PURE_PYTHON=1 does.
-normalize_space = _normalize_space if _compiled is None else _compiled.normalize_space
+# sees that in one pass over the characters instead of making a str of every word. Bound, not
+# called through a switch (that would cost more than it saves on short texts): _bind_compiled
+# rebinds it, here and in every module that imports it, when the walks are switched.
+normalize_space: Callable[[str], str] = _normalize_space
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, normalize_space
+    _compiled = walk
+    normalize_space = _normalize_space if walk is None else walk.normalize_space

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 from lxml.html import HtmlElement
 
+from . import compiled
 from .article import Article, Block, ExtractOptions, reading_minutes
 from .blocks import Candidate, build_blocks, photo_src
 from .body import assemble, find_credits
@@ -467,3 +469,10 @@ def _cap(blocks: list[Block], max_chars: int) -> list[Block]:
 
 def _truncated(block: Block, max_chars: int) -> Block:
     return Block("paragraph", text=block.plain()[:max_chars])
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled
+    _compiled = walk

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from types import ModuleType
 
-from . import rules
+from . import compiled, dom, rules
 from .chrome import is_chrome_text
 from .dom import normalize_space
 from .flat_features import effective_length, looks_like_chrome, without_wide
@@ -203,3 +204,10 @@ def clean_text(text: str) -> str:
             seen.add(key)
             keep.append(line)
     return "\n".join(keep)
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global normalize_space
+    normalize_space = dom.normalize_space

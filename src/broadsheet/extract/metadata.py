@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -25,7 +26,7 @@ from lxml import etree
 from lxml.etree import _Element as Element  # from lxml.html or lxml.etree parsers alike
 from lxml.html import HtmlElement
 
-from . import rules
+from . import compiled, dom, rules
 from .byline import clean_byline, credit_in, credit_of, join_names
 from .compiled import walk as _compiled
 from .dom import normalize_space
@@ -609,3 +610,11 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         image=image,
         base_url=base,
     )
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, normalize_space
+    _compiled = walk
+    normalize_space = dom.normalize_space

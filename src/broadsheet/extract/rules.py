@@ -7,6 +7,9 @@ general web conventions; none is keyed to one site.
 
 from __future__ import annotations
 
+import json
+import os
+
 # Elements dropped with everything inside them before anything else happens. HTML5 void
 # elements the parser does not know (source, track, embed, wbr) are not listed: libxml2 may
 # nest the following content inside them.
@@ -178,8 +181,6 @@ BOILERPLATE_WORDS: tuple[str, ...] = (
     "subscription",
     "survey",
     "taboola",
-    # ai2html charts: the chart's labels ("$915", "billion", "2017") set as positioned text
-    "ai2html",
     "tags",
     "toolbar",
     "tools",
@@ -700,7 +701,6 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     r"related( (stories|articles|coverage|content|posts|news|links|reading))?",
     r"more( [\w&']+){0,3} (news|stories|articles|coverage)( from .{1,40})?",
     r"more great( [\w&']+){1,3} stories",
-    r"more to explore",
     r"(you may|you might) (also )?(like|enjoy)",
     r"recommended( for you| stories| reading)?",
     r"most (read|viewed|popular|shared|emailed)( \w+)?",
@@ -713,7 +713,6 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     # a blog's sidebar search box after the post
     r"search this (blog|site)",
     # the same headers in the other languages of the web's largest news and blog markets
-    r"(você|voce) (também )?pode gostar",
     r"(notícias|artigos|posts|matérias) relacionad[oa]s",
     r"(también )?te puede interesar",
     r"(noticias|artículos) relacionad[oa]s",
@@ -815,9 +814,6 @@ CHROME_PHRASES: tuple[str, ...] = (
     "follow us on",
     "in your inbox",
     "to your inbox",
-    "successfully subscribed",
-    "problem subscribing",
-    "share it with a friend",
     "like this story?",
     "enjoyed this article",
     # blog engines' comment-form and post-footer sentences
@@ -1114,3 +1110,35 @@ BYLINE_ROLE_WORDS: frozenset[str] = frozenset(
         "contributor",
     }
 )
+
+
+# --- Switching rules off, for the ablation run (bench/ablation.py) --------------------------------
+
+# A JSON list of rule names to leave out of this process: "TABLE" (the whole table, or a pattern
+# held as one string) or "TABLE:ENTRY" (one entry, written as it is in the table). Read once, at
+# import, before any module compiles the tables: the engine's hot path never looks at it.
+RULES_OFF_ENV = "BROADSHEET_RULES_OFF"
+# What a table switched off holds instead of nothing (an empty alternation would match
+# everything): no text, class or tag contains it.
+NEVER = "\x00\x01"
+
+
+def switch_off(names: list[str], tables: dict[str, object]) -> None:
+    """Leave the named rules out of `tables` (this module's globals). KeyError on a name that is
+    not a rule table or an entry of one, so an ablation never measures a typo."""
+    for name in names:
+        table, one, entry = name.partition(":")
+        value = tables.get(table)
+        if isinstance(value, str) and table.isupper() and not one:
+            tables[table] = NEVER
+        elif isinstance(value, tuple | frozenset) and table.isupper():
+            kept = [v for v in value if one and v != entry]
+            if one and len(kept) == len(value):
+                raise KeyError(f"no rule {name!r}")
+            tables[table] = type(value)(kept or (NEVER,))
+        else:
+            raise KeyError(f"no rule table {table!r}")
+
+
+if os.environ.get(RULES_OFF_ENV):
+    switch_off(json.loads(os.environ[RULES_OFF_ENV]), globals())

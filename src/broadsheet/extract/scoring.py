@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 from lxml.html import HtmlElement
 
-from . import rules
+from . import compiled, rules
 from .blocks import Candidate
 from .compiled import walk as _compiled
 from .dom import attr_words
@@ -90,20 +92,7 @@ def weight(c: Candidate) -> float:
 
 
 # weight in C (_walk.pyx), for a list of candidates at once.
-_PROSE_WEIGHTS = (
-    None
-    if _compiled is None
-    else _compiled.ProseWeights(
-        link_density_max=LINK_DENSITY_MAX,
-        link_penalty=LINK_PENALTY,
-        short_penalty=SHORT_PENALTY,
-        prose_min_chars=PROSE_MIN_CHARS,
-        short_prose_min_chars=SHORT_PROSE_MIN_CHARS,
-        wide_extra=_WIDE_EXTRA,
-        wide_ranges=rules.WIDE_CHAR_RANGES,
-        sentence_end_search=_SENTENCE_END.search,
-    )
-)
+_PROSE_WEIGHTS: Any = None  # made by _bind_compiled (end of module), with the walks
 
 
 def lenient_weight(c: Candidate) -> float:
@@ -532,3 +521,24 @@ def _story_before(candidates: list[Candidate], items: set[HtmlElement]) -> bool:
             if seen >= THREAD_STORY_MIN:
                 return True
     return False
+
+
+@compiled.bind
+def _bind_compiled(walk: ModuleType | None) -> None:
+    """compiled.use switched the walks: this module follows."""
+    global _compiled, _PROSE_WEIGHTS
+    _compiled = walk
+    _PROSE_WEIGHTS = (
+        None
+        if walk is None
+        else walk.ProseWeights(
+            link_density_max=LINK_DENSITY_MAX,
+            link_penalty=LINK_PENALTY,
+            short_penalty=SHORT_PENALTY,
+            prose_min_chars=PROSE_MIN_CHARS,
+            short_prose_min_chars=SHORT_PROSE_MIN_CHARS,
+            wide_extra=_WIDE_EXTRA,
+            wide_ranges=rules.WIDE_CHAR_RANGES,
+            sentence_end_search=_SENTENCE_END.search,
+        )
+    )

@@ -157,3 +157,24 @@ def test_numbered_steps_after_a_subhead_stay() -> None:
     text = extract(page(story() + "<h3>How to set it up</h3>" + steps)).text
     assert "1. Open the settings page." in text
     assert "2. Choose the widget you want." in text
+
+
+REVIEWS = (
+    "Ordered two of these for the allotment and both arrived within a week, well packed.",
+    "The handle came loose after a month of daily use, but the seller replaced it quickly.",
+    "Sturdy, easy to clean and exactly as described; I would buy it again without a second look.",
+)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Kundenbewertungen (3)", "Avis des clients", "Opiniones de los clientes", "Отзывы читателей"],
+)
+def test_a_reviews_header_after_the_story_ends_the_body(header: str) -> None:
+    # Readers' or customers' reviews under a story (a product's write-up, a guide) are prose
+    # of their own, in the story's container: the header that opens them ends the body.
+    rest = f"<h3>{header}</h3>" + "".join(f"<p>{r}</p>" for r in REVIEWS)
+    text = extract(page(story() + rest)).text
+    assert SENTENCES[-1] in text
+    for r in REVIEWS:
+        assert r not in text

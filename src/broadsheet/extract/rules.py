@@ -723,7 +723,14 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     r"(ti )?potrebbe interessarti",
     r"articoli correlati",
     r"похожие (статьи|записи|новости)",
-    r"отзывы",
+    # readers' or customers' reviews under a story or a product's description (not English
+    # "Customer Reviews": on a page of reviews the reviews are what the reader came for, and
+    # CleanEval's reference keeps them)
+    r"(kunden|leser)bewertungen( \(\d+\))?",
+    r"avis (des )?(clients|lecteurs)",
+    r"opiniones de (los )?(clientes|usuarios|lectores)",
+    r"recensioni (dei )?(clienti|lettori)",
+    r"отзывы( (покупателей|читателей|клиентов))?( \(\d+\))?",
 )
 
 # Headers that open a comment section whatever the length of the story above them: a short

@@ -101,9 +101,14 @@ def _caption_child(el: HtmlElement, text: str) -> HtmlElement | None:
 
 def _credits_photo(box: HtmlElement) -> bool:
     """Whether a caption box holds a photo credit (a credit element or "Photo: …" text)."""
-    if any(isinstance(el.tag, str) and _is_credit(el) for el in box.iter()):
-        return True
-    return _CAPTION_CREDIT.search(normalize_space(box.text_content())) is not None
+    return _holds_credit(box) or (
+        _CAPTION_CREDIT.search(normalize_space(box.text_content())) is not None
+    )
+
+
+def _holds_credit(box: HtmlElement) -> bool:
+    """Whether box is, or holds, an element classed as a photo credit."""
+    return any(isinstance(el.tag, str) and _is_credit(el) for el in box.iter())
 
 
 def _is_credit(el: HtmlElement) -> bool:
@@ -267,12 +272,7 @@ def _short_text(el: HtmlElement) -> str | None:
 
 def _marked_caption(el: HtmlElement, text: str) -> bool:
     """A photo credit by its class (el's or an element's inside it) or its shape."""
-    for node in el.iter():
-        if isinstance(node.tag, str):
-            words = attr_words(node)
-            if any(h in words for h in rules.CREDIT_HINTS):
-                return True
-    return _CAPTION_CREDIT.search(text) is not None
+    return _holds_credit(el) or _CAPTION_CREDIT.search(text) is not None
 
 
 def _remove_keeping_tail(el: HtmlElement) -> None:

@@ -106,10 +106,7 @@ def _read(
             close_unclosed(bounded_text(text, options), options.max_nodes) if repaired else text,
             options,
         )
-    if not comment_names:
-        _forget_comment_names(root)
-    _forget_anchor_ids(root)
-    drop_chrome(root, keep_swallowing=repaired, weak_names=weak_names, headline=meta.title)
+    _drop_chrome(root, meta, weak_names, comment_names, keep_swallowing=repaired)
     candidates = _candidates(root, meta, options)
     headings = [
         c.el for c in candidates if c.block.kind == "heading" and c.chars >= HEADING_MAX_CHARS
@@ -123,8 +120,7 @@ def _read(
         return candidates
     if headings and not repaired and any(holds_blocks(h) for h in headings):
         root = parse(close_unclosed(bounded_text(text, options), options.max_nodes), options)
-        _forget_anchor_ids(root)
-        drop_chrome(root, weak_names=weak_names)
+        _drop_chrome(root, meta, weak_names, comment_names, keep_swallowing=False)
         headings = long_headings(root)
         lined = lined_headings(root)
     for heading in headings:
@@ -135,6 +131,22 @@ def _read(
     for heading in lined:
         heading.tag = "div"  # lines set in a heading tag for the type size: text, not a title
     return _candidates(root, meta, options)
+
+
+def _drop_chrome(
+    root: HtmlElement,
+    meta: Metadata,
+    weak_names: bool,
+    comment_names: bool,
+    *,
+    keep_swallowing: bool,
+) -> None:
+    """A reading's chrome step, the same for every tree it parses: comment names forgotten when
+    the reading does not trust them, headings' anchor ids forgotten, then drop_chrome."""
+    if not comment_names:
+        _forget_comment_names(root)
+    _forget_anchor_ids(root)
+    drop_chrome(root, keep_swallowing=keep_swallowing, weak_names=weak_names, headline=meta.title)
 
 
 def _forget_comment_names(root: HtmlElement) -> None:

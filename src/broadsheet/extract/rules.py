@@ -482,6 +482,18 @@ CREDIT_HINTS: tuple[str, ...] = (
     "byline",
 )
 
+# "Learn more" in the languages of the recirculation lines: a chrome line on its own, and the
+# button under a promo box's blurb (both CHROME_LINES and PROMO_BUTTON_LINES hold it).
+_LEARN_MORE_LINES: tuple[str, ...] = (
+    r"learn more",
+    r"find out more",
+    r"en savoir plus",
+    r"mehr erfahren",
+    r"(saber|leer) m[áa]s",
+    r"saiba mais",
+    r"scopri di pi[ùu]",
+)
+
 # Whole lines (case-insensitive regex, matched against the whitespace-normalised text of a
 # block or line) that are chrome wherever they appear.
 CHROME_LINES: tuple[str, ...] = (
@@ -547,13 +559,7 @@ CHROME_LINES: tuple[str, ...] = (
     r"читайте также(:.{0,200})?",
     r"read more",
     # a promo box's button (PROMO_BUTTON_LINES)
-    r"learn more",
-    r"find out more",
-    r"en savoir plus",
-    r"mehr erfahren",
-    r"(saber|leer) m[áa]s",
-    r"saiba mais",
-    r"scopri di pi[ùu]",
+    *_LEARN_MORE_LINES,
     r"more stories",
     r"more news",
     r"no related (posts|stories|articles)",
@@ -760,13 +766,7 @@ COMMENT_STOP_LINES: tuple[str, ...] = (
 # "Learn more"), in the languages of the recirculation lines: in flattened text, a short line
 # between a chrome line and one of these is the box's blurb (flat_text._boxed_in).
 PROMO_BUTTON_LINES: tuple[str, ...] = (
-    r"learn more",
-    r"find out more",
-    r"en savoir plus",
-    r"mehr erfahren",
-    r"(saber|leer) m[áa]s",
-    r"saiba mais",
-    r"scopri di pi[ùu]",
+    *_LEARN_MORE_LINES,
     r"donate( now)?",
     r"(subscribe|sign up)( now| today)?",
     r"jetzt spenden",

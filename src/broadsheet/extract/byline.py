@@ -551,15 +551,12 @@ def _element_byline(el: Element) -> str:
     return clean_byline(" ".join(lines))
 
 
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
 def _box_agency(el: Element, names: str) -> str:
     """An agency the author box names beside the byline's ``names``, on a line of its own or
     after the names ("By <a>Ann Lee</a><br>Reuters", "<span>Ann Lee</span> <span>AP</span>"),
     in a box that holds little else and no heading (not a whole post classed "entry-author-x",
     whose title may read like a paper's name)."""
-    if _STRING_LENGTH(el) > MAX_BOX_CHARS or next(el.iter(*_HEADINGS), None) is not None:
+    if _STRING_LENGTH(el) > MAX_BOX_CHARS or next(el.iter(*rules.HEADING_TAGS), None) is not None:
         return ""
     text = box_text(el, lines=True)
     # Nothing beside the names but a label ("By Ann Lee"): the usual box, settled at once.

@@ -650,7 +650,6 @@ def _spared(el: HtmlElement, weak: bool, shelters: set[HtmlElement]) -> bool:
 # one or two words ("comments", "related-posts").
 SECTION_SLUG_MIN_WORDS = 3
 _SLUG_SPLIT = re.compile(r"[\W_]+")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _is_heading_section(el: HtmlElement) -> bool:
@@ -661,7 +660,9 @@ def _is_heading_section(el: HtmlElement) -> bool:
     words = [w for w in _SLUG_SPLIT.split(ident.lower()) if w]
     if len(words) < SECTION_SLUG_MIN_WORDS:
         return False
-    heading = next((c for c in el[:3] if isinstance(c.tag, str) and c.tag in _HEADINGS), None)
+    heading = next(
+        (c for c in el[:3] if isinstance(c.tag, str) and c.tag in rules.HEADING_TAGS), None
+    )
     if heading is None:
         return False
     return [w for w in _SLUG_SPLIT.split(heading.text_content().lower()) if w] == words

@@ -9,7 +9,7 @@ from types import ModuleType
 
 from lxml.html import HtmlElement
 
-from . import compiled
+from . import compiled, rules
 from .article import Article, Block, ExtractOptions, reading_minutes
 from .blocks import Candidate, build_blocks, photo_src
 from .body import assemble, find_credits
@@ -163,14 +163,13 @@ def _forget_comment_names(root: HtmlElement) -> None:
 
 
 _SLUG_BREAK = re.compile(r"[^a-z0-9]+")
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _forget_anchor_ids(root: HtmlElement) -> None:
     """Drop a heading's id that spells its own first words: an anchor for the page's table of
     contents ("nav_nur_die_folie__1" on "Nur die Folie bleibt zurück"), not a name of its role,
     whose "nav" would make a subhead chrome. The heading's words are judged as ever."""
-    for heading in root.iter(_HEADING_TAGS):
+    for heading in root.iter(*rules.HEADING_TAGS):
         anchor = heading.get("id")
         if not anchor:
             continue

@@ -446,7 +446,6 @@ THREAD_ITEM_LEVELS = 4
 THREAD_STORY_MIN = 500.0
 THREAD_MARK = "broadsheet-reply"
 _THREAD_AUTHOR = re.compile(r"(?:^|[-_\s])(?:author|user|username|nick|poster)(?:$|[-_\s])")
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def thread_names(candidates: list[Candidate], side_names: SideNames) -> SideNames:
@@ -488,7 +487,7 @@ def _is_reply(item: HtmlElement) -> bool:
             continue
         if _THREAD_AUTHOR.search(attr_words(el)):
             writer = True
-        elif el.tag in _HEADINGS and not _names_writer(el, item):
+        elif el.tag in rules.HEADING_TAGS and not _names_writer(el, item):
             return False
     return writer
 

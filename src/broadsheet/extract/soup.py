@@ -25,6 +25,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from . import rules
+
 # End tags that close every open <div> up to their own element in HTML5 (the "in body"
 # rules for address, article, aside, …, ul; li, dd, dt) but that libxml2 ignores while a <div>
 # is open inside them; noscript too (with scripting on, a browser reads its content as text).
@@ -36,7 +38,6 @@ CLOSERS: frozenset[str] = frozenset(
         "h1", "h2", "h3", "h4", "h5", "h6",
     }
 )  # fmt: skip
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Table parts bound the scope of an end tag in both parsers: an end tag never closes through
 # them, and no repair is made across them.
 _BARRIERS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
@@ -89,7 +90,7 @@ def long_headings(root: HtmlElement) -> list[HtmlElement]:
     heading tag for the type size (a 2000s shop page's `<h5>`). Headings are few, and a
     heading's text is measured whole only when it has children."""
     found = []
-    for heading in root.iter(*_HEADINGS):
+    for heading in root.iter(*rules.HEADING_TAGS):
         if len(heading):
             if len(heading.text_content()) >= HEADING_MAX_CHARS:
                 found.append(heading)
@@ -116,7 +117,7 @@ def lined_headings(root: HtmlElement) -> list[HtmlElement]:
     HEADING_MAX_CHARS: a longer one is a long heading)."""
     return [
         h
-        for h in root.iter(*_HEADINGS)
+        for h in root.iter(*rules.HEADING_TAGS)
         if is_lines(h) and LINES_MIN_CHARS <= len(h.text_content()) < HEADING_MAX_CHARS
     ]
 
@@ -154,11 +155,11 @@ def close_unclosed(text: str, max_tags: int = 60_000) -> str:
                     return text  # deeper than libxml2 nests: not a page to repair
             continue
         if tag not in stack:
-            if tag not in _HEADINGS:
+            if tag not in rules.HEADING_TAGS:
                 continue  # a stray end tag: both parsers ignore it
             # Any heading's end tag closes the open heading in HTML5 (`<h2>…</h3>`); libxml2
             # ignores it, and the heading takes in the story that follows.
-            heading = next((t for t in reversed(stack) if t in _HEADINGS), None)
+            heading = next((t for t in reversed(stack) if t in rules.HEADING_TAGS), None)
             if heading is None:
                 continue
             at = len(stack) - 1 - stack[::-1].index(heading)

@@ -12,7 +12,7 @@ from .blocks import Candidate
 from .byline import names_of_line
 from .captions import as_figures, in_caption, is_loose_caption, loose_caption_credit
 from .chrome import is_chrome_text
-from .dom import attr_words, normalize_space
+from .dom import attr_words, normalize_space, without_invisible
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -40,8 +40,13 @@ LEAD_MAX_CHARS = 160
 REPEAT_KEEP_CHARS = 200
 
 
+def _key(text: str) -> str:
+    """What two texts that read the same share: spaces, case and soft hyphens aside."""
+    return without_invisible(normalize_space(text)).casefold()
+
+
 def _same(a: str, b: str) -> bool:
-    return normalize_space(a).casefold() == normalize_space(b).casefold()
+    return _key(a) == _key(b)
 
 
 def assemble(
@@ -63,8 +68,8 @@ def assemble(
     story_parent = None  # where the last paragraph of prose sat: a box inside the story's flow
     recurring = False  # the last block kept was a repeated label of the story's structure
     # The keys _same compares, for the title and summary worked out once, not once per block.
-    title_key = normalize_space(title).casefold()
-    summary_key = normalize_space(summary).casefold()
+    title_key = _key(title)
+    summary_key = _key(summary)
     for at, c in enumerate(candidates):
         block = c.block
         if block.kind == "figure":
@@ -78,7 +83,7 @@ def assemble(
             if block.src:
                 seen_src.add(block.src)
             if caption:
-                seen_captions.add(normalize_space(caption).casefold())
+                seen_captions.add(_key(caption))
             out.append(Block("figure", src=block.src, alt=block.alt, caption=caption,
                              credit=block.credit))  # fmt: skip
             continue
@@ -100,7 +105,7 @@ def assemble(
             "list" if c.el.tag == "li" else block.kind
         ) and not _links_in_story(candidates, at, prose, story_parent):
             continue
-        key = normalize_space(text).casefold()
+        key = _key(text)
         repeat = key in seen_text
         if key in seen_captions or (
             repeat
@@ -350,7 +355,7 @@ def _is_standfirst(c: Candidate, key: str | None, summary_key: str) -> bool:
     worked out yet) and the summary as _same compares them.
     """
     if key is None:
-        key = normalize_space(c.block.plain()).casefold()
+        key = _key(c.block.plain())
     if key != summary_key:
         return False
     most = DEK_BOX_MAX_RATIO * len(normalize_space(c.block.plain()))
@@ -366,8 +371,8 @@ def _is_standfirst(c: Candidate, key: str | None, summary_key: str) -> bool:
 
 def _is_title_part(text: str, title: str) -> bool:
     """A shorter form of the headline ("The last pilots" for "The last pilots: a year ...")."""
-    text = normalize_space(text).casefold()
-    return len(text) >= 12 and normalize_space(title).casefold().startswith(text)
+    text = _key(text)
+    return len(text) >= 12 and _key(title).startswith(text)
 
 
 def _drop_lead_lines(blocks: list[Block], *, title: str, byline: str) -> None:

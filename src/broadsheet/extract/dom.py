@@ -227,6 +227,18 @@ def _normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
+# Characters a browser never draws: the soft hyphen (a line-break hint, "Magda&shy;lener"), the
+# zero-width space, the word joiner and a stray byte-order mark. Plain text keeps none of them: a
+# search for "Magdalener" must find the word, and they are not part of what the reader reads.
+# The joiners that shape scripts and emoji (U+200C, U+200D) are letters' business and stay.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+
+
+def without_invisible(text: str) -> str:
+    """text without the characters a browser never draws (_INVISIBLE)."""
+    return text.translate(_INVISIBLE) if text and not text.isascii() else text
+
+
 # Most text handed here is normalised already (block texts, short labels): the compiled twin
 # sees that in one pass over the characters instead of making a str of every word. Bound, not
 # called through a switch (that would cost more than it saves on short texts): _bind_compiled

@@ -16,7 +16,7 @@ from .body import assemble, find_credits
 from .captions import wrap_photo_captions
 from .chrome import drop_chrome, is_chrome_text
 from .compiled import walk as _compiled
-from .dom import bounded_text, parse, tag_of, to_text
+from .dom import bounded_text, parse, tag_of, to_text, without_invisible
 from .errors import NoArticle
 from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata
 from .render import blocks_html
@@ -395,9 +395,11 @@ def story_text(blocks: list[Block]) -> str:
     """
     story = "\n\n".join(p for p in (b.plain() for b in blocks if b.kind != "figure") if p)
     captions = sum(len(b.caption) for b in blocks if b.kind == "figure" and b.caption)
-    if story.strip() and captions <= CAPTIONS_ARE_THE_STORY * len(story):
-        return story
-    return "\n\n".join(p for p in (b.plain() for b in blocks) if p)
+    if not (story.strip() and captions <= CAPTIONS_ARE_THE_STORY * len(story)):
+        story = "\n\n".join(p for p in (b.plain() for b in blocks) if p)
+    # Soft hyphens and zero-width spaces stay in the blocks and the HTML (a narrow screen may
+    # break a long German word there); plain text is for reading, searching and counting.
+    return without_invisible(story)
 
 
 LEAD_FIGURE_LEVELS = 2

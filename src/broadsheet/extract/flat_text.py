@@ -156,7 +156,7 @@ def _cut_at_stop(lines: list[str], weights: list[float]) -> tuple[list[str], lis
 
 def clean_text(text: str) -> str:
     """Keep the story's lines of flattened page text; drop menus, promos, widgets, footers."""
-    lines = [normalize_space(line) for line in text.splitlines()]
+    lines = [normalize_space(line) for line in dom.without_invisible(text).splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return ""

@@ -516,8 +516,9 @@ def _host_name(url: str | None) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` without control characters and bidi controls, spaces normalised."""
-    return normalize_space(_UNPRINTABLE.sub("", text)) if text else text
+    """``text`` without control characters, bidi controls and the characters a browser never
+    draws (soft hyphens, zero-width spaces), spaces normalised."""
+    return normalize_space(_UNPRINTABLE.sub("", dom.without_invisible(text))) if text else text
 
 
 def _site_name(ld: dict[str, Any], meta: dict[str, str]) -> str:

@@ -178,3 +178,27 @@ def test_a_reviews_header_after_the_story_ends_the_body(header: str) -> None:
     assert SENTENCES[-1] in text
     for r in REVIEWS:
         assert r not in text
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Most read",
+        "Meistgelesene Artikel",
+        "Les plus lus",
+        "Lo más leído",
+        "Più letti",
+        "Mais lidas",
+        "Najczęściej czytane",
+        "Самое читаемое",
+    ],
+)
+def test_a_most_read_header_after_the_story_ends_the_body(header: str) -> None:
+    # A "most read" rail under the story, in the languages whose "Related" the table knows: its
+    # teasers are prose of their own, and the header is the last thing the story is not.
+    rest = f"<h3>{header}</h3>" + "".join(f"<p>{t}</p>" for t in TEASERS)
+    text = extract(page(story() + rest)).text
+    assert SENTENCES[-1] in text
+    assert header not in text
+    for t in TEASERS:
+        assert t not in text

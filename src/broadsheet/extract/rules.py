@@ -729,6 +729,15 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     r"(ti )?potrebbe interessarti",
     r"articoli correlati",
     r"похожие (статьи|записи|новости)",
+    # "Most read" in the same languages
+    r"(die )?meist(gelesen|geklickt|kommentiert)(e|en)?( (artikel|beiträge|news|nachrichten))?",
+    r"(les )?(articles )?(les )?plus (lus|consultés|partagés|commentés)",
+    r"(lo|los|las) más (leído|leídos|leídas|visto|vistos|vistas)",
+    r"(noticias|artículos) más (leídas|leídos|vistas|vistos)",
+    r"(i |le )?(articoli |notizie )?più (letti|lette|visti|viste|condivisi|commentati)",
+    r"(as |os )?(notícias )?mais (lidas|lidos|vistas|vistos|comentadas)",
+    r"najczęściej (czytane|komentowane)",
+    r"самое (читаемое|популярное|обсуждаемое)",
     # readers' or customers' reviews under a story or a product's description (not English
     # "Customer Reviews": on a page of reviews the reviews are what the reader came for, and
     # CleanEval's reference keeps them)

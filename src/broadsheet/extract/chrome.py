@@ -482,6 +482,11 @@ def drop_chrome(
             for el in held:
                 _unmark(el)
             found = _classify(root)
+    paged = _paged_twins(found.by_state)
+    if paged:
+        for el in paged:
+            _reveal(el)
+        found = _classify(root)
     _remove_all(found.by_state)
     weak = {el for el, strength in found.by_name if strength == _WEAK}
     total = prose_chars(root) if weak else 0
@@ -490,6 +495,60 @@ def drop_chrome(
     by_name = found.by_name if weak_names else [(el, s) for el, s in found.by_name if s != _WEAK]
     doomed = _doomed(by_name, root, marks, shelters, STORY_SHARE * total)
     _remove_all([el for el in doomed if not (el in weak and _heads_a_paragraph(el))])
+
+
+# A story paged by a script (a listicle shown one item at a time, the reader clicking through;
+# tabs of a text): the boxes of its pages are twins, one shown and the rest hidden by their
+# style until a click. A hidden twin holding this much running text, beside a shown one holding
+# as much, is part of what the reader reads.
+PAGED_MIN_PROSE = 200
+
+
+def _twin_key(el: HtmlElement) -> tuple[str, frozenset[str]]:
+    """An element's tag and class tokens, less the tokens that only state it is hidden."""
+    tokens = (el.get("class") or "").lower().split()
+    return el.tag, frozenset(t for t in tokens if t not in rules.HIDDEN_STATE_CLASSES)
+
+
+def _paged_twins(by_state: list[HtmlElement]) -> list[HtmlElement]:
+    """The hidden boxes of a story paged by a script: hidden by their attributes (not by tag
+    or role), beside a shown twin (same parent, tag and class but for the hiding tokens), both
+    holding PAGED_MIN_PROSE of running text."""
+    groups: dict[tuple[HtmlElement, str, frozenset[str]], list[HtmlElement]] = {}
+    for el in by_state:
+        tag = el.tag
+        if not isinstance(tag, str) or tag.lower() in rules.DROP_TAGS or not el.get("class"):
+            continue
+        parent = el.getparent()
+        if parent is None or (el.get("role") or "").lower() in _CHROME_ROLES:
+            continue
+        tag, names = _twin_key(el)
+        if names:
+            groups.setdefault((parent, tag, names), []).append(el)
+    paged: list[HtmlElement] = []
+    for (parent, tag, names), hidden in groups.items():
+        held = set(hidden)
+        shown = [
+            c
+            for c in parent
+            if c not in held
+            and c.get("class")
+            and _twin_key(c) == (tag, names)
+            and not _hidden_by(dict(c.attrib))
+        ]
+        if not any(prose_chars(c) >= PAGED_MIN_PROSE for c in shown):
+            continue
+        paged.extend(el for el in hidden if prose_chars(el) >= PAGED_MIN_PROSE)
+    return paged
+
+
+def _reveal(el: HtmlElement) -> None:
+    """Show a hidden box: no hiding attribute, style or class token."""
+    for name in ("hidden", "aria-hidden", "style"):
+        if name in el.attrib:
+            del el.attrib[name]
+    tokens = (el.get("class") or "").split()
+    el.set("class", " ".join(t for t in tokens if t.lower() not in rules.HIDDEN_STATE_CLASSES))
 
 
 # An element dropped by its tag or role alone that holds this share of the page's running text

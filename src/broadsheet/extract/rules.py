@@ -53,6 +53,10 @@ DROP_TAGS: frozenset[str] = frozenset(
     }
 )
 
+# Class tokens that only state that a box is hidden (the script that shows it removes them):
+# a box's kind without them (chrome.py, a story paged by a script).
+HIDDEN_STATE_CLASSES: frozenset[str] = frozenset({"hidden", "hide", "is-hidden", "d-none"})
+
 # Elements that start a new block of text.
 BLOCK_TAGS: frozenset[str] = frozenset(
     {

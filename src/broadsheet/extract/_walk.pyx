@@ -590,6 +590,21 @@ cdef object _attr_get(tree.xmlNode* node, const char* name):
     return None
 
 
+cdef inline bint _has_attr(tree.xmlNode* node, const char* name) noexcept:
+    """name in el.attrib, outside any namespace, without making its value."""
+    cdef tree.xmlAttr* attr = node.properties
+    while attr is not NULL:
+        if attr.ns is NULL and strcmp(<const char*>attr.name, name) == 0:
+            return True
+        attr = attr.next
+    return False
+
+
+cdef inline bint _is_link(tree.xmlNode* node) noexcept:
+    """blocks.is_link on an <a>: an href, or neither a name nor an id."""
+    return _has_attr(node, b"href") or not (_has_attr(node, b"name") or _has_attr(node, b"id"))
+
+
 cdef inline tree.xmlNode* _sibling(tree.xmlNode* node, bint forward) noexcept nogil:
     """getnext()/getprevious(): the nearest sibling lxml hands out (element, comment, PI...)."""
     node = node.next if forward else node.prev
@@ -1691,7 +1706,9 @@ cdef Py_ssize_t _flatten(
             if tag == "br":
                 parts.append(_BR)
             elif tag and tag not in drop_tags:
-                links += _flatten(node, parts, in_link or tag == "a", drop_tags)
+                links += _flatten(
+                    node, parts, in_link or (tag == "a" and _is_link(node)), drop_tags
+                )
         node = node.next
     return links
 
@@ -1762,7 +1779,9 @@ cdef Py_ssize_t _bound(limit) except? -1:
 cdef tuple _text_of(tree.xmlNode* c_el, Py_ssize_t max_chars, frozenset drop_tags, run_text):
     """blocks._text_of on a node: (text, link characters)."""
     cdef list parts = []
-    in_link = c_el.type == tree.XML_ELEMENT_NODE and _tag(c_el) == "a"
+    in_link = (
+        c_el.type == tree.XML_ELEMENT_NODE and _tag(c_el) == "a" and _is_link(c_el)
+    )
     links = _flatten(c_el, parts, in_link, drop_tags)
     if not parts:
         return "", 0
@@ -1931,7 +1950,9 @@ cdef class _BlockWalk:
                         links = 0
                     self.child_block(node, tag, depth + 1)
                 else:
-                    links += _flatten(node, parts, tag == "a", kinds.drop_tags)
+                    links += _flatten(
+                        node, parts, tag == "a" and _is_link(node), kinds.drop_tags
+                    )
             node = node.next
         if parts:
             if el is None:

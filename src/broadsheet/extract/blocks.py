@@ -131,9 +131,17 @@ def _has_block_descendant(el: HtmlElement) -> bool:
     return False
 
 
+def is_link(a: HtmlElement) -> bool:
+    """Whether an <a> is a link: one with an href, or a bare <a> a script makes one. An <a>
+    with a name or an id and no href is where a link lands (<a name="q3">A listener asks:
+    …</a>, a 2000s page's section marks), and its words are the page's own."""
+    get = a.get
+    return get("href") is not None or (get("name") is None and get("id") is None)
+
+
 def _flatten_inline(el: HtmlElement, acc: _Inline, in_link: bool) -> None:
     """Text of an inline subtree (links counted), <br> kept as a line break."""
-    in_link = in_link or tag_of(el) == "a"
+    in_link = in_link or (tag_of(el) == "a" and is_link(el))
     parts = acc.parts  # take() is not called while flattening: the list stays acc's
     text = el.text
     if text:

@@ -493,6 +493,8 @@ def drop_chrome(
     marks = _story_marks(found.stories, total)
     shelters = {a for mark in marks for a in mark.iterancestors() if a in weak}
     by_name = found.by_name if weak_names else [(el, s) for el, s in found.by_name if s != _WEAK]
+    if weak and total:
+        by_name = _within_story_boxes(by_name, marks, STORY_SHARE * total)
     doomed = _doomed(by_name, root, marks, shelters, STORY_SHARE * total)
     _remove_all([el for el in doomed if not (el in weak and _heads_a_paragraph(el))])
 
@@ -549,6 +551,111 @@ def _reveal(el: HtmlElement) -> None:
             del el.attrib[name]
     tokens = (el.get("class") or "").split()
     el.set("class", " ".join(t for t in tokens if t.lower() not in rules.HIDDEN_STATE_CLASSES))
+
+
+# Text outside links (a button's label is a link), the first such node only.
+_PLAIN_TEXT = etree.XPath(
+    "(descendant::text()[normalize-space(.)][not(ancestor::a)])[1]", smart_strings=False
+)
+
+
+def _layout_words(words: str) -> frozenset[tuple[str, str]]:
+    """The chrome words and substrings that a class/id/role string's tokens hold after a
+    prefix of their own, each with that prefix: a page builder's names (`elementor-widget-wrap`
+    gives ("elementor", "widget"), Drupal's `field--label-hidden` ("field", "hidden")); a
+    token that starts with its chrome word (`share`, `trending_now`, `read-more`) gives none."""
+    found: set[tuple[str, str]] = set()
+    for token in words.lower().split():
+        pieces = [w for w in _SPLIT_WORDS.split(token) if w]
+        if len(pieces) < 2:
+            continue
+        prefix = pieces[0]
+        found.update((prefix, w) for w in pieces[1:] if w in _BOILERPLATE_WORDS and prefix not in w)
+        found.update(
+            (prefix, m.group())
+            for m in _BOILERPLATE_SUBSTRINGS.finditer(token)
+            if prefix not in m.group()
+        )
+    return frozenset(found)
+
+
+def _within_story_boxes(
+    by_name: list[tuple[HtmlElement, int]], marks: set[HtmlElement], story_floor: float
+) -> list[tuple[HtmlElement, int]]:
+    """by_name less the weakly named elements a page builder's word names, on a page where a
+    box so named holds the story.
+
+    A page builder names every box of its layout with one word after its own prefix
+    (Elementor's `elementor-widget-wrap` at each level, Drupal's `field--label-hidden` on every
+    field): a box so named that holds story_floor of the page's running text (inside a story
+    mark, or on a page without one), with no weakly named box inside it holding as much, shows
+    that the word names the layout on this page, not chrome. The other boxes named by nothing
+    but such words and holding text outside links then stay for the choice to weigh (the
+    story's sections, each under the share; its lead in a field of its own), except inside a
+    box of the same name that holds a smaller story box (a posts grid beside the post-content
+    widget in one column). A box with
+    no text outside links (a button), a photo's box (its text is the caption, which the
+    story's text leaves out), one named by another chrome word (`share-buttons` in a
+    `widget`) or by a word with no prefix (`share`, `trending_now`) is judged as ever."""
+    holders: set[HtmlElement] = set()
+    for el, strength in by_name:
+        if (
+            strength == _WEAK
+            and prose_chars(el) >= story_floor
+            and (not marks or any(a in marks for a in el.iterancestors()))
+        ):
+            holders.add(el)
+    if not holders:
+        return by_name
+    # The holders with a holder inside are not the story's box: the innermost ones are.
+    outer = {a for el in holders for a in el.iterancestors() if a in holders}
+    boxes = [w for w in (_layout_words(dom.attr_words(el)) for el in holders - outer) if w]
+    if not boxes:
+        return by_name
+    kept: list[tuple[HtmlElement, int]] = []
+    for el, strength in by_name:
+        if (
+            strength == _WEAK
+            and el not in holders
+            and _PLAIN_TEXT(el)
+            and next(el.iter("img"), None) is None
+        ):
+            words = _layout_words(dom.attr_words(el))
+            if (
+                words
+                and any(words <= box for box in boxes)
+                and _chrome_words_within(dom.attr_words(el), words)
+                and not _in_fuller_box(el, holders, outer, words)
+            ):
+                continue
+        kept.append((el, strength))
+    return kept
+
+
+def _in_fuller_box(
+    el: HtmlElement,
+    holders: set[HtmlElement],
+    outer: set[HtmlElement],
+    words: frozenset[tuple[str, str]],
+) -> bool:
+    """Whether el's nearest story-holding ancestor is named by its words too and holds a
+    smaller story box: a box of that kind beside the story's own (a posts grid in the column
+    whose post-content widget holds the story)."""
+    box = next((a for a in el.iterancestors() if a in holders), None)
+    return box in outer and words <= _layout_words(dom.attr_words(box))
+
+
+def _chrome_words_within(words: str, layout: frozenset[tuple[str, str]]) -> bool:
+    """Whether every chrome word of a class/id/role string is one of its layout words (none
+    stands alone, as `share` beside `elementor-widget`)."""
+    named = {w for _, w in layout}
+    for token in words.split():
+        pieces = [w for w in _SPLIT_WORDS.split(token) if w]
+        if any(w in _BOILERPLATE_WORDS and w not in named for w in pieces):
+            return False
+        if any(m.group() not in named for m in _BOILERPLATE_SUBSTRINGS.finditer(token)):
+            return False
+    return True
 
 
 # An element dropped by its tag or role alone that holds this share of the page's running text

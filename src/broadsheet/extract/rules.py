@@ -658,6 +658,13 @@ CHROME_LINES: tuple[str, ...] = (
     r"tags?:.{0,200}",
     r"topics?:.{0,200}",
     r"filed under:?.{0,200}",
+    # the same post-meta labels in the other languages of the web's largest news and blog markets
+    r"(aktualisiert|veröffentlicht|erschienen|mis à jour|publié|actualizado|publicado|atualizado"
+    r"|aggiornato|pubblicato|aktualizacja|publikacja|обновлено|опубликовано)"
+    r"(( (am|le|el|em|il))? \d.{0,60}|:.{0,60})?",  # a date or a colon: not a story's sentence
+    r"(themen|schlagw[oö]rter?|stichw[oö]rter?|kategorien?|rubriken?|étiquettes|mots[- ]clés"
+    r"|thèmes|catégories?|rubriques?|etiquetas|temas|categorías?|categorias?|assuntos|argomenti"
+    r"|categori[ae]|tagi|tematy|kategori[ae]|теги|метки|рубрик[аи]|темы) ?:.{0,200}",
     r"image( source)?:.{0,80}",
     # blog templates' post footers and counters
     r"this (entry|post) was posted (on|in) .{0,200}",

@@ -683,6 +683,20 @@ CHROME_LINES: tuple[str, ...] = (
     r"(view |see )?larger (picture|image|photo)",
     r"click (here )?to (order|buy)",
     r"(read on|full story)\s*[>»›]*",  # noqa: RUF001
+    # the same buttons and labels in the other languages of the web's largest news and blog
+    # markets: share, read more, see also, more on the topic, also interesting, a photo's credit
+    # line, a blog's like button (not English "Photo: …" or "Like": Dragnet's references keep a
+    # magazine's "Photo: Courtesy of …" lines and a "Like!", 8 pages -0.0001)
+    r"(teilen|partager|compartir|condividi|compartilhe|compartilhar|udostępnij|поделиться)"
+    r"( (mit|sur|en|su|no|na|в)( .{1,30})?)?",
+    r"(zum )?weiterlesen|lire la suite|(leer|ver) más|continuar leyendo|leggi (di più|tutto)"
+    r"|(leia|ver) mais|czytaj (dalej|więcej)|читать (далее|дальше)",
+    r"(zobacz|czytaj) (także|też|również)(:.{0,200})?",
+    r"mehr zum thema(:.{0,200})?|mehr (themen|artikel|beiträge|kolumnen|nachrichten|news)",
+    r"(das könnte sie )?auch interessant(:.{0,200})?",
+    r"(foto|fotos|bild|bilder|crédits? photos?|zdjęcie|фото) ?:.{0,80}|fot\. ?.{1,80}",
+    r"(gefällt mir|j'aime|me gusta|mi piace|curtir|lubię to)"
+    r"( (loading|wird geladen|chargement|cargando|caricamento|carregando|wczytywanie)\W*)?",
 )
 
 # Lines that end the story when they follow it: comment sections and recirculation headers.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from lxml.html import HtmlElement
@@ -18,7 +18,8 @@ from .chrome import drop_chrome, is_chrome_text
 from .compiled import walk as _compiled
 from .dom import bounded_text, parse, tag_of, to_text, without_invisible
 from .errors import NoArticle
-from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata
+from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, microdata_ingredients, read_metadata
+from .recipe import with_ingredients
 from .render import blocks_html
 from .sanitize import sanitize_generated
 from .scoring import (
@@ -52,6 +53,10 @@ def extract(
     text = to_text(html, options)
     root = parse(text, options)
     meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
+    if not meta.ingredients and _MICRODATA_RECIPE in text:
+        # A recipe marked up in the page's elements, not in JSON-LD: its ingredients are
+        # read before any chrome goes (recipe.py).
+        meta = replace(meta, ingredients=microdata_ingredients(root))
     candidates = _read(root, text, meta, options)
     blocks = _story_blocks(candidates, meta, options)
     body_text = story_text(blocks)
@@ -81,6 +86,10 @@ def extract(
         credits=find_credits(blocks),
         agency=meta.agency,
     )
+
+
+# A page whose elements declare a schema.org Recipe (itemtype="https://schema.org/Recipe").
+_MICRODATA_RECIPE = "schema.org/Recipe"
 
 
 def _read(
@@ -238,6 +247,8 @@ def _story_blocks(
     if wrap_photo_captions(root, lambda img: photo_src(img, base) is not None, containers):
         candidates = _candidates(root, meta, options)
     chosen = without_side_boxes(_with_lead_figures(candidates, containers), containers, side)
+    # A recipe's ingredients set in a box of their own, away from the method, join it.
+    chosen = with_ingredients(candidates, chosen, meta.ingredients)
     blocks = assemble(
         chosen,
         title=meta.title,

@@ -56,6 +56,9 @@ class Metadata:
     canonical_url: str | None = None
     image: str | None = None
     base_url: str | None = None
+    # The ingredients a schema.org Recipe declares (JSON-LD recipeIngredient, else microdata),
+    # as the page wrote them: the engine looks for the box that shows them (recipe.py).
+    ingredients: tuple[str, ...] = ()
 
 
 _ABSOLUTE = re.compile(r"https?://[^\s/?#]+(?:[/?#][^\s]*)?")
@@ -241,10 +244,11 @@ def _unwrap_json(raw: str) -> str:
 
 def json_ld_article(root: Element) -> dict[str, Any]:
     """The most article-like JSON-LD object on the page, or {}."""
-    return _json_ld_article(_scan(root).json_ld)
+    return _json_ld_article(_json_ld_nodes(_scan(root).json_ld))
 
 
-def _json_ld_article(scripts: list[str]) -> dict[str, Any]:
+def _json_ld_nodes(scripts: list[str]) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page's scripts (@graph and mainEntity walked into)."""
     nodes: list[dict[str, Any]] = []
     for raw in scripts:
         if not raw.strip() or len(raw) > _JSON_LD_MAX_CHARS:
@@ -254,6 +258,10 @@ def _json_ld_article(scripts: list[str]) -> dict[str, Any]:
         except (ValueError, RecursionError):
             continue
         _walk_json(data, nodes)
+    return nodes
+
+
+def _json_ld_article(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     best: dict[str, Any] = {}
     best_rank = 0
     for node in nodes:
@@ -266,6 +274,45 @@ def _json_ld_article(scripts: list[str]) -> dict[str, Any]:
         if rank > best_rank:
             best, best_rank = node, rank
     return best
+
+
+_MAX_INGREDIENTS = 100
+
+
+def _json_ld_ingredients(nodes: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The ingredients of the first schema.org Recipe that lists them (recipeIngredient, or
+    the older ingredients), as strings."""
+    for node in nodes:
+        if "recipe" not in _types(node):
+            continue
+        value = node.get("recipeIngredient") or node.get("ingredients")
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            found = tuple(
+                v.strip() for v in value[:_MAX_INGREDIENTS] if isinstance(v, str) and v.strip()
+            )
+            if found:
+                return found
+    return ()
+
+
+def microdata_ingredients(root: Element) -> tuple[str, ...]:
+    """The text of the page's microdata ingredients (itemprop recipeIngredient, ingredients).
+
+    A search of the whole tree: the engine asks only when the page names a schema.org Recipe
+    type and its JSON-LD lists none."""
+    found = []
+    for el in _MICRODATA_INGREDIENTS(root):
+        text = normalize_space("".join(el.itertext()))
+        if text:
+            found.append(text)
+            if len(found) >= _MAX_INGREDIENTS:
+                break
+    return tuple(found)
+
+
+_MICRODATA_INGREDIENTS = etree.XPath("//*[@itemprop='recipeIngredient' or @itemprop='ingredients']")
 
 
 def _names(value: Any, depth: int = 0) -> list[str]:
@@ -547,7 +594,8 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
     if scan.base:
         base = _absolute(scan.base, url) or url
     meta, several = _meta_tags(scan.metas)
-    ld = _json_ld_article(scan.json_ld)
+    nodes = _json_ld_nodes(scan.json_ld)
+    ld = _json_ld_article(nodes)
 
     site_name = _site_name(ld, meta)
     head_title = _text(scan.title) if scan.title is not None else ""
@@ -610,6 +658,7 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         canonical_url=canonical,
         image=image,
         base_url=base,
+        ingredients=_json_ld_ingredients(nodes),
     )
 
 

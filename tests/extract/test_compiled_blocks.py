@@ -89,6 +89,14 @@ BODIES = [
     + "<table>"
     + "".join(f"<tr><td><a href='/{i}'>t{i}</a></td><td>n{i}</td></tr>" for i in range(6))
     + "<tr><td>x</td><td><p>long</p><p>note</p></td></tr></table>",
+    # list items made of short paragraphs (one list), beside comments, blank text and a text
+    # item; and lists whose items are not (text beside a paragraph, an empty paragraph, a long
+    # one, a paragraph holding a block, a div): containers
+    "<ul><li>\n<p><a href='/1'>Eins</a> </p><!-- c -->\n<p>via <a href='/s'>Quelle</a></p>"
+    "</li><li>plain</li><li><p>b<br>r</p><p>\u00e9t\u00e9</p></li></ul>"
+    "<ul><li>x<p>y</p></li></ul><ul><li><p>a</p><p></p></li></ul><ol><li><p>"
+    + "long " * 50
+    + "</p></li></ol><ul><li><p>a<div>b</div></p></li></ul><ul><li><div>d</div></li></ul>",
 ]
 
 
@@ -207,6 +215,7 @@ _PIECES = st.sampled_from(
         "<span>",
         "</span>",
         "<li>",
+        "</li>",
         "<ul>",
         "</ul>",
         "<h2>",

@@ -134,6 +134,7 @@ def list_item_texts(
     drop_tags: frozenset[str],
     structural: frozenset[str],
     run_text: Callable[[str, int], str],
+    paragraph_max: int,
 ) -> list[tuple[str, int]] | None: ...
 
 class BlockKinds:
@@ -150,6 +151,7 @@ class BlockKinds:
         block_type: type,
         block_fields: dict[str, object],
         candidate_type: type,
+        item_paragraph_max: int,
     ) -> None: ...
 
 def walk_blocks(

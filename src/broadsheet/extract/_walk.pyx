@@ -1798,15 +1798,18 @@ cdef inline bint _is_li(tree.xmlNode* node):
 
 
 cdef list _item_texts(
-    tree.xmlNode* c_el, Py_ssize_t max_chars, frozenset drop_tags, frozenset structural, run_text
+    tree.xmlNode* c_el,
+    Py_ssize_t max_chars,
+    frozenset drop_tags,
+    frozenset structural,
+    run_text,
+    Py_ssize_t paragraph_max,
 ):
     """blocks._list_item_texts on a node."""
     cdef tree.xmlNode* node = c_el.children
     cdef bint found = False
     while node is not NULL:
         if _is_li(node):
-            if _has_block_descendant(node, structural):
-                return None
             found = True
         node = node.next
     if not found:
@@ -1815,15 +1818,57 @@ cdef list _item_texts(
     node = c_el.children
     while node is not NULL:
         if _is_li(node):
-            texts.append(_text_of(node, max_chars, drop_tags, run_text))
+            if not _has_block_descendant(node, structural):
+                texts.append(_text_of(node, max_chars, drop_tags, run_text))
+            else:
+                item = _item_paragraphs(node, max_chars, drop_tags, structural, run_text,
+                                        paragraph_max)
+                if item is None:
+                    return None
+                texts.append(item)
         node = node.next
     return texts
 
 
-def list_item_texts(_Element el, max_chars, frozenset drop_tags, frozenset structural, run_text):
-    """blocks._list_item_texts: _text_of each <li> child of el, or None when there is none or
-    one holds a block."""
-    return _item_texts(el._c_node, _bound(max_chars), drop_tags, structural, run_text)
+cdef tuple _item_paragraphs(
+    tree.xmlNode* c_el,
+    Py_ssize_t max_chars,
+    frozenset drop_tags,
+    frozenset structural,
+    run_text,
+    Py_ssize_t paragraph_max,
+):
+    """blocks._item_paragraphs on a node: (text, link characters), or None."""
+    cdef tree.xmlNode* node = c_el.children
+    cdef list parts = []
+    cdef Py_ssize_t links = 0
+    cdef str text
+    while node is not NULL:
+        if _joins_as_text(node):
+            text = _text_at(&node)  # the item's .text or a child's .tail
+            if text and not text.isspace():
+                return None
+            continue
+        if node.type == tree.XML_ELEMENT_NODE:
+            if _tag(node) != "p" or _has_block_descendant(node, structural):
+                return None
+            text, p_links = _text_of(node, max_chars, drop_tags, run_text)
+            if not text or len(text) > paragraph_max:
+                return None
+            parts.append(text)
+            links += p_links
+        node = node.next
+    return _run_text(" ".join(parts), max_chars, run_text), links
+
+
+def list_item_texts(
+    _Element el, max_chars, frozenset drop_tags, frozenset structural, run_text, paragraph_max
+):
+    """blocks._list_item_texts: _text_of each <li> child of el (or blocks._item_paragraphs),
+    or None when there is none or one holds a block other than short paragraphs."""
+    return _item_texts(
+        el._c_node, _bound(max_chars), drop_tags, structural, run_text, _bound(paragraph_max)
+    )
 
 
 cdef extern from "Python.h":
@@ -1850,6 +1895,7 @@ cdef class BlockKinds:
     cdef object run_text
     cdef type block_type, candidate_type
     cdef dict block_fields
+    cdef Py_ssize_t item_paragraph_max
 
     def __init__(
         self,
@@ -1864,6 +1910,7 @@ cdef class BlockKinds:
         type block_type,
         dict block_fields,
         type candidate_type,
+        item_paragraph_max,
     ):
         self.drop_tags = drop_tags
         self.block_tags = block_tags
@@ -1875,6 +1922,7 @@ cdef class BlockKinds:
         self.block_type = block_type
         self.block_fields = block_fields
         self.candidate_type = candidate_type
+        self.item_paragraph_max = _bound(item_paragraph_max)
 
 
 cdef class _BlockWalk:
@@ -2005,7 +2053,12 @@ cdef class _BlockWalk:
         cdef tree.xmlNode* child
         cdef Py_ssize_t links = 0
         items = _item_texts(
-            node, self.max_chars, kinds.drop_tags, kinds.structural, kinds.run_text
+            node,
+            self.max_chars,
+            kinds.drop_tags,
+            kinds.structural,
+            kinds.run_text,
+            kinds.item_paragraph_max,
         )
         if items is None:
             # each child walked as a container (BlockBuilder.walk checks the depth)

@@ -90,6 +90,11 @@ def _run_text(raw: str, max_chars: int) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# A list item made only of short paragraphs (a link roundup's <li><p>headline</p><p>via
+# source</p></li>) is an item of the list, its paragraphs joined on one line: walked as a
+# container, the list fell apart into link lines, none of them prose. A longer paragraph in an
+# item is prose of its own, and the list a container as before.
+ITEM_PARAGRAPH_MAX_CHARS = 200
 _STRUCTURAL_TAGS = frozenset(_STRUCTURAL)
 _PRE_TAGS = ("pre", "listing", "xmp", "plaintext")
 # The tags BlockBuilder._block does more with than walk them as containers. The compiled walk
@@ -115,6 +120,7 @@ def _kinds(walk: ModuleType) -> Any:
         block_type=Block,
         block_fields=PARAGRAPH_FIELDS,
         candidate_type=Candidate,
+        item_paragraph_max=ITEM_PARAGRAPH_MAX_CHARS,
     )
 
 
@@ -195,17 +201,51 @@ def _text_of(el: HtmlElement, max_chars: int) -> tuple[str, int]:
 
 
 def _list_item_texts(el: HtmlElement, max_chars: int) -> list[tuple[str, int]] | None:
-    """_text_of each <li> of a list, or None when there is none or one holds a block."""
+    """_text_of each <li> of a list, or None when there is none or one holds a block other
+    than short paragraphs (_item_paragraphs)."""
     if _compiled is not None:
         # In C (_walk.pyx): no Python object for the items and what they hold.
-        texts: list[tuple[str, int]] | None = _compiled.list_item_texts(
-            el, max_chars, rules.DROP_TAGS, _STRUCTURAL_TAGS, _run_text
+        found: list[tuple[str, int]] | None = _compiled.list_item_texts(
+            el, max_chars, rules.DROP_TAGS, _STRUCTURAL_TAGS, _run_text, ITEM_PARAGRAPH_MAX_CHARS
         )
-        return texts
+        return found
     items = [c for c in el if tag_of(c) == "li"]
-    if not items or any(_has_block_descendant(li) for li in items):
+    if not items:
         return None
-    return [_text_of(li, max_chars) for li in items]
+    texts: list[tuple[str, int]] = []
+    for li in items:
+        if not _has_block_descendant(li):
+            texts.append(_text_of(li, max_chars))
+            continue
+        paragraphs = _item_paragraphs(li, max_chars)
+        if paragraphs is None:
+            return None
+        texts.append(paragraphs)
+    return texts
+
+
+def _item_paragraphs(li: HtmlElement, max_chars: int) -> tuple[str, int] | None:
+    """The text of a list item made only of short paragraphs (nothing but blank text beside
+    <p> children holding no block, each of 1 to ITEM_PARAGRAPH_MAX_CHARS), its paragraphs
+    joined with a space; None for any other item."""
+    if li.text and not li.text.isspace():
+        return None
+    parts: list[str] = []
+    links = 0
+    for child in li:
+        if not isinstance(child.tag, str):  # a comment
+            pass
+        elif tag_of(child) != "p" or _has_block_descendant(child):
+            return None
+        else:
+            text, p_links = _text_of(child, max_chars)
+            if not text or len(text) > ITEM_PARAGRAPH_MAX_CHARS:
+                return None  # an empty one holds a picture: the walk finds it
+            parts.append(text)
+            links += p_links
+        if child.tail and not child.tail.isspace():
+            return None
+    return _run_text(" ".join(parts), max_chars), links
 
 
 def image_src(img: HtmlElement, base: str | None) -> str | None:

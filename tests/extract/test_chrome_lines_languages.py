@@ -32,6 +32,9 @@ LINES = (
     "Gefällt mir:",
     "Gefällt mir Wird geladen …",
     "J'aime chargement…",
+    "Meistgelesen",
+    "Les plus lus",
+    "Najczęściej czytane",
 )
 
 

@@ -486,6 +486,20 @@ CREDIT_HINTS: tuple[str, ...] = (
     "byline",
 )
 
+# "Most read" in German, French, Spanish, Italian, Portuguese, Polish and Russian: a header over
+# a rail of other stories (BODY_STOP_HEADERS) and a chrome line wherever it stands (CHROME_LINES),
+# as the English "most read" is in both.
+MOST_READ_OTHER_LANGUAGES: tuple[str, ...] = (
+    r"(die )?meist(gelesen|geklickt|kommentiert)(e|en)?( (artikel|beiträge|news|nachrichten))?",
+    r"(les )?(articles )?(les )?plus (lus|consultés|partagés|commentés)",
+    r"(lo|los|las) más (leído|leídos|leídas|visto|vistos|vistas)",
+    r"(noticias|artículos) más (leídas|leídos|vistas|vistos)",
+    r"(i |le )?(articoli |notizie )?più (letti|lette|visti|viste|condivisi|commentati)",
+    r"(as |os )?(notícias )?mais (lidas|lidos|vistas|vistos|comentadas)",
+    r"najczęściej (czytane|komentowane)",
+    r"самое (читаемое|популярное|обсуждаемое)",
+)
+
 # "Learn more" in the languages of the recirculation lines: a chrome line on its own, and the
 # button under a promo box's blurb (both CHROME_LINES and PROMO_BUTTON_LINES hold it).
 _LEARN_MORE_LINES: tuple[str, ...] = (
@@ -571,6 +585,7 @@ CHROME_LINES: tuple[str, ...] = (
     r"(you may|you might) (also )?like",
     r"recommended( for you| stories| reading)?",
     r"most (viewed|read|popular|shared|emailed|commented)",
+    *MOST_READ_OTHER_LANGUAGES,
     r"trending( now| stories)?",
     r"(top|latest) (stories|news|headlines)",
     r"around the web",
@@ -755,14 +770,7 @@ BODY_STOP_HEADERS: tuple[str, ...] = (
     r"articoli correlati",
     r"похожие (статьи|записи|новости)",
     # "Most read" in the same languages
-    r"(die )?meist(gelesen|geklickt|kommentiert)(e|en)?( (artikel|beiträge|news|nachrichten))?",
-    r"(les )?(articles )?(les )?plus (lus|consultés|partagés|commentés)",
-    r"(lo|los|las) más (leído|leídos|leídas|visto|vistos|vistas)",
-    r"(noticias|artículos) más (leídas|leídos|vistas|vistos)",
-    r"(i |le )?(articoli |notizie )?più (letti|lette|visti|viste|condivisi|commentati)",
-    r"(as |os )?(notícias )?mais (lidas|lidos|vistas|vistos|comentadas)",
-    r"najczęściej (czytane|komentowane)",
-    r"самое (читаемое|популярное|обсуждаемое)",
+    *MOST_READ_OTHER_LANGUAGES,
     # readers' or customers' reviews under a story or a product's description (not English
     # "Customer Reviews": on a page of reviews the reviews are what the reader came for, and
     # CleanEval's reference keeps them)

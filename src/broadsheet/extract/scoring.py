@@ -281,6 +281,7 @@ def choose_containers(
     while best.tag in _ROW_GROUPS and best.getparent() is not None:
         best = best.getparent()
     first = local[best]
+    winner = best
     parent = best.getparent()
     while parent is not None:
         grows = total.get(parent, 0.0) - total[best]
@@ -300,13 +301,57 @@ def choose_containers(
     floor = max(SHORT_PENALTY, SIBLING_SHARE * local[best])
     twin_floor = max(SHORT_PENALTY, TWIN_SHARE * local[best])
     tag, cls = best.tag, best.get("class")
-    return [
+    chosen = [
         s
         for s in parent
         if s is best
         or local.get(s, 0.0) >= floor
         or (cls and s.tag == tag and s.get("class") == cls and local.get(s, 0.0) >= twin_floor)
     ]
+    if winner is best:
+        return chosen
+    return _with_cousins(winner, parent, chosen, local, twin_floor)
+
+
+def _with_cousins(
+    winner: HtmlElement,
+    parent: HtmlElement,
+    chosen: list[HtmlElement],
+    local: dict[HtmlElement, float],
+    floor: float,
+) -> list[HtmlElement]:
+    """The chosen boxes plus the winner's cousins: boxes with the winner's own tag and class
+    (before the climb) as deep below the chosen boxes' parent as it is, in the parent's other
+    children, holding prose (a story the page split over two page rows, its first paragraphs
+    in a `div.story-text` of a row above the one holding the rest). In document order."""
+    cls = winner.get("class")
+    if not cls:
+        return chosen
+    depth = 0
+    el: HtmlElement | None = winner
+    while el is not None and el is not parent:
+        el = el.getparent()
+        depth += 1
+    taken = set(chosen)
+    found: dict[HtmlElement, list[HtmlElement]] = {}
+    for box, score in local.items():
+        if box.tag != winner.tag or score < floor or box.get("class") != cls:
+            continue
+        top: HtmlElement | None = box
+        for _ in range(depth - 1):
+            top = top.getparent() if top is not None else None
+        if top is None or top in taken or top.getparent() is not parent:
+            continue
+        found.setdefault(top, []).append(box)
+    if not found:
+        return chosen
+    out: list[HtmlElement] = []
+    for s in parent:
+        if s in taken:
+            out.append(s)
+        else:
+            out.extend(found.get(s, []))
+    return out
 
 
 # How many levels above the winner a row of the story is looked for.

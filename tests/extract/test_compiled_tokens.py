@@ -35,8 +35,8 @@ def old_definition(
     story_suffixes: Collection[str] | None = None,
 ) -> Callable[[str], int]:
     """chrome._token_class as it stood before the TokenJudge (the lru_cache left off: it only
-    memoised), with its module's names rebuilt here from rules; the word lists can be swapped
-    to try the C tables on odd ones."""
+    memoised; the state-token rule, rules.STATE_CLASS, added since), with its module's names
+    rebuilt here from rules; the word lists can be swapped to try the C tables on odd ones."""
     _CONTENT_WORDS = frozenset(rules.CONTENT_WORDS)
     _STORY_WORDS = _CONTENT_WORDS - frozenset(rules.CONTENT_WORDS_NOT_STORY)
     _STORY_SUFFIXES = (
@@ -50,6 +50,7 @@ def old_definition(
     _THREAD_TOKEN = re.compile(rules.COMMENT_THREAD_CLASS)
     _TAXONOMY_TOKEN = re.compile(rules.TAXONOMY_CLASS)
     _POST_TEMPLATE_TOKEN = re.compile(rules.POST_TEMPLATE_CLASS)
+    _STATE_TOKEN = re.compile(rules.STATE_CLASS)
     _T_CONTENT, _T_STORY, _T_CHROME, _T_STRONG, _T_POST = 1, 2, 4, 8, 16
     _TAXONOMY_SHIFT = 8
 
@@ -61,9 +62,12 @@ def old_definition(
             chrome_word = not _BOILERPLATE_WORDS.isdisjoint(token.replace("_", "-").split("-"))
         else:
             chrome_word = token in _BOILERPLATE_WORDS
-        if chrome_word or _BOILERPLATE_SUBSTRINGS.search(token) is not None:
+        state = _STATE_TOKEN.match(token) is not None
+        if not state and (chrome_word or _BOILERPLATE_SUBSTRINGS.search(token) is not None):
             bits |= _T_CHROME
-        if _STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token) is not None:
+        if not state and (
+            _STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token) is not None
+        ):
             bits |= _T_STRONG
         if not bits & _T_CHROME and token.endswith(_STORY_SUFFIXES):
             bits |= _T_CONTENT | _T_STORY
@@ -158,6 +162,11 @@ RULE_WORDS = sorted(
         "post-12",
         "category",
         "tag",
+        # the state prefixes (rules.STATE_CLASS)
+        "is-",
+        "has_",
+        "with-",
+        "without-",
     }
 )
 # Letters both cases, digits, the separators, and non-ASCII letters, among them those whose
@@ -262,6 +271,7 @@ def test_the_c_tables_follow_the_old_definition_on_odd_word_lists(
         chrome_mod._THREAD_TOKEN.fullmatch,
         chrome_mod._POST_TEMPLATE_TOKEN.fullmatch,
         chrome_mod._TAXONOMY_TOKEN.match,
+        chrome_mod._STATE_TOKEN.match,
         chrome_mod._T_CONTENT,
         chrome_mod._T_STORY,
         chrome_mod._T_CHROME,

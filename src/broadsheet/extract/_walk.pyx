@@ -168,7 +168,7 @@ cdef class TokenJudge:
     cdef object token_class
     cdef frozenset content_words, story_words
     cdef _Literals words, substrings, strong, suffixes
-    cdef object thread, post, taxonomy
+    cdef object thread, post, taxonomy, state
     cdef long t_content, t_story, t_chrome, t_strong, t_post
     cdef int taxonomy_shift
 
@@ -184,6 +184,7 @@ cdef class TokenJudge:
         thread_fullmatch,
         post_fullmatch,
         taxonomy_match,
+        state_match,
         long t_content,
         long t_story,
         long t_chrome,
@@ -203,6 +204,7 @@ cdef class TokenJudge:
         self.thread = thread_fullmatch
         self.post = post_fullmatch
         self.taxonomy = taxonomy_match
+        self.state = state_match
         self.t_content = t_content
         self.t_story = t_story
         self.t_chrome = t_chrome
@@ -219,11 +221,13 @@ cdef class TokenJudge:
     cdef long judge(self, const unsigned char* s, Py_ssize_t n, str token) except -1:
         """The bits of token, whose ASCII bytes are s[:n]."""
         cdef long bits = 0
+        # A state token ("has-no-title", "is-sticky") names no role, whatever words follow.
+        cdef bint state = self.state(token) is not None
         if token in self.content_words:
             bits = self.t_content | self.t_story if token in self.story_words else self.t_content
-        if self.words.piece(s, n) or self.substrings.within(s, n):
+        if not state and (self.words.piece(s, n) or self.substrings.within(s, n)):
             bits |= self.t_chrome
-        if self.strong.within(s, n) or self.thread(token) is not None:
+        if not state and (self.strong.within(s, n) or self.thread(token) is not None):
             bits |= self.t_strong
         if not bits & self.t_chrome and self.suffixes.ends(s, n):
             bits |= self.t_content | self.t_story

@@ -86,6 +86,7 @@ _NEVER_DROP = frozenset({"html", "body", "main"})
 # template marker they are no evidence of chrome; alone ("tag-list", "category-nav") they are.
 _TAXONOMY_TOKEN = re.compile(rules.TAXONOMY_CLASS)
 _POST_TEMPLATE_TOKEN = re.compile(rules.POST_TEMPLATE_CLASS)
+_STATE_TOKEN = re.compile(rules.STATE_CLASS)
 
 
 def _drop_taxonomy(tokens: list[str]) -> list[str]:
@@ -180,9 +181,11 @@ def _token_class(token: str) -> int:
         chrome_word = not _BOILERPLATE_WORDS.isdisjoint(token.replace("_", "-").split("-"))
     else:
         chrome_word = token in _BOILERPLATE_WORDS
-    if chrome_word or _BOILERPLATE_SUBSTRINGS.search(token) is not None:
+    # A state token ("has-no-title", "is-sticky") names no role, whatever words follow.
+    state = _STATE_TOKEN.match(token) is not None
+    if not state and (chrome_word or _BOILERPLATE_SUBSTRINGS.search(token) is not None):
         bits |= _T_CHROME
-    if _STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token) is not None:
+    if not state and (_STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token)):
         bits |= _T_STRONG
     if not bits & _T_CHROME and token.endswith(_STORY_SUFFIXES):
         bits |= _T_CONTENT | _T_STORY
@@ -1019,6 +1022,7 @@ def _bind_compiled(walk: ModuleType | None) -> None:
             _THREAD_TOKEN.fullmatch,
             _POST_TEMPLATE_TOKEN.fullmatch,
             _TAXONOMY_TOKEN.match,
+            _STATE_TOKEN.match,
             _T_CONTENT,
             _T_STORY,
             _T_CHROME,

@@ -39,6 +39,32 @@ def literal_alternation(words: Iterable[str]) -> str:
     return build(trie)
 
 
+def non_capturing(source: str) -> str:
+    """A regex source with its capturing groups made non-capturing ("(a|b)" → "(?:a|b)").
+
+    The rule tables write groups plainly for reading; the chrome-line test only asks whether a
+    line matches, and re saves the marks of every capturing group it enters on every line: a
+    table of a hundred alternatives, each with a group or two, matched about three times
+    slower. Parentheses inside a character class or escaped are left as they are.
+    """
+    out: list[str] = []
+    in_class = escaped = False
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]" or source[i - 1] == "["
+        elif ch == "[":
+            in_class = True
+        elif ch == "(" and not source.startswith("?", i + 1):
+            out.append("(?:")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 _BOILERPLATE_WORDS = frozenset(rules.BOILERPLATE_WORDS)
 _BOILERPLATE_SUBSTRINGS = re.compile(literal_alternation(rules.BOILERPLATE_SUBSTRINGS))
@@ -50,7 +76,7 @@ _STORY_WORDS = _CONTENT_WORDS - frozenset(rules.CONTENT_WORDS_NOT_STORY)
 # A token that ends in one of them after a separator names the story too ("single-article-
 # content", "td-post-content") unless its own words name chrome ("skip-to-main-content").
 _STORY_SUFFIXES = tuple(sep + w for w in sorted(_STORY_WORDS) for sep in "-_")
-_CHROME_LINE_SOURCE = (
+_CHROME_LINE_SOURCE = non_capturing(
     "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + r")[\s.:!?|>»›→-]*"  # noqa: RUF001
 )
 _CHROME_LINE = re.compile(_CHROME_LINE_SOURCE, re.IGNORECASE)

@@ -231,12 +231,17 @@ def _normalize_space(text: str) -> str:
 # zero-width space, the word joiner and a stray byte-order mark. Plain text keeps none of them: a
 # search for "Magdalener" must find the word, and they are not part of what the reader reads.
 # The joiners that shape scripts and emoji (U+200C, U+200D) are letters' business and stay.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 
 def without_invisible(text: str) -> str:
-    """text without the characters a browser never draws (_INVISIBLE)."""
-    return text.translate(_INVISIBLE) if text and not text.isascii() else text
+    """text without the characters a browser never draws (_INVISIBLE). Most texts hold none:
+    four substring tests say so ten times faster than one search of the character class."""
+    if text.isascii() or not (
+        "\u00ad" in text or "\u200b" in text or "\u2060" in text or "\ufeff" in text
+    ):
+        return text
+    return _INVISIBLE.sub("", text)
 
 
 # Most text handed here is normalised already (block texts, short labels): the compiled twin

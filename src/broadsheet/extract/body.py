@@ -42,7 +42,8 @@ REPEAT_KEEP_CHARS = 200
 
 def _key(text: str) -> str:
     """What two texts that read the same share: spaces, case and soft hyphens aside."""
-    return without_invisible(normalize_space(text)).casefold()
+    key = normalize_space(text).casefold()
+    return key if key.isascii() else without_invisible(key)
 
 
 def _same(a: str, b: str) -> bool:

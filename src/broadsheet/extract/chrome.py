@@ -553,6 +553,10 @@ def _paged_twins(by_state: list[HtmlElement]) -> list[HtmlElement]:
         parent = el.getparent()
         if parent is None or (el.get("role") or "").lower() in _CHROME_ROLES:
             continue
+        # Only a hidden box holding prose can be a page of the story (most are menus, dialogs
+        # and tabs of links): the twins are looked for around those alone.
+        if prose_chars(el) < PAGED_MIN_PROSE:
+            continue
         tag, names = _twin_key(el)
         if names:
             groups.setdefault((parent, tag, names), []).append(el)
@@ -567,9 +571,8 @@ def _paged_twins(by_state: list[HtmlElement]) -> list[HtmlElement]:
             and _twin_key(c) == (tag, names)
             and not _hidden_by(dict(c.attrib))
         ]
-        if not any(prose_chars(c) >= PAGED_MIN_PROSE for c in shown):
-            continue
-        paged.extend(el for el in hidden if prose_chars(el) >= PAGED_MIN_PROSE)
+        if any(prose_chars(c) >= PAGED_MIN_PROSE for c in shown):
+            paged.extend(hidden)
     return paged
 
 

@@ -384,13 +384,13 @@ CONTENT_WORDS: tuple[str, ...] = (
 # Content words that name a part of the story (a caption) rather than the story itself: they
 # protect a subtree but do not mark where the story is.
 CONTENT_WORDS_NOT_STORY: tuple[str, ...] = ("caption", "figcaption", "credit")
-# Blog engines' taxonomy classes on a post's wrapper ("category-social-media", "tag-promotion")
-# and the template markers beside them ("hentry", "type-post", "post-123"): a taxonomy token next
-# to a template marker names the post's topic, not chrome.
-# class tokens that state a property of a box, not its role ("has-no-title", "is-sticky",
+# Class tokens that state a property of a box, not its role ("has-no-title", "is-sticky",
 # "with-sidebar", "without-ads"): a chrome word after the prefix names what the box has or
 # lacks, so it is no evidence that the box is chrome.
 STATE_CLASS = r"(?:is|has|with|without)[-_]"
+# Blog engines' taxonomy classes on a post's wrapper ("category-social-media", "tag-promotion")
+# and the template markers beside them ("hentry", "type-post", "post-123"): a taxonomy token next
+# to a template marker names the post's topic, not chrome.
 TAXONOMY_CLASS = r"(?:entry-)?(?:category|tag)[-_][a-z0-9]"
 POST_TEMPLATE_CLASS = r"hentry|(?:entry-)?type-post|status-publish|post-[0-9]+"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from types import ModuleType
@@ -591,6 +592,7 @@ _PLAIN_TEXT = etree.XPath(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _layout_words(words: str) -> frozenset[tuple[str, str]]:
     """The chrome words and substrings that a class/id/role string's tokens hold after a
     prefix of their own, each with that prefix: a page builder's names (`elementor-widget-wrap`
@@ -646,17 +648,17 @@ def _within_story_boxes(
         return by_name
     kept: list[tuple[HtmlElement, int]] = []
     for el, strength in by_name:
-        if (
-            strength == _WEAK
-            and el not in holders
-            and _PLAIN_TEXT(el)
-            and next(el.iter("img"), None) is None
-        ):
-            words = _layout_words(dom.attr_words(el))
+        if strength == _WEAK and el not in holders:
+            # The names first (a page repeats its class strings: _layout_words remembers them);
+            # the text and photo tests walk the box.
+            named = dom.attr_words(el)
+            words = _layout_words(named)
             if (
                 words
                 and any(words <= box for box in boxes)
-                and _chrome_words_within(dom.attr_words(el), words)
+                and _chrome_words_within(named, words)
+                and _PLAIN_TEXT(el)
+                and next(el.iter("img"), None) is None
                 and not _in_fuller_box(el, holders, outer, words)
             ):
                 continue

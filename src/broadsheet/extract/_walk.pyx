@@ -221,13 +221,18 @@ cdef class TokenJudge:
     cdef long judge(self, const unsigned char* s, Py_ssize_t n, str token) except -1:
         """The bits of token, whose ASCII bytes are s[:n]."""
         cdef long bits = 0
-        # A state token ("has-no-title", "is-sticky") names no role, whatever words follow.
-        cdef bint state = self.state(token) is not None
+        cdef bint chrome, strong
         if token in self.content_words:
             bits = self.t_content | self.t_story if token in self.story_words else self.t_content
-        if not state and (self.words.piece(s, n) or self.substrings.within(s, n)):
+        chrome = self.words.piece(s, n) or self.substrings.within(s, n)
+        strong = self.strong.within(s, n) or self.thread(token) is not None
+        # A state token ("has-no-title", "is-sticky") names no role, whatever words follow:
+        # asked only of a token that names chrome (a call into re for every new token costs).
+        if (chrome or strong) and self.state(token) is not None:
+            chrome = strong = False
+        if chrome:
             bits |= self.t_chrome
-        if not state and (self.strong.within(s, n) or self.thread(token) is not None):
+        if strong:
             bits |= self.t_strong
         if not bits & self.t_chrome and self.suffixes.ends(s, n):
             bits |= self.t_content | self.t_story

@@ -208,11 +208,14 @@ def _token_class(token: str) -> int:
         chrome_word = not _BOILERPLATE_WORDS.isdisjoint(token.replace("_", "-").split("-"))
     else:
         chrome_word = token in _BOILERPLATE_WORDS
+    chrome = chrome_word or _BOILERPLATE_SUBSTRINGS.search(token) is not None
+    strong = _STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token) is not None
     # A state token ("has-no-title", "is-sticky") names no role, whatever words follow.
-    state = _STATE_TOKEN.match(token) is not None
-    if not state and (chrome_word or _BOILERPLATE_SUBSTRINGS.search(token) is not None):
+    if (chrome or strong) and _STATE_TOKEN.match(token) is not None:
+        chrome = strong = False
+    if chrome:
         bits |= _T_CHROME
-    if not state and (_STRONG.search(token) is not None or _THREAD_TOKEN.fullmatch(token)):
+    if strong:
         bits |= _T_STRONG
     if not bits & _T_CHROME and token.endswith(_STORY_SUFFIXES):
         bits |= _T_CONTENT | _T_STORY

@@ -28,3 +28,9 @@ def article_page(body: str, head: str = "") -> str:
 def story(sentences: tuple[str, ...] = STORY_SENTENCES) -> str:
     """The sentences as one paragraph each."""
     return "".join(f"<p>{s}</p>" for s in sentences)
+
+
+def story_around(middle: str) -> str:
+    """The story's first four sentences, then ``middle`` (markup), then the rest: a line set
+    inside the story, where a rule about lines of chrome must find it and the story go on."""
+    return story(STORY_SENTENCES[:4]) + middle + story(STORY_SENTENCES[4:])

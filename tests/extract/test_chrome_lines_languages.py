@@ -8,7 +8,7 @@ import pytest
 
 from broadsheet.extract import extract
 
-from .story_sentences import STORY_SENTENCES, article_page, story
+from .story_sentences import STORY_SENTENCES, article_page, story_around
 
 LINES = (
     "Teilen:",
@@ -40,7 +40,7 @@ LINES = (
 
 @pytest.mark.parametrize("line", LINES)
 def test_the_line_is_chrome_inside_the_body(line: str) -> None:
-    body = story(STORY_SENTENCES[:4]) + f"<p>{line}</p>" + story(STORY_SENTENCES[4:])
+    body = story_around(f"<p>{line}</p>")
     text = extract(article_page(body)).text
     assert line not in text
     assert STORY_SENTENCES[3] in text
@@ -58,5 +58,5 @@ def test_the_line_is_chrome_inside_the_body(line: str) -> None:
 def test_a_sentence_that_starts_with_the_word_stays(sentence: str) -> None:
     # The share, read-more and more-on-the-topic words must be the whole line (or a label with
     # a colon): a story's own sentence that starts with them is no label.
-    body = story(STORY_SENTENCES[:4]) + f"<p>{sentence}</p>" + story(STORY_SENTENCES[4:])
+    body = story_around(f"<p>{sentence}</p>")
     assert sentence in extract(article_page(body)).text

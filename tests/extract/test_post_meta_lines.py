@@ -8,7 +8,7 @@ import pytest
 
 from broadsheet.extract import extract
 
-from .story_sentences import STORY_SENTENCES, article_page, story
+from .story_sentences import STORY_SENTENCES, article_page, story, story_around
 
 META_LINES = {
     "de": ("Aktualisiert am 19.02.2020, 10:27", "Themen: Verkehr, Stadtrat", "Kategorie: Lokales"),
@@ -39,5 +39,5 @@ def test_post_meta_lines_around_the_story_are_dropped(lang: str) -> None:
     ],
 )
 def test_a_story_sentence_that_starts_with_a_label_word_stays(sentence: str) -> None:
-    body = story(STORY_SENTENCES[:4]) + f"<p>{sentence}</p>" + story(STORY_SENTENCES[4:])
+    body = story_around(f"<p>{sentence}</p>")
     assert sentence in extract(article_page(body)).text

@@ -630,10 +630,10 @@ def _within_story_boxes(
     but such words and holding text outside links then stay for the choice to weigh (the
     story's sections, each under the share; its lead in a field of its own), except inside a
     box of the same name that holds a smaller story box (a posts grid beside the post-content
-    widget in one column). A box with
-    no text outside links (a button), a photo's box (its text is the caption, which the
-    story's text leaves out), one named by another chrome word (`share-buttons` in a
-    `widget`) or by a word with no prefix (`share`, `trending_now`) is judged as ever."""
+    widget in one column). A box with no text outside links (a button), a photo's box (its
+    text is the caption, which the story's text leaves out), one named by another chrome word
+    (`share-buttons` in a `widget`) or by a word with no prefix (`share`, `trending_now`) is
+    judged as ever."""
     holders: set[HtmlElement] = set()
     for el, strength in by_name:
         if (

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from lxml.html import HtmlElement
 
 from .blocks import Candidate
+from .scoring import inside
 
 # The body holds the ingredients when it has at least this share of them as lines.
 HELD_SHARE = 0.5
@@ -36,8 +37,6 @@ LINE_SLACK = 3
 # The box's heading may stand above it over this many short lines of this many characters.
 HEADING_GAP_BLOCKS = 2
 HEADING_GAP_CHARS = 40
-# At most this many declared ingredients are looked for (a page's list is some 5 to 40).
-MAX_INGREDIENTS = 100
 # How far up from its heaviest line the box is looked for.
 BOX_MAX_LEVELS = 6
 
@@ -47,13 +46,13 @@ _WORD = re.compile(r"\w+")
 def _words(text: str) -> list[str]:
     """A line's words, lower-cased, without numbers: quantities are written "½", "0.5", "1/2"
     and units are split from them in many ways; the ingredient's words are what it is."""
-    return [w for w in _WORD.findall(text.lower()) if not w.isnumeric() and not w.isdigit()]
+    return [w for w in _WORD.findall(text.lower()) if not w.isnumeric()]
 
 
 def ingredient_keys(ingredients: Iterable[str]) -> list[frozenset[str]]:
     """The words of each declared ingredient (those with none left out)."""
     keys = []
-    for raw in list(ingredients)[:MAX_INGREDIENTS]:
+    for raw in ingredients:  # read_metadata keeps at most 100 (a page's list is some 5 to 40)
         words = frozenset(_words(raw))
         if words:
             keys.append(words)
@@ -108,10 +107,10 @@ def with_ingredients(
                 lines[i] = hit
     if not lines:
         return chosen
-    box = _box(candidates, lines, len(keys), [c.el for c in chosen])
+    box = _box(candidates, lines, len(keys), chosen)
     if box is None:
         return chosen
-    added = [i for i, c in enumerate(candidates) if id(c) not in taken and _within(c.el, box)]
+    added = [i for i, c in enumerate(candidates) if id(c) not in taken and inside(c, [box])]
     if not added:
         return chosen
     heading = _heading_before(candidates, added[0], taken)
@@ -136,20 +135,11 @@ def _heading_before(candidates: list[Candidate], first: int, taken: set[int]) ->
     return None
 
 
-def _within(el: HtmlElement, box: HtmlElement) -> bool:
-    node: HtmlElement | None = el
-    while node is not None:
-        if node is box:
-            return True
-        node = node.getparent()
-    return False
-
-
 def _box(
     candidates: list[Candidate],
     lines: dict[int, set[int]],
     total: int,
-    chosen: list[HtmlElement],
+    chosen: list[Candidate],
 ) -> HtmlElement | None:
     """The smallest element around the heaviest ingredient block whose blocks are at least
     BOX_SHARE of the ingredients and BOX_OF_ALL of those shown outside the chosen blocks,
@@ -159,11 +149,11 @@ def _box(
     least = max(BOX_SHARE * total, BOX_OF_ALL * len(shown))
     box: HtmlElement | None = candidates[start].el
     for _ in range(BOX_MAX_LEVELS + 1):
-        if box is None or any(_within(el, box) for el in chosen):
+        if box is None or any(inside(c, [box]) for c in chosen):
             return None
         covered: set[int] = set()
         for i, hit in lines.items():
-            if _within(candidates[i].el, box):
+            if inside(candidates[i], [box]):
                 covered |= hit
         if len(covered) >= least:
             return box

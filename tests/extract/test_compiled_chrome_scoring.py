@@ -1,5 +1,6 @@
 """The compiled walks of drop_chrome (after the classification walk) and of scoring give the
-pure-Python walks' answers: prose_chars, _doomed (_spared, _placed) and _add_up."""
+pure-Python walks' answers: prose_chars, _reaching, _doomed (_spared, _placed) and _add_up;
+and engine._with_ids, the headings whose ids are looked at before it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from lxml.html import HtmlElement
 
 from broadsheet.extract import ExtractOptions, extract
 from broadsheet.extract import chrome as chrome_mod
+from broadsheet.extract import engine as engine_mod
 from broadsheet.extract import scoring as scoring_mod
 from broadsheet.extract.blocks import build_blocks
 from broadsheet.extract.dom import parse
@@ -70,6 +72,26 @@ def test_prose_chars_counts_as_the_xpath_does(body: str) -> None:
         assert fast == slow, lxml.etree.tostring(el, encoding="unicode")[:200]
 
 
+@pytest.mark.parametrize("body", TRICKY_BODIES)
+def test_reaching_keeps_the_elements_whose_prose_reaches_the_floor(body: str) -> None:
+    root = _page(body)
+    els = _elements(root)
+    sums = [chrome_mod.prose_chars(el) for el in els]
+    for floor in (0.0, 0.5, 59.0, 60.0, 60.5, 2 * len(PROSE), float(max(sums, default=0)), 1e9):
+        fast, slow = _both(lambda f=floor: chrome_mod._reaching(els, f))
+        assert fast == slow == [el for el, n in zip(els, sums, strict=True) if n >= floor]
+
+
+def test_with_ids_finds_the_headings_with_an_id_in_document_order() -> None:
+    root = _page(
+        "<h2 id='a'>One</h2><h3>Two</h3><div><h1 id=''>Three</h1><p id='p'>x</p>"
+        "<h6 ID='b'>Four<h4 id='c'>Five</h4></h6></div><hgroup id='g'><h5>Six</h5></hgroup>"
+    )
+    fast, slow = _both(lambda: engine_mod._with_ids(root))
+    assert fast == slow
+    assert [h.text for h in fast] == ["One", "Three", "Four", "Five"]
+
+
 def test_prose_chars_counts_code_points_and_strips_unicode_whitespace() -> None:
     root = _page(f"<p>\u3000{CJK * 2}\u3000</p>")
     assert chrome_mod.prose_chars(root) == len(CJK) * 2
@@ -82,7 +104,7 @@ _texts = st.one_of(
         max_size=90,
     ),
 )
-_tags = st.sampled_from(["div", "p", "span", "a", "b", "blockquote", "section", "em"])
+_tags = st.sampled_from(["div", "p", "span", "a", "b", "blockquote", "section", "em", "h2", "h4"])
 _classes = st.sampled_from(
     ["", "share", "twitter-tweet", "sidebar", "comments", "gallery", "entry-content", "byline"]
 )
@@ -115,6 +137,11 @@ def test_compiled_chrome_walks_agree_on_generated_pages(body: str, rnd: random.R
     for el in els:
         fast, slow = _both(lambda el=el: chrome_mod.prose_chars(el))
         assert fast == slow
+    for floor in (1.0, 60.0, 200.0):
+        fast_r, slow_r = _both(lambda f=floor: chrome_mod._reaching(els, f))
+        assert fast_r == slow_r
+    fast_h, slow_h = _both(lambda: engine_mod._with_ids(root))
+    assert fast_h == slow_h
     # _doomed runs _spared, _placed (doomed ancestors included) and prose_chars on each.
     by_name = [(el, rnd.choice((chrome_mod._WEAK, chrome_mod._STRONG_CHROME))) for el in els]
     for floor in (0.0, 1.0, 200.0):

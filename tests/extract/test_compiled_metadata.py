@@ -125,6 +125,12 @@ BODIES = [
     "<h1>地震</h1><div class='author'>記者 山田太郎</div><span class='byline'></span><br><hr>",
     # several <h1>s, more than the scan keeps
     "".join(f"<h1>Head {i}</h1>" for i in range(8)),
+    # microdata item types: a recipe's (the second itemtype of an element is not read), and
+    # the words in text or in other attributes, which name no type
+    "<div itemscope itemtype='https://schema.org/Person'><span itemprop='name'>A</span></div>"
+    "<p title='schema.org/Recipe'>schema.org/Recipe</p><div itemtype='x' itemtype="
+    "'http://schema.org/Recipe'></div><article itemscope itemtype='http://schema.org/Recipe'>"
+    "<li itemprop='recipeIngredient'>2 eggs</li></article>",
 ]
 
 
@@ -186,11 +192,13 @@ def test_script_text_stops_at_the_first_element_child() -> None:
 
 
 _TAGS = ["div", "span", "p", "h1", "meta", "link", "time", "title", "script", "base", "a", "nav"]
-_ATTRS = ["class", "id", "rel", "itemprop", "name", "property", "content", "datetime", "type"]
+_ATTRS = [
+    "class", "id", "rel", "itemprop", "name", "property", "content", "datetime", "type", "itemtype",
+]  # fmt: skip
 _VALUES = [
     "", " ", "author", "By-line", "writer", "autor x", "comment-author", "canonical",
     "application/ld+json", "og:title", "2024-01-02", "名前", "a &amp; b", "Ann Lee", "\u00a0",
-    "datePublished", "publish",
+    "datePublished", "publish", "https://schema.org/Recipe", "schema.org/recipe",
 ]  # fmt: skip
 _TEXTS = ["", " ", "Ann Lee", "By Bo Ray, May 1", "記者", "\n\t", "x &amp; y", "{}"]
 

@@ -179,8 +179,25 @@ def test_declared_ingredients_read_from_json_ld_and_microdata() -> None:
     root = parse(to_text(recipe_page("en", graph=True), options), options)
     assert read_metadata(root, None).ingredients[4] == "250 g red lentils, rinsed"
     root = parse(to_text(recipe_page("de", declared="microdata"), options), options)
-    assert read_metadata(root, None).ingredients == ()
     assert microdata_ingredients(root)[0] == "300 g Weizenmehl"
+    assert read_metadata(root, None).ingredients == microdata_ingredients(root)
+
+
+def test_microdata_ingredients_need_a_recipe_item_type() -> None:
+    # The ingredient properties on a page whose elements declare no Recipe type (the words
+    # in its text, in another attribute, or another type): not a recipe's list.
+    options = ExtractOptions()
+    page = recipe_page("en", declared="microdata")
+    for other in (
+        "itemtype='https://schema.org/HowTo' title='https://schema.org/Recipe'",
+        "data-type='https://schema.org/Recipe'",
+    ):
+        html = page.replace("itemtype='https://schema.org/Recipe'", other)
+        html = html.replace("<footer><p>", "<footer><p>Marked up as schema.org/Recipe. ")
+        root = parse(to_text(html, options), options)
+        assert microdata_ingredients(root)
+        assert read_metadata(root, None).ingredients == ()
+        assert _names("en")[0] not in extract(html).text
 
 
 def test_ingredient_lines_match_on_words_not_on_sentences() -> None:

@@ -22,6 +22,7 @@ from broadsheet.extract.metadata import read_metadata
 from broadsheet.extract.sanitize import _SCRIPT_SCHEME, defuse_script_schemes, sanitize_html
 from broadsheet.extract.scoring import inside
 
+from .compiled_paths import both, needs_compiled
 from .conftest import NAMES, load_page
 
 PROSE = "A sentence of real prose, long enough to count as running text. " * 4
@@ -135,6 +136,20 @@ def test_no_date_search_when_the_engine_says_so() -> None:
 def test_no_date_search_on_huge_trees(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(metadata_mod, "DATE_SEARCH_MAX_ELEMENTS", 5)
     assert read_metadata(lxml.html.fromstring(DATED_IN_TEXT), None).published is None
+
+
+@needs_compiled
+def test_the_date_search_bound_counts_every_element(monkeypatch: pytest.MonkeyPatch) -> None:
+    # html, head, title, body, article and two paragraphs: seven elements, counted by the
+    # metadata walk (in C, or by XPath on the pure path) as htmldate's bound needs them.
+    root = lxml.html.fromstring(DATED_IN_TEXT)
+
+    def bounded(limit: int) -> tuple[int, bool]:
+        monkeypatch.setattr(metadata_mod, "DATE_SEARCH_MAX_ELEMENTS", limit)
+        return metadata_mod._scan(root).elements, read_metadata(root, None).published is not None
+
+    assert both(lambda: bounded(7)) == ((7, True), (7, True))
+    assert both(lambda: bounded(6)) == ((7, False), (7, False))
 
 
 def test_no_date_search_on_huge_inputs() -> None:

@@ -533,6 +533,64 @@ def prose_chars(_Element el, Py_ssize_t least):
     return _prose_chars(el._c_node, least)
 
 
+cdef bint _prose_reaches(tree.xmlNode* top, Py_ssize_t least, double floor) except -1:
+    """_prose_chars(top, least) >= floor, the walk ending where the sum gets there."""
+    cdef tree.xmlNode* node = top.children
+    cdef Py_ssize_t total = 0
+    cdef Py_ssize_t n
+    if <double>total >= floor:
+        return True
+    while node is not NULL:
+        if _is_text(node):
+            if node.content is not NULL:
+                n = _text_len(<const unsigned char*>node.content, least)
+                if n >= least:
+                    total += n
+                    if <double>total >= floor:
+                        return True
+        elif node.type == tree.XML_ELEMENT_NODE and node.children is not NULL:
+            node = node.children
+            continue
+        node = _following(node, top)
+    return False
+
+
+def prose_reaching(list els, Py_ssize_t least, double floor):
+    """[el for el in els if prose_chars(el, least) >= floor] (chrome._reaching), each walk
+    ending where its sum reaches floor."""
+    cdef _Element el
+    cdef list out = []
+    for el in els:
+        if _prose_reaches(el._c_node, least, floor):
+            out.append(el)
+    return out
+
+
+def tagged_with(_Element root, tuple tags, bytes attr):
+    """[el for el in root.iter(*tags) if attr in el.attrib]: the elements (root included) of
+    these lower-case tag names, outside any namespace, that hold the attribute, in document
+    order, in one walk that makes a proxy only for them (lxml's iter with several tags is
+    slow to match them)."""
+    cdef tree.xmlNode* top = root._c_node
+    cdef tree.xmlNode* node = top
+    cdef const char* name
+    cdef const char* wanted = attr
+    cdef list out = []
+    cdef bytes tag
+    doc = root._doc
+    names = [bytes(t) for t in tags]
+    while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE and node.ns is NULL and node.properties is not NULL:
+            name = <const char*>node.name
+            for tag in names:
+                if _is(name, <const char*>tag):
+                    if _has_attr(node, wanted):
+                        out.append(elementFactory(doc, node))
+                    break
+        node = _next_element(node, top)
+    return out
+
+
 cdef bint _placed(tree.xmlNode* node, tree.xmlNode* root, set marks, set doomed, bint* inside):
     """chrome._placed: whether node is in root's tree below no doomed element (*inside: whether
     it lies within a marked one), in one walk up without a proxy for the ancestors (one held in
@@ -1306,9 +1364,12 @@ def scan_metadata(
     int max_meta,
     int max_times,
     int max_headlines,
+    str recipe_type,
 ):
     """metadata._scan's walk: fills the lists as its Python twin does and returns
-    (base, title, body).
+    (base, title, body, elements, recipe_typed): elements counts the element nodes (XPath's
+    count(//*) on a tree with one top element), recipe_typed says whether an element's
+    itemtype holds recipe_type.
 
     Of the first max_meta + 1 <meta>s, those with a content add (keys, content) to metas[i]
     for each of property, name, itemprop and http-equiv (i = 0..3) they have; times get
@@ -1323,11 +1384,22 @@ def scan_metadata(
     cdef const char* name
     cdef const char* aname
     cdef bint title_in_head = False
+    cdef bint recipe_typed = False
     cdef Py_ssize_t seen_metas = 0
+    cdef Py_ssize_t elements = 0
     cdef int i
     doc = root._doc
     base = None
     while node is not NULL:
+        if node.type == tree.XML_ELEMENT_NODE:
+            elements += 1
+            if not recipe_typed:
+                attr = node.properties
+                while attr is not NULL:
+                    if attr.ns is NULL and _is(<const char*>attr.name, b"itemtype"):
+                        recipe_typed = recipe_type in _attr_value(attr)
+                        break
+                    attr = attr.next
         if node.type == tree.XML_ELEMENT_NODE and node.ns is NULL:
             name = <const char*>node.name
             if _is(name, b"meta"):
@@ -1404,6 +1476,8 @@ def scan_metadata(
         base,
         None if title is NULL else elementFactory(doc, title),
         None if body is NULL else elementFactory(doc, body),
+        elements,
+        recipe_typed,
     )
 
 

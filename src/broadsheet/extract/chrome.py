@@ -177,6 +177,14 @@ def prose_chars(el: HtmlElement) -> int:
     return total
 
 
+def _reaching(els: list[HtmlElement], floor: float) -> list[HtmlElement]:
+    """The elements whose prose_chars reach floor, in their order."""
+    if _compiled is not None:
+        reached: list[HtmlElement] = _compiled.prose_reaching(els, PROSE_NODE_CHARS, floor)
+        return reached
+    return [el for el in els if prose_chars(el) >= floor]
+
+
 _WEAK, _STRONG_CHROME = 1, 2
 # A flag beside the strength: the name marks the story.
 _STORY = 4
@@ -634,14 +642,11 @@ def _within_story_boxes(
     text is the caption, which the story's text leaves out), one named by another chrome word
     (`share-buttons` in a `widget`) or by a word with no prefix (`share`, `trending_now`) is
     judged as ever."""
-    holders: set[HtmlElement] = set()
-    for el, strength in by_name:
-        if (
-            strength == _WEAK
-            and prose_chars(el) >= story_floor
-            and (not marks or any(a in marks for a in el.iterancestors()))
-        ):
-            holders.add(el)
+    holders = {
+        el
+        for el in _reaching([el for el, strength in by_name if strength == _WEAK], story_floor)
+        if not marks or any(a in marks for a in el.iterancestors())
+    }
     if not holders:
         return by_name
     # The holders with a holder inside are not the story's box: the innermost ones are.

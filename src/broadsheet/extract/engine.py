@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import ModuleType
 
 from lxml.html import HtmlElement
@@ -18,7 +18,7 @@ from .chrome import drop_chrome, is_chrome_text
 from .compiled import walk as _compiled
 from .dom import bounded_text, parse, tag_of, to_text, without_invisible
 from .errors import NoArticle
-from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, microdata_ingredients, read_metadata
+from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata
 from .recipe import with_ingredients
 from .render import blocks_html
 from .sanitize import sanitize_generated
@@ -52,11 +52,9 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
+    # Before any chrome goes: a recipe's ingredients marked up in the page's elements are
+    # read here too (recipe.py).
     meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
-    if not meta.ingredients and _MICRODATA_RECIPE in text:
-        # A recipe marked up in the page's elements, not in JSON-LD: its ingredients are
-        # read before any chrome goes (recipe.py).
-        meta = replace(meta, ingredients=microdata_ingredients(root))
     candidates = _read(root, text, meta, options)
     blocks = _story_blocks(candidates, meta, options)
     body_text = story_text(blocks)
@@ -86,10 +84,6 @@ def extract(
         credits=find_credits(blocks),
         agency=meta.agency,
     )
-
-
-# A page whose elements declare a schema.org Recipe (itemtype="https://schema.org/Recipe").
-_MICRODATA_RECIPE = "schema.org/Recipe"
 
 
 def _read(
@@ -178,7 +172,7 @@ def _forget_anchor_ids(root: HtmlElement) -> None:
     """Drop a heading's id that spells its own first words: an anchor for the page's table of
     contents ("nav_nur_die_folie__1" on "Nur die Folie bleibt zurück"), not a name of its role,
     whose "nav" would make a subhead chrome. The heading's words are judged as ever."""
-    for heading in root.iter(*rules.HEADING_TAGS):
+    for heading in _with_ids(root):
         anchor = heading.get("id")
         if not anchor:
             continue
@@ -189,6 +183,17 @@ def _forget_anchor_ids(root: HtmlElement) -> None:
         slug = "-" + "-".join(words[:2]) + "-"
         if slug in "-" + "-".join(_SLUG_BREAK.split(anchor.lower())) + "-":
             del heading.attrib["id"]
+
+
+_HEADING_NAMES = tuple(tag.encode() for tag in rules.HEADING_TAGS)
+
+
+def _with_ids(root: HtmlElement) -> list[HtmlElement]:
+    """The page's headings that have an id, in document order."""
+    if _compiled is not None:
+        found: list[HtmlElement] = _compiled.tagged_with(root, _HEADING_NAMES, b"id")
+        return found
+    return [h for h in root.iter(*rules.HEADING_TAGS) if "id" in h.attrib]
 
 
 # Marks the elements whose comment names _forget_comment_names stripped.

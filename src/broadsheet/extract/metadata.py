@@ -110,9 +110,16 @@ class _Scan:
     times: list[_Time] = field(default_factory=list)
     title: Element | None = None  # the first <title> in <head>, else the first one at all
     body: Element | None = None  # the first <body>
+    elements: int = 0  # the elements of the page (htmldate's bound)
+    recipe_typed: bool = False  # an element's itemtype names a schema.org Recipe (microdata)
 
 
 _SCAN_TAGS = ("meta", "script", "link", "base", "time", "h1", "title", "body")
+# A microdata item's type naming a recipe (itemtype="https://schema.org/Recipe"): its
+# ingredients are read from the elements (microdata_ingredients) when JSON-LD lists none.
+RECIPE_TYPE = "schema.org/Recipe"
+_RECIPE_TYPED = etree.XPath(f"boolean(//*[contains(@itemtype, '{RECIPE_TYPE}')])")
+_ELEMENT_COUNT = etree.XPath("count(//*)")
 
 
 def _in_head(el: Element) -> bool:
@@ -129,18 +136,24 @@ def _scan(root: Element) -> _Scan:
     if _compiled is not None:
         # The same walk in C (_walk.pyx): no Python object for the elements it passes by, and
         # attribute values read straight from the nodes.
-        found.base, found.title, found.body = _compiled.scan_metadata(
-            root,
-            found.metas,
-            found.json_ld,
-            found.canonical,
-            found.times,
-            found.headlines,
-            _MAX_META,
-            _MAX_TIMES,
-            _MAX_HEADLINES,
+        found.base, found.title, found.body, found.elements, found.recipe_typed = (
+            _compiled.scan_metadata(
+                root,
+                found.metas,
+                found.json_ld,
+                found.canonical,
+                found.times,
+                found.headlines,
+                _MAX_META,
+                _MAX_TIMES,
+                _MAX_HEADLINES,
+                RECIPE_TYPE,
+            )
         )
         return found
+    count = _ELEMENT_COUNT(root)
+    found.elements = int(count) if isinstance(count, float) else 0
+    found.recipe_typed = _RECIPE_TYPED(root) is True
     seen_metas = 0
     for el in root.iter(*_SCAN_TAGS):
         tag = el.tag
@@ -300,8 +313,8 @@ def _json_ld_ingredients(nodes: list[dict[str, Any]]) -> tuple[str, ...]:
 def microdata_ingredients(root: Element) -> tuple[str, ...]:
     """The text of the page's microdata ingredients (itemprop recipeIngredient, ingredients).
 
-    A search of the whole tree: the engine asks only when the page names a schema.org Recipe
-    type and its JSON-LD lists none."""
+    A search of the whole tree: read_metadata asks only when an element's itemtype names a
+    schema.org Recipe (RECIPE_TYPE) and the page's JSON-LD lists none."""
     found = []
     for el in _MICRODATA_INGREDIENTS(root):
         text = normalize_space("".join(el.itertext()))
@@ -372,17 +385,15 @@ def parse_date(value: str | None) -> datetime | None:
 # million <br>s) go without the fallback date rather than spend a tenth of their second on it.
 DATE_SEARCH_MAX_ELEMENTS = 20_000
 DATE_SEARCH_MAX_CHARS = 2_000_000
-_ELEMENT_COUNT = etree.XPath("count(//*)")
 
 
-def _htmldate(root: Element, url: str | None) -> datetime | None:
+def _htmldate(root: Element, url: str | None, elements: int) -> datetime | None:
     """Fallback date from htmldate in fast mode. It is given the page, so it fetches nothing.
 
     htmldate takes only lxml.html trees (it copies them before pruning); a plain lxml.etree
     tree is handed over serialised, so htmldate parses and prunes a tree of its own.
     """
-    count = _ELEMENT_COUNT(root)
-    if not isinstance(count, float) or count > DATE_SEARCH_MAX_ELEMENTS:
+    if elements > DATE_SEARCH_MAX_ELEMENTS:
         return None
     page: HtmlElement | bytes = root if isinstance(root, HtmlElement) else etree.tostring(root)
     try:
@@ -531,7 +542,7 @@ def _byline(
 def _published(
     ld: dict[str, Any],
     meta: dict[str, str],
-    times: list[_Time],
+    scan: _Scan,
     root: Element,
     url: str | None,
     date_search: bool,
@@ -545,14 +556,14 @@ def _published(
             return published
     marked = [
         stamp
-        for stamp, itemprop, pubdate, cls in times
+        for stamp, itemprop, pubdate, cls in scan.times
         if "datepublished" in itemprop.lower() or pubdate or "publish" in cls.lower()
     ]
-    for stamp in marked + [t[0] for t in times]:
+    for stamp in marked + [t[0] for t in scan.times]:
         published = parse_date(stamp)
         if published is not None:
             return published
-    return _htmldate(root, url) if date_search else None
+    return _htmldate(root, url, scan.elements) if date_search else None
 
 
 def _host_name(url: str | None) -> str:
@@ -619,7 +630,7 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         or ""
     )
     byline, agency = _byline(ld, several, root, scan)
-    published = _published(ld, meta, scan.times, root, url, date_search)
+    published = _published(ld, meta, scan, root, url, date_search)
 
     language = (
         (root.get("lang") or root.get("xml:lang") or "").strip()
@@ -658,7 +669,8 @@ def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -
         canonical_url=canonical,
         image=image,
         base_url=base,
-        ingredients=_json_ld_ingredients(nodes),
+        ingredients=_json_ld_ingredients(nodes)
+        or (microdata_ingredients(root) if scan.recipe_typed else ()),
     )
 
 

@@ -17,12 +17,15 @@ class TokenJudge:
         thread_fullmatch: Callable[[str], Match[str] | None],
         post_fullmatch: Callable[[str], Match[str] | None],
         taxonomy_match: Callable[[str], Match[str] | None],
+        state_match: Callable[[str], Match[str] | None],
         t_content: int,
         t_story: int,
         t_chrome: int,
         t_strong: int,
         t_post: int,
         taxonomy_shift: int,
+        thread_heads: Collection[str] | None = None,
+        post_heads: Collection[str] | None = None,
     ) -> None: ...
     def __call__(self, token: str) -> int: ...
 

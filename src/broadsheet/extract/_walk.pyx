@@ -159,6 +159,16 @@ cdef class _Literals:
         return False
 
 
+cdef void _heads_table(unsigned char* table, heads):
+    """table[b] = 1 for the bytes a token may start with: all of them when heads is None, else
+    those of the ASCII characters in heads."""
+    memset(table, 1 if heads is None else 0, 256)
+    if heads is not None:
+        for ch in heads:
+            if len(ch) == 1 and ord(ch) < 128:
+                table[ord(ch)] = 1
+
+
 cdef class TokenJudge:
     """chrome._token_class, with the literal-word tests done by memcmp on ASCII tokens.
 
@@ -171,6 +181,10 @@ cdef class TokenJudge:
     cdef object thread, post, taxonomy, state
     cdef long t_content, t_story, t_chrome, t_strong, t_post
     cdef int taxonomy_shift
+    # Whether a token starting with this byte may match the thread / post template pattern
+    # (regex_heads.first_chars): the others skip the call into re.
+    cdef unsigned char thread_first[256]
+    cdef unsigned char post_first[256]
 
     def __init__(
         self,
@@ -191,7 +205,11 @@ cdef class TokenJudge:
         long t_strong,
         long t_post,
         int taxonomy_shift,
+        thread_heads=None,
+        post_heads=None,
     ):
+        _heads_table(self.thread_first, thread_heads)
+        _heads_table(self.post_first, post_heads)
         self.token_class = token_class
         self.content_words = content_words
         self.story_words = story_words
@@ -225,7 +243,9 @@ cdef class TokenJudge:
         if token in self.content_words:
             bits = self.t_content | self.t_story if token in self.story_words else self.t_content
         chrome = self.words.piece(s, n) or self.substrings.within(s, n)
-        strong = self.strong.within(s, n) or self.thread(token) is not None
+        strong = self.strong.within(s, n) or (
+            n > 0 and self.thread_first[s[0]] and self.thread(token) is not None
+        )
         # A state token ("has-no-title", "is-sticky") names no role, whatever words follow:
         # asked only of a token that names chrome (a call into re for every new token costs).
         if (chrome or strong) and self.state(token) is not None:
@@ -236,7 +256,7 @@ cdef class TokenJudge:
             bits |= self.t_strong
         if not bits & self.t_chrome and self.suffixes.ends(s, n):
             bits |= self.t_content | self.t_story
-        if self.post(token) is not None:
+        if n > 0 and self.post_first[s[0]] and self.post(token) is not None:
             bits |= self.t_post
         if bits & self.t_chrome and self.taxonomy(token) is not None:
             bits = (bits & ~(self.t_chrome | self.t_strong)) | bits << self.taxonomy_shift

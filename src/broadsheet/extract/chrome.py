@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 from . import compiled, dom, rules
 from .compiled import walk as _compiled
 from .dom import normalize_space
+from .regex_heads import ByFirstChar, first_chars
 
 
 def literal_alternation(words: Iterable[str]) -> str:
@@ -77,8 +78,10 @@ _STORY_WORDS = _CONTENT_WORDS - frozenset(rules.CONTENT_WORDS_NOT_STORY)
 # A token that ends in one of them after a separator names the story too ("single-article-
 # content", "td-post-content") unless its own words name chrome ("skip-to-main-content").
 _STORY_SUFFIXES = tuple(sep + w for w in sorted(_STORY_WORDS) for sep in "-_")
+# What may follow a chrome line: spaces, end punctuation, arrows.
+_CHROME_LINE_END = r"[\s.:!?|>»›→-]*"  # noqa: RUF001
 _CHROME_LINE_SOURCE = non_capturing(
-    "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + r")[\s.:!?|>»›→-]*"  # noqa: RUF001
+    "(?:" + "|".join(f"(?:{p})" for p in rules.CHROME_LINES) + ")" + _CHROME_LINE_END
 )
 _CHROME_LINE = re.compile(_CHROME_LINE_SOURCE, re.IGNORECASE)
 _CHROME_PHRASE = re.compile("|".join(re.escape(p) for p in rules.CHROME_PHRASES), re.IGNORECASE)
@@ -98,7 +101,9 @@ _PHRASE_SET: Any = None
 # The chrome lines, when no letter of theirs (outside backslash escapes such as \S) is upper
 # case.
 _LINES_LOWER = not any(ch != ch.lower() for p in rules.CHROME_LINES for ch in re.sub(r"\\.", "", p))
-_CHROME_LINE_IN_LOWER = re.compile(_CHROME_LINE_SOURCE)
+_CHROME_LINE_IN_LOWER = ByFirstChar(
+    [non_capturing(p) for p in rules.CHROME_LINES], non_capturing(_CHROME_LINE_END)
+)
 _MARKUP = re.compile(r"^\s*</?[a-zA-Z][^>]*>")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CHROME_ROLES = frozenset(
@@ -1068,5 +1073,7 @@ def _bind_compiled(walk: ModuleType | None) -> None:
             _T_STRONG,
             _T_POST,
             _TAXONOMY_SHIFT,
+            first_chars(rules.COMMENT_THREAD_CLASS),
+            first_chars(rules.POST_TEMPLATE_CLASS),
         )
     )

@@ -160,6 +160,8 @@ def wrap_photo_captions(
     wrapped = 0
     held: set[HtmlElement] | None = None  # the containers and the elements holding them
     for img in list(root.iter("img")):
+        if next(img.iterancestors("figure", "figcaption"), None) is not None:
+            continue  # a figure already (the cheapest test first)
         photo = _photo_box(img)
         if photo is None:
             continue
@@ -167,7 +169,7 @@ def wrap_photo_captions(
         if found is None:
             continue
         run, toggles = found
-        if next(img.iterancestors("figure", "figcaption"), None) is not None or not keeps(img):
+        if not keeps(img):
             continue
         if held is None:
             held = {a for c in spare for a in (c, *c.iterancestors())}

@@ -220,7 +220,10 @@ def tag_of(el: object) -> str:
 def attr_words(el: HtmlElement) -> str:
     """class, id and role of an element, lower-cased and space-joined."""
     get = el.get
-    return " ".join(v for v in (get("class"), get("id"), get("role")) if v).lower()
+    cls, ident, role = get("class"), get("id"), get("role")
+    if not ident and not role:  # most elements: a class or nothing
+        return cls.lower() if cls else ""
+    return " ".join(v for v in (cls, ident, role) if v).lower()
 
 
 def _normalize_space(text: str) -> str:

@@ -5,9 +5,12 @@ these tests, in the shapes news sites use."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from broadsheet.extract import ExtractOptions, extract
+from broadsheet.extract import byline as byline_mod
 from broadsheet.extract.byline import agency_name, clean_byline, page_byline, split_credit
 from broadsheet.extract.dom import parse
 
@@ -280,3 +283,20 @@ def test_for_an_organisation_in_capitals() -> None:
         "Glen Roe And Brendan Roe",
         "The Harbour On Sunday",
     )
+
+
+@pytest.mark.parametrize(
+    ("names", "line"),
+    [
+        ("Ann Lee", "By ANN LEE, Reuters"),
+        ("ann lee", "Ann Lee and Ann Lee"),
+        ("Ann Lee", "Bo Ray"),
+        ("A.B. (x)", "by a.b. (X) AP"),  # regex characters in the names are literal
+        ("Zoë Ünal", "Von ZOË ÜNAL, dpa"),  # not ASCII: the regex, as before
+        ("Kevin", "\u212aevin, AFP"),  # the Kelvin sign folds onto k for re, not for lower()
+        ("İpek Şahin", "i̇pek şahin / AA"),
+    ],
+)
+def test_names_are_found_in_a_line_as_the_regex_finds_them(names: str, line: str) -> None:
+    found = re.search(re.escape(names), line, re.IGNORECASE)
+    assert byline_mod._end_of(names, line) == (None if found is None else found.end())

@@ -161,3 +161,24 @@ def test_script_scheme_words_left_in_text_and_alt_are_defused(scheme: str) -> No
     )
     assert scheme.lower() not in out.lower()
     assert "&#58;" in out
+
+
+@pytest.mark.parametrize(
+    ("html", "kept", "dropped"),
+    [
+        # src first, as the engine writes figures: all kept
+        ('<img src="https://a.example/1.png" alt="one"><img src="https://a.example/2.png">', 2, 0),
+        # src after another attribute: kept all the same
+        ('<img alt="x" src="https://a.example/1.png"><img src="https://a.example/2.png">', 2, 0),
+        # a src nh3 drops (relative, no base; a script scheme) takes its <img> with it
+        ('<img src="https://a.example/1.png"><img alt="r" src="rel.png">', 1, 1),
+        ('<figure><img src="javascript:alert(1)"></figure><p>after</p>', 0, 1),
+        ('<figure><img src="rel.png"><figcaption>Cap</figcaption></figure>', 0, 1),
+    ],
+)
+def test_images_left_without_a_source_are_dropped(html: str, kept: int, dropped: int) -> None:
+    out = sanitize_html(html)
+    assert out.count("<img") == kept == html.count("<img") - dropped
+    assert out.count(' src="') == kept
+    assert "<figure></figure>" not in out
+    assert ("Cap" in out) == ("Cap" in html)

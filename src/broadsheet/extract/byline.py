@@ -311,7 +311,11 @@ def split_credit(byline: str) -> tuple[str, str]:
                 name = agency_name(rest)
             if not name:
                 folded = rest.casefold()
-                spaced = next((a for a in _SPACED_AGENCIES if folded.endswith(a)), "")
+                spaced = (  # one C call over all of them first: most texts end in none
+                    next(a for a in _SPACED_AGENCIES if folded.endswith(a))
+                    if folded.endswith(_SPACED_AGENCIES)
+                    else ""
+                )
                 if spaced:
                     start = len(rest) - len(spaced)
                     name = rest[start + 1 :]

@@ -159,9 +159,13 @@ def drop_sourceless_images(cleaned: str) -> str:
     """nh3's output without the <img>s whose src it dropped (unsafe, or relative with no base):
     a broken-image box helps no reader. A figure left with nothing goes too; one with a caption
     keeps it."""
-    if "<img" not in cleaned:
+    images = cleaned.count("<img")
+    if not images:
         return cleaned
-    cleaned = _IMG_TAG.sub(_keep_img, cleaned)
+    # nh3 writes "<" in text as "&lt;": every "<img" opens a tag. When each goes straight on
+    # with its src (as the engine's own figures do), none is dropped and the regex is spared.
+    if cleaned.count('<img src="') != images:
+        cleaned = _IMG_TAG.sub(_keep_img, cleaned)
     return _EMPTY_FIGURE.sub("", cleaned) if "<figure>" in cleaned else cleaned
 
 

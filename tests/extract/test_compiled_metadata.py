@@ -39,21 +39,21 @@ def _path(compiled: bool) -> Iterator[None]:
         metadata_mod._compiled, byline_mod._compiled = saved
 
 
-def _scan_fields(scan: metadata_mod._Scan) -> dict[str, Any]:
+def _scan_fields(scan: metadata_mod.PageScan) -> dict[str, Any]:
     # Elements compare by identity: both scans' lists are alive, so a node has one proxy.
-    return {name: getattr(scan, name) for name in metadata_mod._Scan.__dataclass_fields__}
+    return {name: getattr(scan, name) for name in metadata_mod.PageScan.__dataclass_fields__}
 
 
 def _same_everywhere(
     root: HtmlElement, url: str | None = "https://paper.example/a/b", date_search: bool = True
 ) -> None:
     with _path(compiled=True):
-        fast_scan = metadata_mod._scan(root)
+        fast_scan = metadata_mod.scan_page(root)
         fast_candidates = list(byline_mod._candidates(root))
         fast_meta = metadata_mod.read_metadata(root, url, date_search=date_search)
         fast_byline = byline_mod.page_byline(root)
     with _path(compiled=False):
-        slow_scan = metadata_mod._scan(root)
+        slow_scan = metadata_mod.scan_page(root)
         slow_candidates = list(byline_mod._candidates(root))
         slow_meta = metadata_mod.read_metadata(root, url, date_search=date_search)
         slow_byline = byline_mod.page_byline(root)
@@ -125,6 +125,10 @@ BODIES = [
     "<h1>地震</h1><div class='author'>記者 山田太郎</div><span class='byline'></span><br><hr>",
     # several <h1>s, more than the scan keeps
     "".join(f"<h1>Head {i}</h1>" for i in range(8)),
+    # headings with ids, and elements named like headings that are not (hr, header, h7, h22)
+    "<h1 id='top'>A</h1><h2 id=''>B</h2><h3>C</h3><h6 ID='f'>F</h6><hr id='r'><header id='h'>"
+    "</header><h7 id='x'>x</h7><h22 id='y'>y</h22><section><h4 id='d'><h5 id='e'>E</h5></h4>"
+    "</section>",
     # microdata item types: a recipe's (the second itemtype of an element is not read), and
     # the words in text or in other attributes, which name no type
     "<div itemscope itemtype='https://schema.org/Person'><span itemprop='name'>A</span></div>"
@@ -186,12 +190,15 @@ def test_script_text_stops_at_the_first_element_child() -> None:
         "</script></head><body/></html>"
     )
     with _path(compiled=True):
-        fast = metadata_mod._scan(root).json_ld
+        fast = metadata_mod.scan_page(root).json_ld
     with _path(compiled=False):
-        assert fast == metadata_mod._scan(root).json_ld == ['{"a": 1}']
+        assert fast == metadata_mod.scan_page(root).json_ld == ['{"a": 1}']
 
 
-_TAGS = ["div", "span", "p", "h1", "meta", "link", "time", "title", "script", "base", "a", "nav"]
+_TAGS = [
+    "div", "span", "p", "h1", "meta", "link", "time", "title", "script", "base", "a", "nav", "h2",
+    "h6", "hr",
+]  # fmt: skip
 _ATTRS = [
     "class", "id", "rel", "itemprop", "name", "property", "content", "datetime", "type", "itemtype",
 ]  # fmt: skip

@@ -146,7 +146,8 @@ def test_the_date_search_bound_counts_every_element(monkeypatch: pytest.MonkeyPa
 
     def bounded(limit: int) -> tuple[int, bool]:
         monkeypatch.setattr(metadata_mod, "DATE_SEARCH_MAX_ELEMENTS", limit)
-        return metadata_mod._scan(root).elements, read_metadata(root, None).published is not None
+        dated = read_metadata(root, None).published is not None
+        return metadata_mod.scan_page(root).elements, dated
 
     assert both(lambda: bounded(7)) == ((7, True), (7, True))
     assert both(lambda: bounded(6)) == ((7, False), (7, False))

@@ -111,6 +111,7 @@ def scan_metadata(
     max_times: int,
     max_headlines: int,
     recipe_type: str,
+    anchored: list[HtmlElement],
 ) -> tuple[str | None, HtmlElement | None, HtmlElement | None, int, bool]: ...
 
 class AuthorCandidates(Iterator[HtmlElement]):

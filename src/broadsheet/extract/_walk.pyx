@@ -1385,11 +1385,12 @@ def scan_metadata(
     int max_times,
     int max_headlines,
     str recipe_type,
+    list anchored,
 ):
     """metadata._scan's walk: fills the lists as its Python twin does and returns
     (base, title, body, elements, recipe_typed): elements counts the element nodes (XPath's
     count(//*) on a tree with one top element), recipe_typed says whether an element's
-    itemtype holds recipe_type.
+    itemtype holds recipe_type. anchored gets the headings (h1 to h6) that have an id.
 
     Of the first max_meta + 1 <meta>s, those with a content add (keys, content) to metas[i]
     for each of property, name, itemprop and http-equiv (i = 0..3) they have; times get
@@ -1478,6 +1479,16 @@ def scan_metadata(
             elif _is(name, b"h1"):
                 if len(headlines) < max_headlines:
                     headlines.append(elementFactory(doc, node))
+                if _has_attr(node, b"id"):
+                    anchored.append(elementFactory(doc, node))
+            elif (
+                name[0] == c"h"
+                and name[1] >= c"2"
+                and name[1] <= c"6"
+                and name[2] == 0
+                and _has_attr(node, b"id")
+            ):
+                anchored.append(elementFactory(doc, node))
             elif _is(name, b"title"):
                 if title is NULL:
                     title = node

@@ -18,7 +18,7 @@ from .chrome import drop_chrome, is_chrome_text
 from .compiled import walk as _compiled
 from .dom import bounded_text, parse, tag_of, to_text, without_invisible
 from .errors import NoArticle
-from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata
+from .metadata import DATE_SEARCH_MAX_CHARS, Metadata, read_metadata, scan_page
 from .recipe import with_ingredients
 from .render import blocks_html
 from .sanitize import sanitize_generated
@@ -52,10 +52,12 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
-    # Before any chrome goes: a recipe's ingredients marked up in the page's elements are
-    # read here too (recipe.py).
-    meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS)
-    candidates = _read(root, text, meta, options)
+    # One walk gathers what the metadata is read from and the headings whose ids the chrome
+    # step looks at. Before any chrome goes: a recipe's ingredients marked up in the page's
+    # elements are read with the metadata (recipe.py).
+    scan = scan_page(root)
+    meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS, scan=scan)
+    candidates = _read(root, text, meta, options, anchored=scan.anchored)
     blocks = _story_blocks(candidates, meta, options)
     body_text = story_text(blocks)
     if len(body_text) < RESCUE_BELOW_CHARS and len(candidates) <= RESCUE_MAX_BLOCKS:
@@ -95,12 +97,14 @@ def _read(
     weak_names: bool = True,
     repaired: bool = False,
     comment_names: bool = True,
+    anchored: list[HtmlElement] | None = None,
 ) -> list[Candidate]:
     """The candidate blocks of a parsed page once its chrome is dropped.
 
-    root: the page parsed; None to parse it here. repaired: the markup is parsed as a browser
-    reads it (soup.py) in place of root, and an element that goes as chrome by its tag alone
-    but holds the page stays (a rescue's reading). A heading of HEADING_MAX_CHARS (no heading
+    root: the page parsed; None to parse it here. anchored: root's headings that have an id
+    (metadata.scan_page found them), found here when None. repaired: the markup is parsed as a
+    browser reads it (soup.py) in place of root, and an element that goes as chrome by its tag
+    alone but holds the page stays (a rescue's reading). A heading of HEADING_MAX_CHARS (no heading
     runs that long) is a heading left open that took in the story, read from the repaired
     markup, or running text set in a heading tag, read as a box of text.
     """
@@ -109,7 +113,8 @@ def _read(
             close_unclosed(bounded_text(text, options), options.max_nodes) if repaired else text,
             options,
         )
-    _drop_chrome(root, meta, weak_names, comment_names, keep_swallowing=repaired)
+        anchored = None
+    _drop_chrome(root, meta, weak_names, comment_names, keep_swallowing=repaired, anchored=anchored)
     candidates = _candidates(root, meta, options)
     headings = [
         c.el for c in candidates if c.block.kind == "heading" and c.chars >= HEADING_MAX_CHARS
@@ -143,12 +148,14 @@ def _drop_chrome(
     comment_names: bool,
     *,
     keep_swallowing: bool,
+    anchored: list[HtmlElement] | None = None,
 ) -> None:
     """A reading's chrome step, the same for every tree it parses: comment names forgotten when
-    the reading does not trust them, headings' anchor ids forgotten, then drop_chrome."""
+    the reading does not trust them, headings' anchor ids forgotten (anchored: root's headings
+    with an id, when known), then drop_chrome."""
     if not comment_names:
         _forget_comment_names(root)
-    _forget_anchor_ids(root)
+    _forget_anchor_ids(_with_ids(root) if anchored is None else anchored)
     drop_chrome(root, keep_swallowing=keep_swallowing, weak_names=weak_names, headline=meta.title)
 
 
@@ -168,11 +175,12 @@ def _forget_comment_names(root: HtmlElement) -> None:
 _SLUG_BREAK = re.compile(r"[^a-z0-9]+")
 
 
-def _forget_anchor_ids(root: HtmlElement) -> None:
+def _forget_anchor_ids(headings: list[HtmlElement]) -> None:
     """Drop a heading's id that spells its own first words: an anchor for the page's table of
     contents ("nav_nur_die_folie__1" on "Nur die Folie bleibt zurück"), not a name of its role,
-    whose "nav" would make a subhead chrome. The heading's words are judged as ever."""
-    for heading in _with_ids(root):
+    whose "nav" would make a subhead chrome. The heading's words are judged as ever. headings:
+    the page's headings that have an id (_with_ids)."""
+    for heading in headings:
         anchor = heading.get("id")
         if not anchor:
             continue

@@ -99,8 +99,9 @@ _Time = tuple[str, str, bool, str]
 
 
 @dataclass
-class _Scan:
-    """What metadata is read from, gathered in one walk of the tree."""
+class PageScan:
+    """What metadata is read from, gathered in one walk of the tree; and, for the engine's
+    chrome step on the same tree, its headings that have an id (anchored)."""
 
     metas: _MetaKeys = field(default_factory=lambda: tuple([] for _ in _META_ATTRS))
     json_ld: list[str] = field(default_factory=list)
@@ -112,9 +113,19 @@ class _Scan:
     body: Element | None = None  # the first <body>
     elements: int = 0  # the elements of the page (htmldate's bound)
     recipe_typed: bool = False  # an element's itemtype names a schema.org Recipe (microdata)
+    anchored: list[Element] = field(default_factory=list)  # h1-h6 with an id, in page order
 
 
-_SCAN_TAGS = ("meta", "script", "link", "base", "time", "h1", "title", "body")
+_SCAN_TAGS = (
+    "meta",
+    "script",
+    "link",
+    "base",
+    "time",
+    "title",
+    "body",
+    *sorted(rules.HEADING_TAGS),
+)
 # A microdata item's type naming a recipe (itemtype="https://schema.org/Recipe"): its
 # ingredients are read from the elements (microdata_ingredients) when JSON-LD lists none.
 RECIPE_TYPE = "schema.org/Recipe"
@@ -131,8 +142,9 @@ def _in_head(el: Element) -> bool:
     return False
 
 
-def _scan(root: Element) -> _Scan:
-    found = _Scan()
+def scan_page(root: Element) -> PageScan:
+    """One walk of the page (in C where the compiled walks are built)."""
+    found = PageScan()
     if _compiled is not None:
         # The same walk in C (_walk.pyx): no Python object for the elements it passes by, and
         # attribute values read straight from the nodes.
@@ -148,6 +160,7 @@ def _scan(root: Element) -> _Scan:
                 _MAX_TIMES,
                 _MAX_HEADLINES,
                 RECIPE_TYPE,
+                found.anchored,
             )
         )
         return found
@@ -157,6 +170,8 @@ def _scan(root: Element) -> _Scan:
     seen_metas = 0
     for el in root.iter(*_SCAN_TAGS):
         tag = el.tag
+        if tag in rules.HEADING_TAGS and "id" in el.attrib:
+            found.anchored.append(el)
         if tag == "meta":
             if seen_metas <= _MAX_META:
                 content = el.get("content")
@@ -257,7 +272,7 @@ def _unwrap_json(raw: str) -> str:
 
 def json_ld_article(root: Element) -> dict[str, Any]:
     """The most article-like JSON-LD object on the page, or {}."""
-    return _json_ld_article(_json_ld_nodes(_scan(root).json_ld))
+    return _json_ld_article(_json_ld_nodes(scan_page(root).json_ld))
 
 
 def _json_ld_nodes(scripts: list[str]) -> list[dict[str, Any]]:
@@ -521,7 +536,7 @@ def _headlines(elements: list[Element]) -> list[str]:
 
 
 def _byline(
-    ld: dict[str, Any], several: dict[str, list[str]], root: Element, scan: _Scan
+    ld: dict[str, Any], several: dict[str, list[str]], root: Element, scan: PageScan
 ) -> tuple[str, str]:
     """(byline, agency): JSON-LD's authors; then the first author <meta> key, all its values
     (one tag per author); then the page. A wire agency credited after the names, or as an
@@ -542,7 +557,7 @@ def _byline(
 def _published(
     ld: dict[str, Any],
     meta: dict[str, str],
-    scan: _Scan,
+    scan: PageScan,
     root: Element,
     url: str | None,
     date_search: bool,
@@ -593,14 +608,18 @@ def _site_name(ld: dict[str, Any], meta: dict[str, str]) -> str:
     return name
 
 
-def read_metadata(root: Element, url: str | None, *, date_search: bool = True) -> Metadata:
+def read_metadata(
+    root: Element, url: str | None, *, date_search: bool = True, scan: PageScan | None = None
+) -> Metadata:
     """Everything the page says about itself, before any body extraction.
 
     With date_search False (the engine's choice for huge inputs), a page that declares no date
     gets none instead of htmldate's search of its text. The base URL for the page's relative
     links and images is its <base href>, else url, else (no url given) its canonical URL.
+    scan: scan_page(root) when the caller made it already.
     """
-    scan = _scan(root)
+    if scan is None:
+        scan = scan_page(root)
     base = url
     if scan.base:
         base = _absolute(scan.base, url) or url

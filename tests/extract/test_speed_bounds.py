@@ -10,14 +10,18 @@ from concurrent.futures import ThreadPoolExecutor
 import lxml.etree
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet.extract import ExtractOptions, NotHTML, extract
+from broadsheet.extract import dom as dom_mod
 from broadsheet.extract import metadata as metadata_mod
 from broadsheet.extract.article import Block, paragraph_block
 from broadsheet.extract.blocks import Candidate, build_blocks
 from broadsheet.extract.byline import _MAYBE_AUTHOR, _candidates
 from broadsheet.extract.dom import _cut_at_tags, _trim_attributes, parse
 from broadsheet.extract.engine import _within
+from broadsheet.extract.errors import EmptyDocument
 from broadsheet.extract.metadata import read_metadata
 from broadsheet.extract.sanitize import _SCRIPT_SCHEME, defuse_script_schemes, sanitize_html
 from broadsheet.extract.scoring import inside
@@ -267,3 +271,37 @@ def test_within_answers_as_inside() -> None:
     answers = [within(c.el) for c in candidates]
     assert answers == [inside(c, containers) for c in candidates]
     assert answers == [True, True, False, False, True]
+
+
+def _head_verdict_as_sliced(text: str) -> str:
+    """to_text's checks as written before they read the head in place: on a sliced copy."""
+    head = text[: dom_mod._SNIFF_CHARS].lstrip("\ufeff \t\r\n\f")
+    if not head or head.isspace():
+        return "EmptyDocument"
+    if head.startswith(dom_mod._BINARY_MAGIC) or head.startswith(("{", "[")):
+        return "NotHTML"
+    if not dom_mod._TAG.search(head):
+        return "NotHTML"
+    sample = head[:4096]
+    controls = len(dom_mod._CONTROL.findall(sample))
+    if controls > 0.3 * len(sample) and not dom_mod._TAG.search(sample[:1024]):
+        return "NotHTML"
+    return "ok"
+
+
+_HEAD_PIECES = st.sampled_from(
+    ["\ufeff", " ", "\t", "\n", "\x0b", "\x1c", "\xa0", "\u3000", "<", "p", ">", "{", "[", "x",
+     "%PDF-", "\x00", "\x01", "/", "<!doctype html>"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HEAD_PIECES, max_size=14), st.sampled_from([0, 65_530, 65_536, 65_540]))
+def test_to_text_reads_the_head_in_place_as_the_slice_did(pieces: list[str], pad: int) -> None:
+    text = " " * pad + "".join(pieces)
+    try:
+        dom_mod.to_text(text, ExtractOptions())
+        verdict = "ok"
+    except (EmptyDocument, NotHTML) as exc:
+        verdict = type(exc).__name__
+    assert verdict == _head_verdict_as_sliced(text)

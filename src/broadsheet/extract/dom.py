@@ -38,6 +38,9 @@ _BINARY_MAGIC_BYTES: tuple[bytes, ...] = tuple(m.encode("latin-1") for m in _BIN
 _TAG = re.compile(r"<(?:[a-zA-Z!?/])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _SNIFF_CHARS = 65536
+# What to_text skips before the page's first character, and what str.isspace() is not.
+_LEADING_BLANKS = re.compile("[\ufeff \t\r\n\f]*")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def to_text(html: str | bytes, options: ExtractOptions) -> str:
@@ -54,14 +57,18 @@ def to_text(html: str | bytes, options: ExtractOptions) -> str:
         text = decode_html(html)
     else:
         text = html
-    head = text[:_SNIFF_CHARS].lstrip("\ufeff \t\r\n\f")
-    if not head or head.isspace():  # not head.strip(): no copy of 64 K characters
+    # The head is text[start:end]: its first 64 K characters, the leading BOM and blanks left
+    # out, read in place (no copy of them).
+    end = min(len(text), _SNIFF_CHARS)
+    leading = _LEADING_BLANKS.match(text, 0, end)
+    start = leading.end() if leading else 0
+    if start == end or _NOT_SPACE.search(text, start, end) is None:
         raise EmptyDocument()
-    if head.startswith(_BINARY_MAGIC) or head.startswith(("{", "[")):
+    if text.startswith(_BINARY_MAGIC, start, end) or text.startswith(("{", "["), start, end):
         raise NotHTML()
-    if not _TAG.search(head):
+    if not _TAG.search(text, start, end):
         raise NotHTML()
-    sample = head[:4096]
+    sample = text[start : min(end, start + 4096)]
     if len(_CONTROL.findall(sample)) > 0.3 * len(sample) and not _TAG.search(sample[:1024]):
         raise NotHTML()
     return text

@@ -69,7 +69,8 @@ def to_text(html: str | bytes, options: ExtractOptions) -> str:
     if not _TAG.search(text, start, end):
         raise NotHTML()
     sample = text[start : min(end, start + 4096)]
-    if len(_CONTROL.findall(sample)) > 0.3 * len(sample) and not _TAG.search(sample[:1024]):
+    # A tag near the start settles it (most pages) before the control characters are counted.
+    if not _TAG.search(sample, 0, 1024) and len(_CONTROL.findall(sample)) > 0.3 * len(sample):
         raise NotHTML()
     return text
 

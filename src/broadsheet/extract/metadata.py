@@ -33,6 +33,10 @@ from .dom import normalize_space
 
 __all__ = ["Metadata", "clean_byline", "join_names", "parse_date", "read_metadata"]
 
+# For the same reason, datetime.strptime's first call is made here: it imports _strptime and
+# compiles its regexes (some 7 ms), which htmldate's first date would otherwise pay mid-run.
+datetime.strptime("2000-01-02", "%Y-%m-%d")
+
 # Control characters and bidi overrides, embeddings and isolates: in a headline they only serve
 # to disguise text or drive a terminal (the CLI prints titles), so they never reach an Article.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -222,7 +222,7 @@ def own_memory(extractor: Extractor, set_dir: Path) -> float | None:
 # broadsheet and one of trafilatura back to back through the reference scorer (which goes first
 # alternating), every run a fresh process pinned to one CPU, and on the median of the rounds'
 # ratios.
-SPEED_ROUNDS = 7
+SPEED_ROUNDS = 9
 SPEED_PAIR = ("broadsheet", "trafilatura")
 
 

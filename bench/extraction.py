@@ -208,13 +208,25 @@ def _memory_child(set_dir: Path, extractor: Extractor) -> None:
     print(json.dumps({"own_peak_mb": (_rss_kb("VmHWM") - base) / 1024}))
 
 
-def own_memory(extractor: Extractor, set_dir: Path) -> float | None:
+# The own peak of the same extractor moves by half a megabyte from one fresh process to the
+# next (where glibc and pymalloc happen to place the largest page's tree): the median of this
+# many runs is reported.
+MEMORY_RUNS = 3
+
+
+def own_memory(extractor: Extractor, set_dir: Path, runs: int = MEMORY_RUNS) -> float | None:
+    """The median own peak (MB) over `runs` fresh processes; None when none gave a figure."""
     cmd = [sys.executable, __file__, "--memory-child", str(set_dir), extractor.name]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, preexec_fn=_pin_one_cpu)
-    try:
-        return float(json.loads(proc.stdout.strip().splitlines()[-1])["own_peak_mb"])
-    except (IndexError, KeyError, ValueError):
-        return None
+    peaks = []
+    for _ in range(runs):
+        proc = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, preexec_fn=_pin_one_cpu
+        )
+        try:
+            peaks.append(float(json.loads(proc.stdout.strip().splitlines()[-1])["own_peak_mb"]))
+        except (IndexError, KeyError, ValueError):
+            continue
+    return statistics.median(peaks) if peaks else None
 
 
 # One run of the same extractor on this machine differs from the next by up to a fifth (the
@@ -438,7 +450,7 @@ def write_report(
         "",
         "Pages per second inside the extractor call (one core). Peak memory: the scorer's "
         "whole process (the loaded set included) and the extractor's own peak above the loaded "
-        "set on scrapinghub.",
+        f"set on scrapinghub (the median of {MEMORY_RUNS} fresh processes).",
         "",
         "| extractor | "
         + " | ".join(f"{s} pages/s" for s in sets)

@@ -52,12 +52,8 @@ def extract(
     options = options or ExtractOptions()
     text = to_text(html, options)
     root = parse(text, options)
-    # One walk gathers what the metadata is read from and the headings whose ids the chrome
-    # step looks at. Before any chrome goes: a recipe's ingredients marked up in the page's
-    # elements are read with the metadata (recipe.py).
-    scan = scan_page(root)
-    meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS, scan=scan)
-    candidates = _read(root, text, meta, options, anchored=scan.anchored)
+    meta = _metadata(root, url, text)
+    candidates = _read(root, text, meta, options, anchors_forgotten=True)
     blocks = _story_blocks(candidates, meta, options)
     body_text = story_text(blocks)
     if len(body_text) < RESCUE_BELOW_CHARS and len(candidates) <= RESCUE_MAX_BLOCKS:
@@ -88,6 +84,17 @@ def extract(
     )
 
 
+def _metadata(root: HtmlElement, url: str | None, text: str) -> Metadata:
+    """read_metadata, and the chrome step's first edit made from the same walk of the page: the
+    headings' anchor ids forgotten. Before any chrome goes: a recipe's ingredients marked up
+    in the page's elements are read with the metadata (recipe.py). The walk's findings go when
+    this returns (its element proxies would keep the subtrees that chrome removes alive)."""
+    scan = scan_page(root)
+    meta = read_metadata(root, url, date_search=len(text) <= DATE_SEARCH_MAX_CHARS, scan=scan)
+    _forget_anchor_ids(scan.anchored)
+    return meta
+
+
 def _read(
     root: HtmlElement | None,
     text: str,
@@ -97,14 +104,14 @@ def _read(
     weak_names: bool = True,
     repaired: bool = False,
     comment_names: bool = True,
-    anchored: list[HtmlElement] | None = None,
+    anchors_forgotten: bool = False,
 ) -> list[Candidate]:
     """The candidate blocks of a parsed page once its chrome is dropped.
 
-    root: the page parsed; None to parse it here. anchored: root's headings that have an id
-    (metadata.scan_page found them), found here when None. repaired: the markup is parsed as a
-    browser reads it (soup.py) in place of root, and an element that goes as chrome by its tag
-    alone but holds the page stays (a rescue's reading). A heading of HEADING_MAX_CHARS (no heading
+    root: the page parsed; None to parse it here. anchors_forgotten: root's headings' anchor
+    ids are gone already (_metadata). repaired: the markup is parsed as a browser reads it
+    (soup.py) in place of root, and an element that goes as chrome by its tag alone but holds
+    the page stays (a rescue's reading). A heading of HEADING_MAX_CHARS (no heading
     runs that long) is a heading left open that took in the story, read from the repaired
     markup, or running text set in a heading tag, read as a box of text.
     """
@@ -113,8 +120,15 @@ def _read(
             close_unclosed(bounded_text(text, options), options.max_nodes) if repaired else text,
             options,
         )
-        anchored = None
-    _drop_chrome(root, meta, weak_names, comment_names, keep_swallowing=repaired, anchored=anchored)
+        anchors_forgotten = False
+    _drop_chrome(
+        root,
+        meta,
+        weak_names,
+        comment_names,
+        keep_swallowing=repaired,
+        forget_anchors=not anchors_forgotten,
+    )
     candidates = _candidates(root, meta, options)
     headings = [
         c.el for c in candidates if c.block.kind == "heading" and c.chars >= HEADING_MAX_CHARS
@@ -148,14 +162,15 @@ def _drop_chrome(
     comment_names: bool,
     *,
     keep_swallowing: bool,
-    anchored: list[HtmlElement] | None = None,
+    forget_anchors: bool = True,
 ) -> None:
     """A reading's chrome step, the same for every tree it parses: comment names forgotten when
-    the reading does not trust them, headings' anchor ids forgotten (anchored: root's headings
-    with an id, when known), then drop_chrome."""
+    the reading does not trust them, headings' anchor ids forgotten (unless _metadata did it),
+    then drop_chrome."""
     if not comment_names:
         _forget_comment_names(root)
-    _forget_anchor_ids(_with_ids(root) if anchored is None else anchored)
+    if forget_anchors:
+        _forget_anchor_ids(_with_ids(root))
     drop_chrome(root, keep_swallowing=keep_swallowing, weak_names=weak_names, headline=meta.title)
 
 

@@ -6,7 +6,7 @@ import lxml.etree
 import pytest
 from lxml.html import HtmlElement
 
-from broadsheet.extract import ExtractOptions, rules
+from broadsheet.extract import ExtractOptions, extract, rules
 from broadsheet.extract import chrome as chrome_mod
 from broadsheet.extract.blocks import build_blocks
 from broadsheet.extract.chrome import drop_chrome, is_boilerplate_attrs, is_chrome_text
@@ -168,3 +168,20 @@ def test_long_texts_xpath_counts_like_itertext() -> None:
             slow += n
     assert chrome_mod.prose_chars(root) == slow
     assert isinstance(chrome_mod._LONG_TEXTS, lxml.etree.XPath)
+
+
+def test_the_token_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each page brings tokens of its own; the memo shared by pages is emptied past its cap, so
+    # a long run of new sites does not grow it (its bits are judged again, the same).
+    monkeypatch.setattr(chrome_mod, "_TOKEN_MEMO_MAX", 60)
+    chrome_mod._TOKEN_BITS.clear()
+    sizes = []
+    for page in range(8):
+        boxes = "".join(
+            f"<div class='site{page}-box{i} widget'><p>{'Words of a story here. ' * 8}</p></div>"
+            for i in range(40)
+        )
+        extract(f"<html><body><article>{boxes}</article></body></html>")
+        sizes.append(len(chrome_mod._TOKEN_BITS))
+    assert max(sizes) <= 60 + 45  # the cap and one page's tokens
+    assert chrome_mod._TOKEN_BITS.get("widget") == chrome_mod._token_class("widget")

@@ -259,9 +259,12 @@ def _verdict(bits: int) -> int:
 # _verdict of every bit pattern seen, shared by all pages (a few dozen patterns occur).
 _VERDICTS: dict[int, int] = {}
 # _token_class of every token seen, shared by pages ("clearfix", "row", "widget" recur on every
-# site) and emptied when it grows past _TOKEN_MEMO_MAX (site-specific tokens pile up).
+# site) and emptied when it grows past _TOKEN_MEMO_MAX (site-specific tokens pile up: a page
+# brings some 75 new ones). The cap bounds what the memo holds to about 0.4 MB: at 65,536 it
+# held 1.3 MB after the 181 scrapinghub pages, a fifth of the engine's own peak memory, for
+# 0.75 % fewer instructions.
 _TOKEN_BITS: dict[str, int] = {}
-_TOKEN_MEMO_MAX = 65536
+_TOKEN_MEMO_MAX = 4096
 
 
 class _Namer:

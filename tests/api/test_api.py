@@ -246,6 +246,42 @@ def test_archived_takes_booleans_only(api: ApiClient, alice: AbstractBaseUser, r
     assert Item.objects.get(pk=item.pk).archived is True
 
 
+def test_rate_change_and_clear_a_story(api: ApiClient, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    assert api.get(f"{ITEMS}/{item.pk}").json()["rating"] is None
+    r = api.request("PUT", f"{ITEMS}/{item.pk}/rating", {"stars": 4})
+    assert r.status_code == 200, r.content
+    assert r.json()["rating"] == 4 and Item.objects.get(pk=item.pk).rating == 4
+    r = api.request("PUT", f"{ITEMS}/{item.pk}/rating", {"stars": 1})
+    assert r.json()["rating"] == 1
+    assert api.get(ITEMS, state="all").json()["items"][0]["rating"] == 1
+    r = api.delete(f"{ITEMS}/{item.pk}/rating")
+    assert r.status_code == 200 and r.json()["rating"] is None
+    assert Item.objects.get(pk=item.pk).rating is None
+
+
+BAD_RATINGS = [
+    '{"stars": 0}', '{"stars": 6}', '{"stars": "4"}', '{"stars": 4.5}', '{"stars": true}',
+    '{"stars": null}', "{}", '{"stars": 3, "x": 1}',
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("body", BAD_RATINGS)
+def test_a_rating_is_one_to_five_stars(api: ApiClient, alice: AbstractBaseUser, body: str) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    services.rate_item(alice, item.pk, 3)
+    err = _error(api.request("PUT", f"{ITEMS}/{item.pk}/rating", body), 422, "invalid_input")
+    assert err["message"]
+    assert Item.objects.get(pk=item.pk).rating == 3
+
+
+def test_rating_another_users_item_is_not_found(api: ApiClient, bob: AbstractBaseUser) -> None:
+    item = services.save_item(bob, "https://news.example/a")
+    _error(api.request("PUT", f"{ITEMS}/{item.pk}/rating", {"stars": 5}), 404, "not_found")
+    _error(api.delete(f"{ITEMS}/{item.pk}/rating"), 404, "not_found")
+    assert Item.objects.get(pk=item.pk).rating is None
+
+
 def test_archived_is_a_plain_optional_boolean_in_the_schema() -> None:
     doc = Client().get("/api/v1/openapi.json").json()
     body = doc["paths"]["/api/v1/items/{item_id}"]["patch"]["requestBody"]

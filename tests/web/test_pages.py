@@ -409,6 +409,44 @@ def test_list_shows_status_and_reason(web: Client, alice: AbstractBaseUser) -> N
     assert "Failed: The site answered 404" in text
 
 
+def test_rate_a_story_from_the_reader_view(web: Client, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    page = web.get(f"/items/{item.pk}/")
+    assert "Rate this story" in text_of(page) and "Not rated yet." in text_of(page)
+    html = page.content.decode()
+    for n in range(1, 6):
+        assert f'name="stars" value="{n}"' in html  # five buttons, no script
+    r = web.post(f"/items/{item.pk}/rating/", {"stars": "4"})
+    assert r.status_code == 302 and r["Location"] == f"/items/{item.pk}/"
+    assert Item.objects.get(pk=item.pk).rating == 4
+    page = web.get(r["Location"])
+    assert "Rated 4 of 5." in message_lines(page)
+    assert "Your rating: 4 of 5." in text_of(page)
+    assert page.content.decode().count("★") == 4
+    assert "4★" in text_of(web.get("/"))  # shown in the list
+    r = web.post(f"/items/{item.pk}/rating/", {"stars": "", "next": "/"})
+    assert r["Location"] == "/" and Item.objects.get(pk=item.pk).rating is None
+
+
+@pytest.mark.parametrize("stars", ["0", "6", "x", "4.5", "-1", "\u0661"])  # the last: Arabic 1
+def test_a_bad_rating_from_the_form_is_refused(
+    web: Client, alice: AbstractBaseUser, stars: str
+) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    services.rate_item(alice, item.pk, 2)
+    r = web.post(f"/items/{item.pk}/rating/", {"stars": stars})
+    assert r.status_code == 302
+    assert "A rating is 1 to 5 stars." in message_lines(web.get(r["Location"]))
+    assert Item.objects.get(pk=item.pk).rating == 2
+
+
+def test_rating_someone_elses_item_is_not_found(web: Client, bob: AbstractBaseUser) -> None:
+    item = services.save_item(bob, "https://news.example/a")
+    assert web.post(f"/items/{item.pk}/rating/", {"stars": "5"}).status_code == 404
+    assert web.get(f"/items/{item.pk}/rating/").status_code == 405
+    assert Item.objects.get(pk=item.pk).rating is None
+
+
 def test_archive_unarchive_delete(web: Client, alice: AbstractBaseUser) -> None:
     item = services.save_item(alice, "https://news.example/a")
     r = web.post(f"/items/{item.pk}/archive/", {"next": "/"})

@@ -19,6 +19,7 @@ from broadsheet.api.schemas import (
     ListFilters,
     MeOut,
     PatchIn,
+    RatingIn,
     SaveIn,
 )
 from broadsheet.core import access, export, queries, services
@@ -134,6 +135,18 @@ def patch_item(request: HttpRequest, item_id: int, payload: PatchIn) -> ItemOut:
     if payload.archived is None:
         return _item_out(access.item_for(request.user, item_id))
     return _item_out(services.set_archived(request.user, item_id, payload.archived))
+
+
+@api.put("/items/{item_id}/rating", response=responses({200: ItemOut}, 404, 422))
+def rate_item(request: HttpRequest, item_id: int, payload: RatingIn) -> ItemOut:
+    """Rate the story 1 to 5 stars; rating it again replaces the rating."""
+    return _item_out(services.rate_item(request.user, item_id, payload.stars))
+
+
+@api.delete("/items/{item_id}/rating", response=responses({200: ItemOut}, 404, 422))
+def clear_rating(request: HttpRequest, item_id: int) -> ItemOut:
+    """Clear the story's rating."""
+    return _item_out(services.rate_item(request.user, item_id, None))
 
 
 @api.delete("/items/{item_id}", response=responses({204: None}, 404, 422))

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from broadsheet.core.canonical import MAX_URL_LENGTH
+from broadsheet.core.models import RATING_MAX, RATING_MIN
 
 # How far into a list a page may start: far past any reader's list, and far below the 64-bit
 # integers of SQLite's and PostgreSQL's OFFSET, which a larger number overflows (a 500, not a 422).
@@ -37,6 +38,16 @@ def _optional_boolean(schema: dict[str, Any]) -> None:
     schema.pop("anyOf", None)
     schema.pop("default", None)
     schema["type"] = "boolean"
+
+
+class RatingIn(Strict):
+    stars: int = Field(
+        ...,
+        ge=RATING_MIN,
+        le=RATING_MAX,
+        strict=True,
+        description=f"{RATING_MIN} to {RATING_MAX}: how good the story was.",
+    )
 
 
 class PatchIn(Strict):
@@ -84,6 +95,9 @@ class ItemOut(Schema):
     archived: bool
     saved_at: datetime
     fetched_at: datetime | None
+    rating: int | None = Field(
+        description="The reader's rating of the story, 1 to 5 stars; null when not rated."
+    )
 
 
 class ListFilters(Strict):

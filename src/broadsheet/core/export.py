@@ -33,6 +33,7 @@ COLUMNS = (
     "archived",
     "status",
     "word_count",
+    "rating",
 )
 CONTENT_TYPES: dict[Format, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -64,6 +65,7 @@ def rows(user: AbstractBaseUser | AnonymousUser, state: queries.State = "all") -
             "archived": item.archived,
             "status": item.status,
             "word_count": item.word_count,
+            "rating": item.rating,
         }
 
 

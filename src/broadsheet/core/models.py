@@ -22,6 +22,11 @@ class Profile(models.Model):
         return f"profile of {self.user}"
 
 
+# A rating is one to five stars.
+RATING_MIN = 1
+RATING_MAX = 5
+
+
 class Item(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -68,10 +73,18 @@ class Item(models.Model):
     # (core.access) and from the limit, restorable for BROADSHEET_UNDO_WINDOW seconds, then purged
     # by the worker's sweeper (core.services.purge_deleted).
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The reader's rating of the story, 1 to 5 stars (core.services.rate_item); None: not rated.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "canonical_url"], name="item_unique_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True)
+                | models.Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
+                name="item_rating_stars",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "archived", "-saved_at"], name="item_list"),

@@ -26,7 +26,16 @@ from broadsheet.core.errors import (
     RateLimited,
     SignupClosed,
 )
-from broadsheet.core.models import ApiToken, Fold, Item, LoginFailure, PageSnapshot, Profile
+from broadsheet.core.models import (
+    RATING_MAX,
+    RATING_MIN,
+    ApiToken,
+    Fold,
+    Item,
+    LoginFailure,
+    PageSnapshot,
+    Profile,
+)
 from broadsheet.core.snapshots import compress
 
 log = logging.getLogger("broadsheet.services")
@@ -186,6 +195,21 @@ def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
             item.archived = archived
             item.archived_at = timezone.now() if archived else None
             item.save(update_fields=["archived", "archived_at", "updated_at"])
+    return item
+
+
+def rate_item(user: User, item_id: int | str, stars: int | None) -> Item:
+    """Rate the story RATING_MIN to RATING_MAX stars (again: the new rating replaces the old),
+    or clear the rating with None. Raises InvalidInput for any other value."""
+    valid = isinstance(stars, int) and not isinstance(stars, bool)
+    if stars is not None and not (valid and RATING_MIN <= stars <= RATING_MAX):
+        raise InvalidInput(f"A rating is {RATING_MIN} to {RATING_MAX} stars.")
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if item.rating != stars:
+            item.rating = stars
+            item.rated_at = timezone.now() if stars is not None else None
+            item.save(update_fields=["rating", "rated_at", "updated_at"])
     return item
 
 

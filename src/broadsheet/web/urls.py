@@ -15,6 +15,7 @@ urlpatterns = [
     path("items/<int:item_id>/delete/", views.delete, name="item-delete"),
     path("items/<int:item_id>/restore/", views.restore, name="item-restore"),
     path("items/<int:item_id>/retry/", views.retry, name="item-retry"),
+    path("items/<int:item_id>/rating/", views.rate, name="item-rating"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/tokens/", views.token_create, name="token-create"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),

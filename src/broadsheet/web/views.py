@@ -32,6 +32,7 @@ from broadsheet.core.errors import (
     QuotaExceeded,
     RateLimited,
 )
+from broadsheet.core.models import RATING_MAX, RATING_MIN
 from broadsheet.web import bookmarklet, feed, notices
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
@@ -172,7 +173,11 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             return _not_found(request)
         messages.info(request, "You had already saved this story; here it is.")
         return redirect("web:item", item_id=fold.into_id)
-    return render(request, "broadsheet/item.html", {"item": item})
+    return render(
+        request,
+        "broadsheet/item.html",
+        {"item": item, "rating_choices": range(RATING_MIN, RATING_MAX + 1)},
+    )
 
 
 def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
@@ -227,6 +232,31 @@ def unarchive(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, item_id: int) -> HttpResponse:
     return _item_action(request, item_id, "delete")
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The reader view's stars: `stars` 1 to 5 rates the story, an empty one clears it."""
+    raw = request.POST.get("stars", "").strip()
+    stars: int | None
+    if not raw:
+        stars = None
+    elif raw.isascii() and raw.isdigit() and len(raw) <= 2:
+        stars = int(raw)
+    else:
+        stars = -1  # refused by the service, in its words
+    try:
+        item = services.rate_item(request.user, item_id, stars)
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, f"Rated {item.rating} of 5." if item.rating else "Rating cleared."
+        )
+    return HttpResponseRedirect(_next_url(request, item_id, "rate"))
 
 
 @login_required

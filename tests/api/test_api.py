@@ -275,6 +275,16 @@ def test_a_rating_is_one_to_five_stars(api: ApiClient, alice: AbstractBaseUser, 
     assert Item.objects.get(pk=item.pk).rating == 3
 
 
+def test_a_rating_written_as_a_whole_float_is_that_number(
+    api: ApiClient, alice: AbstractBaseUser
+) -> None:
+    # JSON (and JSON Schema's "integer") makes no difference between 4 and 4.0.
+    item = services.save_item(alice, "https://news.example/a")
+    r = api.request("PUT", f"{ITEMS}/{item.pk}/rating", '{"stars": 4.0}')
+    assert r.status_code == 200 and r.json()["rating"] == 4
+    _error(api.request("PUT", f"{ITEMS}/{item.pk}/rating", '{"stars": 6.0}'), 422, "invalid_input")
+
+
 def test_rating_another_users_item_is_not_found(api: ApiClient, bob: AbstractBaseUser) -> None:
     item = services.save_item(bob, "https://news.example/a")
     _error(api.request("PUT", f"{ITEMS}/{item.pk}/rating", {"stars": 5}), 404, "not_found")

@@ -49,6 +49,15 @@ class RatingIn(Strict):
         description=f"{RATING_MIN} to {RATING_MAX}: how good the story was.",
     )
 
+    @field_validator("stars", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        """4.0 is the integer 4 in JSON (and to JSON Schema's `integer`); 4.5, "4" and true
+        are not, and the strict check refuses them."""
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
 
 class PatchIn(Strict):
     # strict: JSON true or false only. Lax pydantic takes "yes", 1, 0 and "false", and null meant

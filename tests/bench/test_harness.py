@@ -248,3 +248,12 @@ def test_identity_check_refuses_an_unknown_set() -> None:
     )
     assert proc.returncode == 2
     assert "no set no-such-set" in proc.stderr
+
+
+def test_the_instruction_count_is_read_from_callgrind() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.instructions import collected
+
+    assert collected("==7== Events    : Ir\n==7== Collected : 7270199332\n==7==\n") == 7270199332
+    with pytest.raises(ValueError, match="no instruction count"):
+        collected("valgrind: command not found")

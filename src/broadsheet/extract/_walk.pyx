@@ -462,6 +462,7 @@ def classify(
 # a node's live proxy in node._private, and an element held in a set is alive, so a node with no
 # proxy is in no set (lxml's own getProxy reads the same field).
 
+from libc.math cimport INFINITY
 from libc.string cimport strlen
 from lxml.includes.etreepublic cimport _getNs, _isElement
 
@@ -527,8 +528,11 @@ cdef inline bint _named(tree.xmlNode* node, const char* name) noexcept nogil:
     )
 
 
-cdef Py_ssize_t _prose_chars(tree.xmlNode* top, Py_ssize_t least) except -1:
-    """chrome.prose_chars below top (its _LONG_TEXTS XPath, in one walk without strings)."""
+cdef Py_ssize_t _prose_chars(
+    tree.xmlNode* top, Py_ssize_t least, double stop=INFINITY
+) except -1:
+    """chrome.prose_chars below top (its _LONG_TEXTS XPath, in one walk without strings); the
+    walk ends once the sum reaches stop, and returns the sum so far."""
     # Only elements have children in an HTML tree (an entity reference's are a declaration,
     # which XPath's descendant axis does not enter either).
     cdef tree.xmlNode* node = top.children
@@ -540,6 +544,8 @@ cdef Py_ssize_t _prose_chars(tree.xmlNode* top, Py_ssize_t least) except -1:
                 n = _text_len(<const unsigned char*>node.content, least)
                 if n >= least:
                     total += n
+                    if <double>total >= stop:
+                        return total
         elif node.type == tree.XML_ELEMENT_NODE and node.children is not NULL:
             node = node.children
             continue
@@ -553,61 +559,14 @@ def prose_chars(_Element el, Py_ssize_t least):
     return _prose_chars(el._c_node, least)
 
 
-cdef bint _prose_reaches(tree.xmlNode* top, Py_ssize_t least, double floor) except -1:
-    """_prose_chars(top, least) >= floor, the walk ending where the sum gets there."""
-    cdef tree.xmlNode* node = top.children
-    cdef Py_ssize_t total = 0
-    cdef Py_ssize_t n
-    if <double>total >= floor:
-        return True
-    while node is not NULL:
-        if _is_text(node):
-            if node.content is not NULL:
-                n = _text_len(<const unsigned char*>node.content, least)
-                if n >= least:
-                    total += n
-                    if <double>total >= floor:
-                        return True
-        elif node.type == tree.XML_ELEMENT_NODE and node.children is not NULL:
-            node = node.children
-            continue
-        node = _following(node, top)
-    return False
-
-
 def prose_reaching(list els, Py_ssize_t least, double floor):
     """[el for el in els if prose_chars(el, least) >= floor] (chrome._reaching), each walk
     ending where its sum reaches floor."""
     cdef _Element el
     cdef list out = []
     for el in els:
-        if _prose_reaches(el._c_node, least, floor):
+        if <double>_prose_chars(el._c_node, least, floor) >= floor:
             out.append(el)
-    return out
-
-
-def tagged_with(_Element root, tuple tags, bytes attr):
-    """[el for el in root.iter(*tags) if attr in el.attrib]: the elements (root included) of
-    these lower-case tag names, outside any namespace, that hold the attribute, in document
-    order, in one walk that makes a proxy only for them (lxml's iter with several tags is
-    slow to match them)."""
-    cdef tree.xmlNode* top = root._c_node
-    cdef tree.xmlNode* node = top
-    cdef const char* name
-    cdef const char* wanted = attr
-    cdef list out = []
-    cdef bytes tag
-    doc = root._doc
-    names = [bytes(t) for t in tags]
-    while node is not NULL:
-        if node.type == tree.XML_ELEMENT_NODE and node.ns is NULL and node.properties is not NULL:
-            name = <const char*>node.name
-            for tag in names:
-                if _is(name, <const char*>tag):
-                    if _has_attr(node, wanted):
-                        out.append(elementFactory(doc, node))
-                    break
-        node = _next_element(node, top)
     return out
 
 

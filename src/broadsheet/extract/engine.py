@@ -208,14 +208,9 @@ def _forget_anchor_ids(headings: list[HtmlElement]) -> None:
             del heading.attrib["id"]
 
 
-_HEADING_NAMES = tuple(tag.encode() for tag in rules.HEADING_TAGS)
-
-
 def _with_ids(root: HtmlElement) -> list[HtmlElement]:
-    """The page's headings that have an id, in document order."""
-    if _compiled is not None:
-        found: list[HtmlElement] = _compiled.tagged_with(root, _HEADING_NAMES, b"id")
-        return found
+    """The page's headings that have an id, in document order (a re-parsed reading's tree: the
+    first reading has them from metadata.scan_page's walk)."""
     return [h for h in root.iter(*rules.HEADING_TAGS) if "id" in h.attrib]
 
 

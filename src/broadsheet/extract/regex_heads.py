@@ -33,11 +33,14 @@ def first_chars(source: str) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _scan_end(source: str, start: int) -> int | None:
-    """The index of the ")" closing the group whose "(" is at start, or None."""
+def _marks(source: str) -> list[tuple[int, str, int]] | None:
+    """The grouping marks of a regex source outside escapes and classes, in order: (index, "(",
+    ")" or "|", the depth of the group it opens, closes or sits in; 0 outside any). None when
+    the groups or a class do not close."""
+    marks: list[tuple[int, str, int]] = []
     depth = 0
-    i = start
     in_class = False
+    i = 0
     while i < len(source):
         ch = source[i]
         if ch == "\\":
@@ -49,43 +52,31 @@ def _scan_end(source: str, start: int) -> int | None:
             in_class = True
         elif ch == "(":
             depth += 1
+            marks.append((i, ch, depth))
         elif ch == ")":
-            depth -= 1
             if depth == 0:
-                return i
+                return None
+            marks.append((i, ch, depth))
+            depth -= 1
+        elif ch == "|":
+            marks.append((i, ch, depth))
         i += 1
-    return None
+    return None if depth or in_class else marks
+
+
+def _scan_end(source: str) -> int | None:
+    """The index of the ")" closing the group that opens source, or None."""
+    marks = _marks(source)
+    return next((i for i, ch, depth in marks or () if ch == ")" and depth == 1), None)
 
 
 def _split_top(source: str) -> list[str] | None:
     """The source's alternatives at the top level (split at "|" outside groups and classes)."""
-    parts: list[str] = []
-    depth = 0
-    in_class = False
-    start = i = 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]" or source[i - 1] == "["
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    if depth or in_class:
+    marks = _marks(source)
+    if marks is None:
         return None
-    parts.append(source[start:])
-    return parts
+    cuts = [i for i, ch, depth in marks if ch == "|" and depth == 0]
+    return [source[a + 1 : b] for a, b in zip([-1, *cuts], [*cuts, len(source)], strict=True)]
 
 
 def _after_quantifier(source: str) -> str:
@@ -106,7 +97,7 @@ def _leading(item: str) -> set[str] | None:
             return None  # a lookaround, a flag, a named group: not read
         else:
             open_at = 1
-        end = _scan_end(item, 0)
+        end = _scan_end(item)
         if end is None:
             return None
         inner = first_chars(item[open_at:end])

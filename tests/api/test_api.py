@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from broadsheet.api.schemas import MAX_OFFSET
 from broadsheet.core import services
-from broadsheet.core.models import Item
+from broadsheet.core.models import Item, Note
 from tests.conftest import ApiClient, Site, article_html
 
 pytestmark = pytest.mark.django_db
@@ -290,6 +290,68 @@ def test_rating_another_users_item_is_not_found(api: ApiClient, bob: AbstractBas
     _error(api.request("PUT", f"{ITEMS}/{item.pk}/rating", {"stars": 5}), 404, "not_found")
     _error(api.delete(f"{ITEMS}/{item.pk}/rating"), 404, "not_found")
     assert Item.objects.get(pk=item.pk).rating is None
+
+
+# --- notes ----------------------------------------------------------------------------------------
+
+
+def test_notes_add_list_edit_delete(api: ApiClient, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    Item.objects.filter(pk=item.pk).update(title="Dam talks stall")
+    r = api.post(f"{ITEMS}/{item.pk}/notes", {"text": "Did we miss the farmers?"})
+    assert r.status_code == 201, r.content
+    note = r.json()
+    assert note["item_id"] == item.pk and note["item_title"] == "Dam talks stall"
+    assert note["text"] == "Did we miss the farmers?"
+    api.post(f"{ITEMS}/{item.pk}/notes", {"text": "Second"})
+    listed = api.get(f"{ITEMS}/{item.pk}/notes").json()
+    assert listed["count"] == 2 and [n["text"] for n in listed["notes"]] == [
+        "Second",
+        "Did we miss the farmers?",
+    ]
+    everyone = api.get("/api/v1/notes", limit=1).json()
+    assert everyone["count"] == 2 and len(everyone["notes"]) == 1
+    r = api.patch(f"/api/v1/notes/{note['id']}", {"text": "Changed"})
+    assert r.status_code == 200 and r.json()["text"] == "Changed"
+    assert api.delete(f"/api/v1/notes/{note['id']}").status_code == 204
+    assert api.get("/api/v1/notes").json()["count"] == 1
+    _error(api.delete(f"/api/v1/notes/{note['id']}"), 404, "not_found")
+
+
+BAD_NOTES = ['{"text": ""}', '{"text": "   "}', '{"text": 5}', '{"text": null}', "{}",
+             '{"text": "a", "x": 1}', '{"text": "\\u0000"}']  # fmt: skip
+
+
+@pytest.mark.parametrize("body", BAD_NOTES)
+def test_a_bad_note_is_refused(api: ApiClient, alice: AbstractBaseUser, body: str) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    _error(api.request("POST", f"{ITEMS}/{item.pk}/notes", body), 422, "invalid_input")
+    assert not Note.objects.exists()
+
+
+def test_a_note_of_a_megabyte_is_refused(api: ApiClient, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    r = api.post(f"{ITEMS}/{item.pk}/notes", {"text": "x" * 1_048_576})
+    assert "10000" in _error(r, 422, "invalid_input")["message"]
+    assert not Note.objects.exists()
+
+
+def test_notes_of_another_reader_are_not_found(api: ApiClient, bob: AbstractBaseUser) -> None:
+    item = services.save_item(bob, "https://news.example/a")
+    note = services.add_note(bob, item.pk, "bob's")
+    _error(api.post(f"{ITEMS}/{item.pk}/notes", {"text": "x"}), 404, "not_found")
+    _error(api.get(f"{ITEMS}/{item.pk}/notes"), 404, "not_found")
+    _error(api.patch(f"/api/v1/notes/{note.pk}", {"text": "x"}), 404, "not_found")
+    assert api.get("/api/v1/notes").json()["count"] == 0
+    assert Note.objects.get().text == "bob's"
+
+
+def test_the_export_lists_rating_and_notes(api: ApiClient, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    services.rate_item(alice, item.pk, 4)
+    services.add_note(alice, item.pk, "kept")
+    row = api.get("/api/v1/export", format="json").json()["items"][0]
+    assert row["rating"] == 4 and [n["text"] for n in row["notes"]] == ["kept"]
 
 
 def test_archived_is_a_plain_optional_boolean_in_the_schema() -> None:

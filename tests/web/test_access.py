@@ -18,17 +18,26 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from broadsheet.core import services
-from broadsheet.core.models import ApiToken, Fold, Item
+from broadsheet.core.models import ApiToken, Fold, Item, Note
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # What each row-id parameter names. A new kind of parameter must be added here, or the test fails.
-PARAMETERS = {"item_id": "item", "token_id": "token"}
+PARAMETERS = {"item_id": "item", "token_id": "token", "note_id": "note"}
 SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
 # The JSON body an API route needs to do its work (the others take {}): the owner's request must
 # succeed for the test to mean anything.
-API_BODIES: dict[str, dict[str, Any]] = {"api/v1/items/<item_id>/rating": {"stars": 3}}
+API_BODIES: dict[str, dict[str, Any]] = {
+    "api/v1/items/<item_id>/rating": {"stars": 3},
+    "api/v1/items/<item_id>/notes": {"text": "A note"},
+    "api/v1/notes/<note_id>": {"text": "Another note"},
+}
+# And the form fields a web route needs, beside `next`.
+WEB_BODIES: dict[str, str] = {
+    "items/<int:item_id>/notes/": "&text=A+note",
+    "notes/<int:note_id>/": "&text=Another+note",
+}
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -81,7 +90,7 @@ def _request(
     return client.generic(
         method,
         path,
-        "next=/",
+        "next=/" + WEB_BODIES.get(route, ""),
         "application/x-www-form-urlencoded",
         headers=headers,
     )
@@ -91,13 +100,15 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
     item = services.save_item(user, "https://news.example/private-story")
     Item.objects.filter(pk=item.pk).update(status=Item.Status.FAILED, error="The site answered 500")
     token = services.create_token(user, "laptop")
-    return {"item": item.pk, "token": token.token.pk}
+    note = services.add_note(user, item.pk, "What the farmers downstream say")
+    return {"item": item.pk, "token": token.token.pk, "note": note.pk}
 
 
 def _snapshot(user: AbstractBaseUser) -> list[Any]:
     items = list(Item.objects.filter(user=user).order_by("pk").values())
     tokens = list(ApiToken.objects.filter(user=user).order_by("pk").values("pk", "name"))
-    return [items, tokens]
+    notes = list(Note.objects.filter(user=user).order_by("pk").values("pk", "text"))
+    return [items, tokens, notes]
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -119,6 +130,7 @@ def test_another_reader_gets_404(
     owner.force_login(alice)
     alice_token = services.create_token(alice).secret
     assert _snapshot(alice)[0] == before[0], f"{method} {path} changed alice's item for bob"
+    assert _snapshot(alice)[2] == before[2], f"{method} {path} changed alice's notes for bob"
     assert [t for t in _snapshot(alice)[1] if t in before[1]] == before[1]
     own = _request(owner, method, path, alice_token if path.startswith("/api/") else None, route)
 
@@ -130,7 +142,7 @@ def test_another_reader_gets_404(
     if path.startswith("/api/"):
         assert r.json()["error"]["code"] == "not_found"
         # Indistinguishable from an id that does not exist.
-        missing = _fill(route, {"item": 10**9, "token": 10**9})
+        missing = _fill(route, {"item": 10**9, "token": 10**9, "note": 10**9})
         other = _request(intruder, method, missing, bob_token, route)
         assert (other.status_code, other.json()) == (r.status_code, r.json())
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from broadsheet.core import queries, services
-from broadsheet.core.models import ApiToken, Item
+from broadsheet.core.models import ApiToken, Item, Note
 from tests.conftest import (
     PASSWORD,
     Site,
@@ -423,7 +423,9 @@ def test_rate_a_story_from_the_reader_view(web: Client, alice: AbstractBaseUser)
     assert "Rated 4 of 5." in message_lines(page)
     assert "Your rating: 4 of 5." in text_of(page)
     assert page.content.decode().count("★") == 4
-    assert "4★" in text_of(web.get("/"))  # shown in the list
+    listed = web.get("/").content.decode()  # the list has the same five buttons, 4 pressed
+    assert re.search(r'value="4" aria-label="4 of 5 stars" aria-pressed="true"', listed)
+    assert listed.count("★") == 4 and f'action="/items/{item.pk}/rating/"' in listed
     r = web.post(f"/items/{item.pk}/rating/", {"stars": "", "next": "/"})
     assert r["Location"] == "/" and Item.objects.get(pk=item.pk).rating is None
 
@@ -779,3 +781,76 @@ def test_reader_view_of_the_fixture_pages(
     for needle in expected["must_not_contain"]:
         assert needle not in story, needle
     assert links(page)[f"Read the original at {expected['site_name']}"] == url
+
+
+def test_rate_from_the_list_comes_back_to_the_list(web: Client, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    page = web.get("/")
+    assert 'name="next" value="/"' in page.content.decode()
+    r = web.post(f"/items/{item.pk}/rating/", {"stars": "5", "next": "/"})
+    assert r["Location"] == "/" and Item.objects.get(pk=item.pk).rating == 5
+
+
+# --- notes ("did we miss an angle?") --------------------------------------------------------------
+
+
+def test_write_edit_and_delete_a_note_from_the_reader_view(
+    web: Client, alice: AbstractBaseUser
+) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    page = web.get(f"/items/{item.pk}/")
+    assert "Did we miss an angle?" in text_of(page)
+    assert 'maxlength="10000"' in page.content.decode()
+    r = web.post(f"/items/{item.pk}/notes/", {"text": "What do <b>farmers</b> say?\r\nAsk them."})
+    assert r.status_code == 302 and r["Location"] == f"/items/{item.pk}/#notes"
+    note = Note.objects.get(item=item)
+    assert note.text == "What do <b>farmers</b> say?\nAsk them."
+    page = web.get(f"/items/{item.pk}/")
+    html_text = page.content.decode()
+    assert "What do &lt;b&gt;farmers&lt;/b&gt; say?<br>Ask them." in html_text  # escaped
+    assert "Note saved. Only you can see it." in message_lines(page)
+    r = web.post(f"/notes/{note.pk}/", {"text": "Edited.", "next": f"/items/{item.pk}/#notes"})
+    assert r["Location"] == f"/items/{item.pk}/#notes"
+    assert Note.objects.get(pk=note.pk).text == "Edited."
+    r = web.post(f"/notes/{note.pk}/delete/", {"next": "/notes/"})
+    assert r["Location"] == "/notes/" and not Note.objects.exists()
+
+
+def test_a_refused_note_comes_back_in_its_box(web: Client, alice: AbstractBaseUser) -> None:
+    item = services.save_item(alice, "https://news.example/a")
+    long = "word " * 2_001  # 10,005 characters: over the limit
+    r = web.post(f"/items/{item.pk}/notes/", {"text": long})
+    assert r.status_code == 422
+    assert "A note is at most 10,000 characters; this one has 10,004." in text_of(r)
+    assert long.strip() in html.unescape(r.content.decode())  # nothing lost
+    assert not Note.objects.exists()
+    r = web.post(f"/items/{item.pk}/notes/", {"text": " \n\t "})
+    assert r.status_code == 422 and "A note can't be empty." in text_of(r)
+
+
+def test_the_notes_page_lists_every_note_under_its_story(
+    web: Client, alice: AbstractBaseUser, bob: AbstractBaseUser
+) -> None:
+    a = services.save_item(alice, "https://news.example/a")
+    b = services.save_item(alice, "https://news.example/b")
+    Item.objects.filter(pk=a.pk).update(title="Dam talks stall")
+    services.add_note(alice, a.pk, "Ask the farmers")
+    services.add_note(alice, b.pk, "Follow up in May")
+    services.add_note(bob, services.save_item(bob, "https://news.example/a").pk, "bob's own")
+    page = web.get("/notes/")
+    text = text_of(page)
+    assert "Ask the farmers" in text and "Follow up in May" in text and "Dam talks stall" in text
+    assert "bob's own" not in text
+    assert text.index("Follow up in May") < text.index("Ask the farmers")  # newest first
+    assert 'aria-current="page"' in page.content.decode().split('href="/notes/"')[1][:30]
+    services.delete_item(alice, a.pk)  # a story in the trash takes its notes out of view
+    assert "Ask the farmers" not in text_of(web.get("/notes/"))
+
+
+def test_notes_of_someone_else_are_not_found(web: Client, bob: AbstractBaseUser) -> None:
+    item = services.save_item(bob, "https://news.example/a")
+    note = services.add_note(bob, item.pk, "bob's")
+    assert web.post(f"/items/{item.pk}/notes/", {"text": "x"}).status_code == 404
+    assert web.post(f"/notes/{note.pk}/", {"text": "x"}).status_code == 404
+    assert web.post(f"/notes/{note.pk}/delete/").status_code == 404
+    assert Note.objects.get(pk=note.pk).text == "bob's"

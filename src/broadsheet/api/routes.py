@@ -18,6 +18,10 @@ from broadsheet.api.schemas import (
     ItemOut,
     ListFilters,
     MeOut,
+    NoteIn,
+    NoteList,
+    NoteOut,
+    PageFilters,
     PatchIn,
     RatingIn,
     SaveIn,
@@ -147,6 +151,56 @@ def rate_item(request: HttpRequest, item_id: int, payload: RatingIn) -> ItemOut:
 def clear_rating(request: HttpRequest, item_id: int) -> ItemOut:
     """Clear the story's rating."""
     return _item_out(services.rate_item(request.user, item_id, None))
+
+
+def _note_out(note: Any) -> NoteOut:
+    return NoteOut(
+        id=note.pk,
+        item_id=note.item_id,
+        item_title=note.item.display_title,
+        text=note.text,
+        created_at=note.created_at,
+        updated_at=note.updated_at,
+    )
+
+
+def _note_page(qs: Any, page: PageFilters) -> NoteList:
+    total = qs.count()
+    rows = qs.select_related("item")[page.offset : page.offset + page.limit]
+    return NoteList(
+        notes=[_note_out(n) for n in rows], count=total, limit=page.limit, offset=page.offset
+    )
+
+
+@api.post("/items/{item_id}/notes", response=responses({201: NoteOut}, 404, 422))
+def add_note(request: HttpRequest, item_id: int, payload: NoteIn) -> Status[NoteOut]:
+    """Add a private note to the story ("did we miss an angle?")."""
+    return Status(201, _note_out(services.add_note(request.user, item_id, payload.text)))
+
+
+@api.get("/items/{item_id}/notes", response=responses({200: NoteList}, 404, 422))
+def item_notes(request: HttpRequest, item_id: int, page: Query[PageFilters]) -> NoteList:
+    """The notes on one story, newest first."""
+    item = access.item_for(request.user, item_id)
+    return _note_page(access.notes_of(request.user).filter(item=item), page)
+
+
+@api.get("/notes", response=responses({200: NoteList}, 422))
+def list_notes(request: HttpRequest, page: Query[PageFilters]) -> NoteList:
+    """All of the reader's notes, newest first."""
+    return _note_page(access.notes_of(request.user), page)
+
+
+@api.patch("/notes/{note_id}", response=responses({200: NoteOut}, 404, 422))
+def edit_note(request: HttpRequest, note_id: int, payload: NoteIn) -> NoteOut:
+    """Replace a note's text."""
+    return _note_out(services.edit_note(request.user, note_id, payload.text))
+
+
+@api.delete("/notes/{note_id}", response=responses({204: None}, 404, 422))
+def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
+    services.delete_note(request.user, note_id)
+    return Status(204, None)
 
 
 @api.delete("/items/{item_id}", response=responses({204: None}, 404, 422))

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from broadsheet.core.canonical import MAX_URL_LENGTH
-from broadsheet.core.models import RATING_MAX, RATING_MIN
+from broadsheet.core.models import NOTE_MAX_CHARS, NOTES_PER_ITEM_MAX, RATING_MAX, RATING_MIN
 
 # How far into a list a page may start: far past any reader's list, and far below the 64-bit
 # integers of SQLite's and PostgreSQL's OFFSET, which a larger number overflows (a 500, not a 422).
@@ -109,6 +109,41 @@ class ItemOut(Schema):
     )
 
 
+class NoteIn(Strict):
+    text: str = Field(
+        ...,
+        min_length=1,
+        max_length=NOTE_MAX_CHARS,
+        description=f"The note, plain text, at most {NOTE_MAX_CHARS:,} characters. Line ends are "
+        "kept, other control characters dropped, blank edges trimmed; a note with nothing left "
+        f"is refused with 422. A story holds at most {NOTES_PER_ITEM_MAX} notes.",
+        examples=["Did we miss an angle? What the farmers downstream say."],
+    )
+
+
+class NoteOut(Schema):
+    id: int
+    item_id: int = Field(description="The story the note is on.")
+    item_title: str = Field(description="That story's title (its address when it has none).")
+    text: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class NoteList(Schema):
+    notes: list[NoteOut]
+    count: int = Field(description="How many notes there are, across all pages.")
+    limit: int
+    offset: int
+
+
+class PageFilters(Strict):
+    limit: int = Field(50, ge=1, le=500, description="Per page (at most 500).")
+    offset: int = Field(
+        0, ge=0, le=MAX_OFFSET, description=f"How many to skip (at most {MAX_OFFSET:,})."
+    )
+
+
 class ListFilters(Strict):
     state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
     limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
@@ -119,6 +154,11 @@ class ListFilters(Strict):
 
 class ExportFilters(Strict):
     format: Literal["csv", "json"] = Field("json", description="`csv` or `json`.")
+
+
+class ExportNote(Schema):
+    text: str
+    created_at: str
 
 
 class ExportRow(Schema):
@@ -135,6 +175,8 @@ class ExportRow(Schema):
     archived: bool
     status: Literal["pending", "ready", "failed"]
     word_count: int
+    rating: int | None = Field(description="1 to 5 stars; null when not rated.")
+    notes: list[ExportNote] = Field(description="The reader's notes on the story, oldest first.")
 
 
 class ExportFile(Schema):

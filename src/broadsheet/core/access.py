@@ -11,7 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from broadsheet.core.errors import NotFound
-from broadsheet.core.models import ApiToken, Fold, Item
+from broadsheet.core.models import ApiToken, Fold, Item, Note
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -62,6 +62,29 @@ def fold_for(user: User, old_item_id: int) -> Fold | None:
         .select_related("into")
         .first()
     )
+
+
+def notes_of(user: User) -> QuerySet[Note]:
+    """The user's notes, on items that are not in the trash."""
+    if not user.is_authenticated:
+        return Note.objects.none()
+    return Note.objects.filter(
+        user_id=user.pk, item__user_id=user.pk, item__deleted_at__isnull=True
+    )
+
+
+def note_for(user: User, note_id: int | str, *, for_update: bool = False) -> Note:
+    try:
+        pk = int(note_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    qs = notes_of(user)
+    if for_update:
+        qs = qs.select_for_update()
+    note = qs.filter(pk=pk).first()
+    if note is None:
+        raise NotFound()
+    return note
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch
 
 from broadsheet.core import queries
+from broadsheet.core.models import Note
 
 Format = Literal["csv", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "json")
@@ -34,7 +36,10 @@ COLUMNS = (
     "status",
     "word_count",
     "rating",
+    "notes",
 )
+# In a CSV cell, a story's notes follow one another with this between them.
+NOTE_SEPARATOR = "\n\n"
 CONTENT_TYPES: dict[Format, str] = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
@@ -52,7 +57,10 @@ def clean_text(value: str) -> str:
 
 def rows(user: AbstractBaseUser | AnonymousUser, state: queries.State = "all") -> Iterator[Row]:
     """The user's items, newest first, as plain values in COLUMNS order."""
-    for item in queries.items(user, state).iterator(chunk_size=500):
+    items = queries.items(user, state).prefetch_related(
+        Prefetch("notes", queryset=Note.objects.order_by("created_at", "id"))
+    )
+    for item in items.iterator(chunk_size=500):
         yield {
             "id": item.pk,
             "url": clean_text(item.url),
@@ -66,6 +74,10 @@ def rows(user: AbstractBaseUser | AnonymousUser, state: queries.State = "all") -
             "status": item.status,
             "word_count": item.word_count,
             "rating": item.rating,
+            "notes": [
+                {"text": clean_text(n.text), "created_at": n.created_at.isoformat()}
+                for n in item.notes.all()
+            ],
         }
 
 
@@ -75,6 +87,8 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        value = NOTE_SEPARATOR.join(str(note["text"]) for note in value)
     if not isinstance(value, str):
         return str(value)
     text = clean_text(value)

@@ -109,6 +109,30 @@ class Item(models.Model):
         return self.agency
 
 
+# A note is plain text of at most this many characters; a longer one is refused, not cut.
+NOTE_MAX_CHARS = 10_000
+# And a story holds at most this many notes.
+NOTES_PER_ITEM_MAX = 50
+
+
+class Note(models.Model):
+    """The reader's private feedback on a story ("did we miss an angle?"): plain text, never
+    shown to anyone else, exported with the item."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="note_list")]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on item {self.item_id}"
+
+
 class PageSnapshot(models.Model):
     """The fetched page, compressed, so an item can be extracted again later."""
 

@@ -27,12 +27,15 @@ from broadsheet.core.errors import (
     SignupClosed,
 )
 from broadsheet.core.models import (
+    NOTE_MAX_CHARS,
+    NOTES_PER_ITEM_MAX,
     RATING_MAX,
     RATING_MIN,
     ApiToken,
     Fold,
     Item,
     LoginFailure,
+    Note,
     PageSnapshot,
     Profile,
 )
@@ -211,6 +214,56 @@ def rate_item(user: User, item_id: int | str, stars: int | None) -> Item:
             item.rated_at = timezone.now() if stars is not None else None
             item.save(update_fields=["rating", "rated_at", "updated_at"])
     return item
+
+
+# Control characters other than tab and line feed; a note keeps its lines and nothing else.
+_NOTE_CONTROL = str.maketrans(
+    "", "", "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+)
+
+
+def clean_note(text: object) -> str:
+    """A note's text as stored: line ends as LF, no other control characters, no blank edges.
+    Raises InvalidInput for an empty note or one longer than NOTE_MAX_CHARS (refused whole, never
+    cut: the reader keeps their words)."""
+    if not isinstance(text, str):
+        raise InvalidInput("A note is text.")
+    if len(text) > 4 * NOTE_MAX_CHARS:
+        # Far too long to be worth cleaning first.
+        raise InvalidInput(f"A note is at most {NOTE_MAX_CHARS:,} characters.")
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOTE_CONTROL).strip()
+    if not cleaned:
+        raise InvalidInput("A note can't be empty.")
+    if len(cleaned) > NOTE_MAX_CHARS:
+        raise InvalidInput(
+            f"A note is at most {NOTE_MAX_CHARS:,} characters; this one has {len(cleaned):,}."
+        )
+    return cleaned
+
+
+def add_note(user: User, item_id: int | str, text: object) -> Note:
+    """A new private note on the reader's story ("did we miss an angle?")."""
+    cleaned = clean_note(text)
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if Note.objects.filter(item=item).count() >= NOTES_PER_ITEM_MAX:
+            raise InvalidInput(f"A story holds at most {NOTES_PER_ITEM_MAX} notes.")
+        return Note.objects.create(user_id=item.user_id, item=item, text=cleaned)
+
+
+def edit_note(user: User, note_id: int | str, text: object) -> Note:
+    cleaned = clean_note(text)
+    with transaction.atomic():
+        note = access.note_for(user, note_id, for_update=True)
+        if note.text != cleaned:
+            note.text = cleaned
+            note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+def delete_note(user: User, note_id: int | str) -> None:
+    with transaction.atomic():
+        access.note_for(user, note_id, for_update=True).delete()
 
 
 def delete_item(user: User, item_id: int | str) -> None:

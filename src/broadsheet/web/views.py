@@ -32,7 +32,7 @@ from broadsheet.core.errors import (
     QuotaExceeded,
     RateLimited,
 )
-from broadsheet.core.models import RATING_MAX, RATING_MIN
+from broadsheet.core.models import NOTE_MAX_CHARS, RATING_MAX, RATING_MIN
 from broadsheet.web import bookmarklet, feed, notices
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
@@ -57,7 +57,12 @@ def _list(request: HttpRequest, state: queries.State, template_tab: str) -> Http
     return render(
         request,
         "broadsheet/list.html",
-        {"page": page, "tab": template_tab, "folds": folds},
+        {
+            "page": page,
+            "tab": template_tab,
+            "folds": folds,
+            "rating_choices": range(RATING_MIN, RATING_MAX + 1),
+        },
     )
 
 
@@ -173,10 +178,30 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
             return _not_found(request)
         messages.info(request, "You had already saved this story; here it is.")
         return redirect("web:item", item_id=fold.into_id)
+    return _reader(request, item)
+
+
+def _reader(
+    request: HttpRequest,
+    item: Any,
+    *,
+    note_draft: str = "",
+    note_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The reader view of one story, and what follows it: the rating and the notes."""
     return render(
         request,
         "broadsheet/item.html",
-        {"item": item, "rating_choices": range(RATING_MIN, RATING_MAX + 1)},
+        {
+            "item": item,
+            "rating_choices": range(RATING_MIN, RATING_MAX + 1),
+            "notes": access.notes_of(request.user).filter(item=item).order_by("created_at", "id"),
+            "note_max": NOTE_MAX_CHARS,
+            "note_draft": note_draft,
+            "note_error": note_error,
+        },
+        status=status,
     )
 
 
@@ -257,6 +282,66 @@ def rate(request: HttpRequest, item_id: int) -> HttpResponse:
             request, f"Rated {item.rating} of 5." if item.rating else "Rating cleared."
         )
     return HttpResponseRedirect(_next_url(request, item_id, "rate"))
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, item_id: int) -> HttpResponse:
+    """ "Did we miss an angle?": a refused note comes back in its box with the reason (422),
+    never lost to a redirect."""
+    text = request.POST.get("text", "")
+    try:
+        services.add_note(request.user, item_id, text)
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        try:
+            item = access.item_for(request.user, item_id)
+        except NotFound:
+            return _not_found(request)
+        return _reader(request, item, note_draft=text, note_error=exc.message, status=422)
+    messages.success(request, "Note saved. Only you can see it.")
+    return HttpResponseRedirect(reverse("web:item", args=[item_id]) + "#notes")
+
+
+def _back_to_notes(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(_local(request.POST.get("next", "")) or fallback)
+
+
+@login_required
+@require_POST
+def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
+    try:
+        note = services.edit_note(request.user, note_id, request.POST.get("text", ""))
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+        return _back_to_notes(request, reverse("web:notes"))
+    messages.success(request, "Note changed.")
+    return _back_to_notes(request, reverse("web:item", args=[note.item_id]) + "#notes")
+
+
+@login_required
+@require_POST
+def note_delete(request: HttpRequest, note_id: int) -> HttpResponse:
+    try:
+        services.delete_note(request.user, note_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, "Note deleted.")
+    return _back_to_notes(request, reverse("web:notes"))
+
+
+@login_required
+@require_GET
+def notes(request: HttpRequest) -> HttpResponse:
+    """Every note the reader wrote, newest first, each under its story."""
+    qs = access.notes_of(request.user).select_related("item")
+    page = Paginator(qs, queries.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "broadsheet/notes.html", {"page": page, "tab": "notes", "note_max": NOTE_MAX_CHARS}
+    )
 
 
 @login_required

@@ -1,8 +1,11 @@
 """Broadsheet's one door out to the web: a safe HTTP client.
 
 ``fetch(url)`` returns a :class:`Page` or raises a :class:`FetchError` whose ``reason`` can be
-shown to readers. Addresses are checked at connect time (no private networks unless allowed, no
-DNS rebinding), bodies are capped after decompression, and one deadline covers the whole fetch.
+shown to readers. ``fetch(url, headers={"If-None-Match": etag})`` makes a conditional GET
+(only the headers in :data:`ALLOWED_REQUEST_HEADERS` may be added); a 304 answer to it is a
+``Page`` whose ``not_modified`` is true. Addresses are checked at connect time (no private
+networks unless allowed, no DNS rebinding), bodies are capped after decompression, and one
+deadline covers the whole fetch.
 See ``docs/fetching.md``.
 """
 
@@ -23,10 +26,13 @@ from .errors import (
     UnsupportedContent,
     UnsupportedScheme,
 )
+from .headers import ALLOWED_REQUEST_HEADERS, MAX_HEADER_CHARS
 from .options import FetchOptions, parse_allow_private
 from .page import Page
 
 __all__ = [
+    "ALLOWED_REQUEST_HEADERS",
+    "MAX_HEADER_CHARS",
     "AddressNotAllowed",
     "ConnectionFailed",
     "DNSFailure",

@@ -74,10 +74,15 @@ class Timeout(FetchError):
 
 
 class HTTPStatus(FetchError):
+    """The final answer was not a success. ``retry_after`` is the server's Retry-After header,
+    as sent (seconds or an HTTP date), when it sent one that is a clean line: mostly with 429
+    and 503, so a poller can back off as asked."""
+
     code = "http_status"
 
-    def __init__(self, status: int) -> None:
+    def __init__(self, status: int, retry_after: str | None = None) -> None:
         self.status: int = status
+        self.retry_after: str | None = retry_after
         super().__init__(f"The site answered {status}")
 
 

@@ -131,7 +131,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from broadsheet.core.enqueue import sweep_stalled
+    from broadsheet.core.copies import backfill
+    from broadsheet.core.enqueue import sweep_digests, sweep_stalled
     from broadsheet.core.services import purge_deleted
 
     stop = threading.Event()
@@ -142,11 +143,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     def sweeper() -> None:
         """Beside the task loop: re-enqueue stalled fetches, purge the trash past the undo
-        window. A failure of one (the database away for a moment) is logged and tried again."""
+        window, hand out the newsletters that are due, fingerprint older stories. A failure of
+        one (the database away for a moment) is logged and tried again."""
         from django.db import close_old_connections
 
         while not stop.is_set():
-            for job in (sweep_stalled, purge_deleted):
+            for job in (sweep_stalled, purge_deleted, sweep_digests, backfill):
                 try:
                     job()
                 except Exception:
@@ -261,6 +263,43 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
     new = services.create_token(_user(args.name), args.label)
     print(new.secret)
+    return 0
+
+
+# --- the newsletter -------------------------------------------------------------------------------
+
+
+def cmd_digest_send(args: argparse.Namespace) -> int:
+    """Send a reader's newsletter now, whatever its schedule (it does not move the schedule)."""
+    _setup()
+    from broadsheet.core import newsletter
+
+    user = _user(args.user)
+    try:
+        count = newsletter.send(user, force=True)
+    except newsletter.NoAddress:
+        print(
+            f"{args.user} has no e-mail address: set one on the settings page or with "
+            'PATCH /api/v1/me {"email": ...}',
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        print(f"The mail server did not take the newsletter: {exc}", file=sys.stderr)
+        return 1
+    print(f"Sent {args.user}'s newsletter to {user.email}: {count} stories.")
+    return 0
+
+
+def cmd_digest_preview(args: argparse.Namespace) -> int:
+    """Print the plain-text part of a reader's next newsletter, sending nothing."""
+    _setup()
+    from broadsheet.core import newsletter
+
+    user = _user(args.user)
+    message = newsletter.render(user, newsletter.compose(user))
+    print(f"Subject: {message.subject}\n")
+    print(message.text)
     return 0
 
 
@@ -526,6 +565,16 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate.add_argument("name", help="the user")
     tcreate.add_argument("--label", default="cli", help="a name for the token")
     tcreate.set_defaults(func=cmd_token_create)
+
+    digest = sub.add_parser("digest", help="the newsletter").add_subparsers(
+        dest="digest_command", required=True, metavar="ACTION"
+    )
+    dsend = digest.add_parser("send", help="send a user's newsletter now")
+    dsend.add_argument("--user", required=True)
+    dsend.set_defaults(func=cmd_digest_send)
+    dprev = digest.add_parser("preview", help="print a user's next newsletter (plain text)")
+    dprev.add_argument("--user", required=True)
+    dprev.set_defaults(func=cmd_digest_preview)
 
     save = sub.add_parser("save", help="save a story for a user")
     save.add_argument("url")

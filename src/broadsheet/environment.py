@@ -8,6 +8,7 @@ This module imports nothing of Django, so the CLI can report a bad value without
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -56,6 +57,33 @@ def _allow_private(name: str, raw: str) -> bool | frozenset[str]:
 
 def _str(name: str, raw: str) -> str:
     return raw.strip()
+
+
+def _base_url(name: str, raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise ConfigError(
+            f"{name}={raw!r}: expected an http(s) address like https://news.example.org"
+        )
+    return url
+
+
+def _mail_from(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not value or any(c in value for c in "\r\n"):
+        raise ConfigError(f"{name}: expected one line, an address like news@example.org")
+    return value
+
+
+def _smtp_tls(name: str, raw: str) -> str:
+    value = raw.strip().lower()
+    if value in ("", "false", "0", "no", "off", "none"):
+        return "none"
+    if value in ("true", "1", "yes", "on", "starttls"):
+        return "starttls"
+    if value in ("ssl", "tls"):
+        return "ssl"
+    raise ConfigError(f"{name}={raw!r}: expected false, starttls (or true), or ssl")
 
 
 def _networks(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
@@ -149,7 +177,29 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         lambda n, r: _int(n, r, minimum=1),
         "Seconds a deleted item stays in the trash, restorable with Undo, before it is purged.",
     ),
-    Setting("BROADSHEET_EMAIL_FROM", "broadsheet@localhost", _str, "Sender of e-mail."),
+    Setting(
+        "BROADSHEET_BASE_URL",
+        "",
+        _base_url,
+        "The address readers open Broadsheet at, for links in e-mail; empty: http://HOST:PORT.",
+    ),
+    Setting("BROADSHEET_MAIL_FROM", "broadsheet@localhost", _mail_from, "Sender of e-mail."),
+    Setting(
+        "BROADSHEET_SMTP_HOST",
+        "",
+        _str,
+        "SMTP server for the newsletter; empty: mail is written to files in the data directory.",
+    ),
+    Setting("BROADSHEET_SMTP_PORT", "25", lambda n, r: _int(n, r, minimum=1), "SMTP port."),
+    Setting("BROADSHEET_SMTP_USER", "", _str, "SMTP user name (empty: no login)."),
+    Setting("BROADSHEET_SMTP_PASSWORD", "", _str, "SMTP password."),
+    Setting("BROADSHEET_SMTP_TLS", "false", _smtp_tls, "false, starttls (or true), or ssl."),
+    Setting(
+        "BROADSHEET_SMTP_TIMEOUT",
+        "20",
+        lambda n, r: _int(n, r, minimum=1),
+        "Seconds an SMTP server may take to answer before the send is given up.",
+    ),
     Setting("DATABASE_URL", "", _str, "Database URL; empty means SQLite in the data directory."),
 )
 
@@ -167,6 +217,8 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
     values: dict[str, Any] = {}
     for setting in SETTINGS_TABLE:
         raw = env.get(setting.name, setting.default)
+        if setting.name == "BROADSHEET_MAIL_FROM" and setting.name not in env:
+            raw = env.get("BROADSHEET_EMAIL_FROM", raw)  # the name before issue 12
         values[setting.name] = setting.parse(setting.name, raw)
     return Config(values)
 

@@ -152,8 +152,26 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
 
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-DEFAULT_FROM_EMAIL = CONFIG["BROADSHEET_EMAIL_FROM"]
+# Mail (the newsletter): Django's SMTP backend when BROADSHEET_SMTP_HOST is set, else one file per
+# message in DATA_DIR/mail, so `make run` needs no mail server and the mail can still be read.
+DEFAULT_FROM_EMAIL = CONFIG["BROADSHEET_MAIL_FROM"]
+BROADSHEET_BASE_URL: str = CONFIG["BROADSHEET_BASE_URL"] or (
+    f"http://{CONFIG['BROADSHEET_HOST']}:{CONFIG['BROADSHEET_PORT']}"
+)
+if CONFIG["BROADSHEET_SMTP_HOST"]:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = CONFIG["BROADSHEET_SMTP_HOST"]
+    EMAIL_PORT = CONFIG["BROADSHEET_SMTP_PORT"]
+    EMAIL_HOST_USER = CONFIG["BROADSHEET_SMTP_USER"]
+    EMAIL_HOST_PASSWORD = CONFIG["BROADSHEET_SMTP_PASSWORD"]
+    EMAIL_USE_TLS = CONFIG["BROADSHEET_SMTP_TLS"] == "starttls"
+    EMAIL_USE_SSL = CONFIG["BROADSHEET_SMTP_TLS"] == "ssl"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+# A hanging SMTP server gives up one reader's send after this long, never the others' (each
+# newsletter is its own task).
+EMAIL_TIMEOUT = CONFIG["BROADSHEET_SMTP_TIMEOUT"]
 
 # One log on stderr, one format. The root logger has the handler (so waitress's basicConfig() adds
 # none of its own); Django's and Broadsheet's loggers propagate to it. Expected answers (409, 404,

@@ -18,7 +18,7 @@ from django.core import signing
 from django.test import Client
 
 from broadsheet import cli
-from broadsheet.core import export, services
+from broadsheet.core import export
 from broadsheet.web import feed
 from tests.accounts.conftest import CONTROL, HOSTILE, item_with
 from tests.conftest import ApiClient
@@ -307,12 +307,3 @@ def test_hostile_text_in_the_cli(
     assert cli.main(["list", "--user", "alice", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {i["title"] for i in data} == set(HOSTILE)
-
-
-def test_e_mail_does_not_exist_yet() -> None:
-    """Newsletters (and so e-mail with titles in it) come in a later issue; when they do, this
-    test is the reminder that their escaping needs tests of its own."""
-    from pathlib import Path
-
-    templates = Path(services.__file__).resolve().parent.parent / "web" / "templates"
-    assert not [p for p in templates.rglob("*") if "mail" in p.name.lower()]

@@ -414,6 +414,12 @@ def test_me_has_the_counter(api: ApiClient, alice: AbstractBaseUser) -> None:
         "saved": 3,
         "limit": 20,
         "counter": "Saved (3 of 20 items)",
+        "email": "",
+        "digest": "off",
+        "digest_hour": 7,
+        "digest_weekday": 0,
+        "timezone": "UTC",
+        "next_digest_at": None,
     }
 
 

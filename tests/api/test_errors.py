@@ -120,9 +120,9 @@ def test_pages_outside_the_api_keep_their_html_404() -> None:
         ("POST", f"{ITEMS}/1", {"GET", "PATCH", "DELETE"}),
         ("PUT", f"{ITEMS}/1", {"GET", "PATCH", "DELETE"}),
         ("GET", f"{ITEMS}/1/retry", {"POST"}),
-        ("POST", "/api/v1/me", {"GET"}),
+        ("POST", "/api/v1/me", {"GET", "PATCH"}),
         ("DELETE", "/api/v1/export", {"GET"}),
-        ("TRACE", "/api/v1/me", {"GET"}),
+        ("TRACE", "/api/v1/me", {"GET", "PATCH"}),
     ],
 )
 def test_a_method_the_address_does_not_have_is_json_405_with_allow(

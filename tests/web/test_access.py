@@ -18,13 +18,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from broadsheet.core import services
-from broadsheet.core.models import ApiToken, Fold, Item, Note
+from broadsheet.core.models import ActionLink, ApiToken, Fold, Item, Note, Topic
 
 pytestmark = pytest.mark.django_db
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # What each row-id parameter names. A new kind of parameter must be added here, or the test fails.
-PARAMETERS = {"item_id": "item", "token_id": "token", "note_id": "note"}
+PARAMETERS = {
+    "item_id": "item",
+    "token_id": "token",
+    "note_id": "note",
+    "topic_id": "topic",
+    "action_id": "action",
+}
 SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
 # The JSON body an API route needs to do its work (the others take {}): the owner's request must
 # succeed for the test to mean anything.
@@ -32,11 +38,17 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "api/v1/items/<item_id>/rating": {"stars": 3},
     "api/v1/items/<item_id>/notes": {"text": "A note"},
     "api/v1/notes/<note_id>": {"text": "Another note"},
+    "api/v1/topics/<topic_id>": {"name": "Renamed"},
+    "api/v1/topics/<topic_id>/actions": {"url": "https://act.example/petition", "title": "Sign"},
+    "api/v1/topics/<topic_id>/actions/<action_id>": {"state": "dismissed"},
 }
 # And the form fields a web route needs, beside `next`.
 WEB_BODIES: dict[str, str] = {
     "items/<int:item_id>/notes/": "&text=A+note",
     "notes/<int:note_id>/": "&text=Another+note",
+    "topics/<int:topic_id>/": "&name=Renamed&query=dam%2C+river",
+    "topics/<int:topic_id>/actions/": "&url=https%3A%2F%2Fact.example%2Fjoin&title=Join",
+    "topics/<int:topic_id>/actions/<int:action_id>/": "&state=kept",
 }
 
 
@@ -101,14 +113,28 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
     Item.objects.filter(pk=item.pk).update(status=Item.Status.FAILED, error="The site answered 500")
     token = services.create_token(user, "laptop")
     note = services.add_note(user, item.pk, "What the farmers downstream say")
-    return {"item": item.pk, "token": token.token.pk, "note": note.pk}
+    topic = services.create_topic(user, "Dams", "dam, river")
+    action = services.add_action(
+        user, topic.pk, url="https://act.example/donate", title="Give to the river trust"
+    )
+    return {
+        "item": item.pk,
+        "token": token.token.pk,
+        "note": note.pk,
+        "topic": topic.pk,
+        "action": action.pk,
+    }
 
 
 def _snapshot(user: AbstractBaseUser) -> list[Any]:
     items = list(Item.objects.filter(user=user).order_by("pk").values())
     tokens = list(ApiToken.objects.filter(user=user).order_by("pk").values("pk", "name"))
     notes = list(Note.objects.filter(user=user).order_by("pk").values("pk", "text"))
-    return [items, tokens, notes]
+    topics = list(Topic.objects.filter(user=user).order_by("pk").values("pk", "name", "query"))
+    actions = list(
+        ActionLink.objects.filter(topic__user=user).order_by("pk").values("pk", "url", "state")
+    )
+    return [items, tokens, notes, topics, actions]
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -130,7 +156,7 @@ def test_another_reader_gets_404(
     owner.force_login(alice)
     alice_token = services.create_token(alice).secret
     assert _snapshot(alice)[0] == before[0], f"{method} {path} changed alice's item for bob"
-    assert _snapshot(alice)[2] == before[2], f"{method} {path} changed alice's notes for bob"
+    assert _snapshot(alice)[2:] == before[2:], f"{method} {path} changed alice's rows for bob"
     assert [t for t in _snapshot(alice)[1] if t in before[1]] == before[1]
     own = _request(owner, method, path, alice_token if path.startswith("/api/") else None, route)
 
@@ -142,7 +168,7 @@ def test_another_reader_gets_404(
     if path.startswith("/api/"):
         assert r.json()["error"]["code"] == "not_found"
         # Indistinguishable from an id that does not exist.
-        missing = _fill(route, {"item": 10**9, "token": 10**9, "note": 10**9})
+        missing = _fill(route, dict.fromkeys(PARAMETERS.values(), 10**9))
         other = _request(intruder, method, missing, bob_token, route)
         assert (other.status_code, other.json()) == (r.status_code, r.json())
 
@@ -198,6 +224,12 @@ PUBLIC = {
 }
 # Routes whose parameter is a signed key that stands in for the login: the key's maker.
 KEY_ROUTES = {"feeds/<str:key>/unread.atom": "broadsheet.web.feed.key_for"}
+# Routes whose signed key does one thing for its owner and nothing else, tested where they live.
+ACTION_KEY_ROUTES = {
+    # One-click unsubscribe: tests/core/test_newsletter.py (a forged key is 404, GET changes
+    # nothing, POST only turns the newsletter off).
+    "newsletter/unsubscribe/<str:token>/",
+}
 
 
 def _all_routes() -> list[tuple[str, dict[str, Any]]]:
@@ -216,7 +248,8 @@ PARAM_ROUTES = [route for route, converters in _all_routes() if converters]
 def test_every_parameter_is_known() -> None:
     """A route with a parameter is either a row route (walked above) or a key route."""
     for route in PARAM_ROUTES:
-        assert route in ROUTES or route in KEY_ROUTES, f"the access tests do not know {route!r}"
+        known = route in ROUTES or route in KEY_ROUTES or route in ACTION_KEY_ROUTES
+        assert known, f"the access tests do not know {route!r}"
 
 
 def test_the_walk_finds_the_new_routes() -> None:

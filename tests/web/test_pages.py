@@ -185,7 +185,7 @@ def test_counter_of_an_admin_given_a_limit(admin_user: AbstractBaseUser, api_for
     for page in _pages_of(client, items[0]):
         assert counter_of(page) == "Saved (3 of 20 items)", page.request["PATH_INFO"]
     me = api_for(admin_user).get("/api/v1/me").json()
-    assert me == {
+    assert {k: me[k] for k in ("username", "saved", "limit", "counter")} == {
         "username": "chief",
         "saved": 3,
         "limit": 20,

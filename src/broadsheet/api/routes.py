@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -12,12 +13,17 @@ from broadsheet.api import errors
 from broadsheet.api.auth import BearerToken
 from broadsheet.api.errors import responses
 from broadsheet.api.schemas import (
+    ActionIn,
+    ActionList,
+    ActionOut,
+    ActionPatch,
     ExportFile,
     ExportFilters,
     ItemList,
     ItemOut,
     ListFilters,
     MeOut,
+    MePatch,
     NoteIn,
     NoteList,
     NoteOut,
@@ -25,6 +31,10 @@ from broadsheet.api.schemas import (
     PatchIn,
     RatingIn,
     SaveIn,
+    TopicIn,
+    TopicList,
+    TopicOut,
+    TopicPatch,
 )
 from broadsheet.core import access, export, queries, services
 from broadsheet.core.errors import AlreadySaved, BroadsheetError, Folded, NotFound, RateLimited
@@ -164,9 +174,13 @@ def _note_out(note: Any) -> NoteOut:
     )
 
 
+def _slice(qs: Any, page: PageFilters) -> tuple[list[Any], int]:
+    """One page of a query and the count across all pages."""
+    return list(qs[page.offset : page.offset + page.limit]), qs.count()
+
+
 def _note_page(qs: Any, page: PageFilters) -> NoteList:
-    total = qs.count()
-    rows = qs.select_related("item")[page.offset : page.offset + page.limit]
+    rows, total = _slice(qs.select_related("item"), page)
     return NoteList(
         notes=[_note_out(n) for n in rows], count=total, limit=page.limit, offset=page.offset
     )
@@ -203,6 +217,117 @@ def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     return Status(204, None)
 
 
+# --- topics and their action links ----------------------------------------------------------------
+
+
+def _topic_out(topic: Any) -> TopicOut:
+    counts = queries.topic_counts(topic)
+    return TopicOut(
+        id=topic.pk,
+        name=topic.name,
+        query=topic.query,
+        terms=queries.topic_terms(topic),
+        from_item=topic.from_item_id,
+        stories=counts.stories,
+        new_stories=counts.new,
+        created_at=topic.created_at,
+        updated_at=topic.updated_at,
+    )
+
+
+def _action_out(action: Any) -> ActionOut:
+    return ActionOut(
+        id=action.pk,
+        topic_id=action.topic_id,
+        url=action.url,
+        title=action.title,
+        note=action.note,
+        kind=action.kind,
+        state=action.state,
+        source_item=action.source_item_id,
+        created_at=action.created_at,
+    )
+
+
+@api.get("/topics", response=responses({200: TopicList}))
+def list_topics(request: HttpRequest) -> TopicList:
+    """The topics the reader follows, newest first."""
+    topics = [_topic_out(t) for t in access.topics_of(request.user)]
+    return TopicList(topics=topics, count=len(topics))
+
+
+@api.post("/topics", response=responses({201: TopicOut}, 404, 422))
+def create_topic(request: HttpRequest, payload: TopicIn) -> Status[TopicOut]:
+    """Follow a topic: made from a story's key terms (`from_item`), or by hand (`name`,
+    `query`)."""
+    if payload.from_item is not None:
+        topic = services.follow_item(request.user, payload.from_item)
+    else:
+        topic = services.create_topic(request.user, payload.name, payload.query)
+    return Status(201, _topic_out(topic))
+
+
+@api.get("/topics/{topic_id}", response=responses({200: TopicOut}, 404, 422))
+def get_topic(request: HttpRequest, topic_id: int) -> TopicOut:
+    return _topic_out(access.topic_for(request.user, topic_id))
+
+
+@api.patch("/topics/{topic_id}", response=responses({200: TopicOut}, 404, 422))
+def patch_topic(request: HttpRequest, topic_id: int, payload: TopicPatch) -> TopicOut:
+    """Rename the topic or change its query."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _topic_out(services.update_topic(request.user, topic_id, **changes))
+
+
+@api.delete("/topics/{topic_id}", response=responses({204: None}, 404, 422))
+def delete_topic(request: HttpRequest, topic_id: int) -> Status[None]:
+    """Stop following the topic (its action links go with it; the stories stay)."""
+    services.delete_topic(request.user, topic_id)
+    return Status(204, None)
+
+
+@api.get("/topics/{topic_id}/items", response=responses({200: ItemList}, 404, 422))
+def topic_items(request: HttpRequest, topic_id: int, page: Query[PageFilters]) -> ItemList:
+    """The reader's stories on the topic, newest first."""
+    topic = access.topic_for(request.user, topic_id)
+    rows, total = _slice(queries.topic_items(topic), page)
+    return ItemList(
+        items=[_item_out(i) for i in rows], count=total, limit=page.limit, offset=page.offset
+    )
+
+
+@api.get("/topics/{topic_id}/actions", response=responses({200: ActionList}, 404, 422))
+def list_actions(request: HttpRequest, topic_id: int) -> ActionList:
+    """The topic's action links: kept, proposed and dismissed, oldest first."""
+    topic = access.topic_for(request.user, topic_id)
+    actions = [_action_out(a) for a in topic.actions.all()]
+    return ActionList(actions=actions, count=len(actions))
+
+
+@api.post("/topics/{topic_id}/actions", response=responses({201: ActionOut}, 404, 422))
+def add_action(request: HttpRequest, topic_id: int, payload: ActionIn) -> Status[ActionOut]:
+    """Add a way to make a difference on the topic."""
+    action = services.add_action(
+        request.user, topic_id, url=payload.url, title=payload.title, note=payload.note
+    )
+    return Status(201, _action_out(action))
+
+
+@api.patch("/topics/{topic_id}/actions/{action_id}", response=responses({200: ActionOut}, 404, 422))
+def patch_action(
+    request: HttpRequest, topic_id: int, action_id: int, payload: ActionPatch
+) -> ActionOut:
+    """Edit an action link, keep a proposed one or dismiss it."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _action_out(services.update_action(request.user, topic_id, action_id, **changes))
+
+
+@api.delete("/topics/{topic_id}/actions/{action_id}", response=responses({204: None}, 404, 422))
+def delete_action(request: HttpRequest, topic_id: int, action_id: int) -> Status[None]:
+    services.delete_action(request.user, topic_id, action_id)
+    return Status(204, None)
+
+
 @api.delete("/items/{item_id}", response=responses({204: None}, 404, 422))
 def delete_item(request: HttpRequest, item_id: int) -> Status[None]:
     """Delete an item; it frees a slot under the limit."""
@@ -216,11 +341,37 @@ def retry_item(request: HttpRequest, item_id: int) -> Status[ItemOut]:
     return Status(202, _item_out(services.retry_item(request.user, item_id)))
 
 
+def _me(user: Any) -> MeOut:
+    c = queries.counter(user)
+    profile = queries.profile_of(user)
+    return MeOut(
+        username=user.get_username(),
+        saved=c.saved,
+        limit=c.limit,
+        counter=str(c),
+        email=user.email,
+        digest=profile.digest,  # type: ignore[arg-type]
+        digest_hour=profile.digest_hour,
+        digest_weekday=profile.digest_weekday,
+        timezone=profile.timezone,
+        next_digest_at=profile.next_digest_at,
+    )
+
+
 @api.get("/me", response=responses({200: MeOut}))
 def me(request: HttpRequest) -> MeOut:
-    """Who the token belongs to, and their saved count and limit."""
-    c = queries.counter(request.user)
-    return MeOut(username=request.user.get_username(), saved=c.saved, limit=c.limit, counter=str(c))
+    """Who the token belongs to, their saved count and limit, and their newsletter."""
+    return _me(request.user)
+
+
+@api.patch("/me", response=responses({200: MeOut}, 422))
+def patch_me(request: HttpRequest, payload: MePatch) -> MeOut:
+    """Set the newsletter's address and schedule."""
+    changes = payload.model_dump(exclude_unset=True)
+    if "timezone" in changes:
+        changes["timezone_name"] = changes.pop("timezone")
+    services.update_newsletter(request.user, **changes)
+    return _me(get_user_model().objects.get(pk=request.user.pk or 0))
 
 
 @api.get(

@@ -6,11 +6,19 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from broadsheet.core.canonical import MAX_URL_LENGTH
-from broadsheet.core.models import NOTE_MAX_CHARS, NOTES_PER_ITEM_MAX, RATING_MAX, RATING_MIN
+from broadsheet.core.models import (
+    ACTION_NOTE_MAX_CHARS,
+    ACTION_TITLE_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    NOTES_PER_ITEM_MAX,
+    RATING_MAX,
+    RATING_MIN,
+    TOPIC_NAME_MAX_CHARS,
+)
 
 # How far into a list a page may start: far past any reader's list, and far below the 64-bit
 # integers of SQLite's and PostgreSQL's OFFSET, which a larger number overflows (a 500, not a 422).
@@ -144,6 +152,163 @@ class PageFilters(Strict):
     )
 
 
+def _optional(kind: str) -> Any:
+    """The JSON schema of a field that may be left out but not sent as null (see
+    `_optional_boolean`), for any JSON type."""
+
+    def fix(schema: dict[str, Any]) -> None:
+        any_of = schema.pop("anyOf", [])
+        schema.pop("default", None)
+        for option in any_of:
+            if option.get("type") == kind:
+                schema.update(option)
+
+    return fix
+
+
+class NoNulls(Strict):
+    """A body whose optional fields may be left out, never sent as null."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if value is None and key in cls.model_fields:
+                    raise PydanticCustomError(
+                        "null_field",
+                        "{key}: leave the field out instead of sending null",
+                        {"key": key},
+                    )
+        return data
+
+
+class TopicIn(NoNulls):
+    """Either `from_item` (a topic made from that story's key terms) or `name` and `query`."""
+
+    from_item: int | None = Field(
+        None,
+        ge=1,
+        description="Make the topic from this story's key terms (its people, places, "
+        "organisations and subjects). Leave out `name` and `query`.",
+        json_schema_extra=_optional("integer"),
+    )
+    name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=TOPIC_NAME_MAX_CHARS,
+        description=f"The topic's name, one line, at most {TOPIC_NAME_MAX_CHARS} characters.",
+        json_schema_extra=_optional("string"),
+    )
+    query: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2_000,
+        description="What a story on the topic holds: terms separated by commas; see "
+        "docs/topics.md for the syntax.",
+        examples=["Baku, COP29, climate finance, Mukhtar Babayev"],
+        json_schema_extra=_optional("string"),
+    )
+
+    @model_validator(mode="after")
+    def _one_way(self) -> TopicIn:
+        if self.from_item is not None:
+            if self.name is not None or self.query is not None:
+                raise ValueError("Send from_item alone, or name and query without it")
+        elif self.name is None or self.query is None:
+            raise ValueError("Send from_item, or both name and query")
+        return self
+
+
+class TopicPatch(NoNulls):
+    name: str | None = Field(
+        None,
+        min_length=1,
+        max_length=TOPIC_NAME_MAX_CHARS,
+        description="A new name; leave it out to keep the name.",
+        json_schema_extra=_optional("string"),
+    )
+    query: str | None = Field(
+        None,
+        min_length=1,
+        max_length=2_000,
+        description="A new query; leave it out to keep the query. The worker then finds the "
+        "stories on it again.",
+        json_schema_extra=_optional("string"),
+    )
+
+
+class TopicOut(Schema):
+    id: int
+    name: str
+    query: str = Field(description="The canonical query.")
+    terms: list[str] = Field(description="The query's terms, as the reader view shows them.")
+    from_item: int | None = Field(description="The story the topic was made from, if any.")
+    stories: int = Field(description="How many of the reader's stories are on the topic.")
+    new_stories: int = Field(description="How many arrived since the reader last looked.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class TopicList(Schema):
+    topics: list[TopicOut]
+    count: int
+
+
+class ActionIn(NoNulls):
+    url: str = Field(..., min_length=1, max_length=MAX_URL_LENGTH, description="http or https.")
+    title: str = Field(
+        ..., min_length=1, max_length=ACTION_TITLE_MAX_CHARS, description="One line."
+    )
+    note: str = Field(
+        "",
+        max_length=ACTION_NOTE_MAX_CHARS,
+        description=f"Optional, plain text, at most {ACTION_NOTE_MAX_CHARS:,} characters.",
+        json_schema_extra=_optional("string"),
+    )
+
+
+class ActionPatch(NoNulls):
+    url: str | None = Field(
+        None, min_length=1, max_length=MAX_URL_LENGTH, json_schema_extra=_optional("string")
+    )
+    title: str | None = Field(
+        None,
+        min_length=1,
+        max_length=ACTION_TITLE_MAX_CHARS,
+        json_schema_extra=_optional("string"),
+    )
+    note: str | None = Field(
+        None, max_length=ACTION_NOTE_MAX_CHARS, json_schema_extra=_optional("string")
+    )
+    state: Literal["proposed", "kept", "dismissed"] | None = Field(
+        None,
+        description="`kept` to keep a proposed link, `dismissed` to set it aside (it is not "
+        "proposed again).",
+        json_schema_extra=_optional("string"),
+    )
+
+
+class ActionOut(Schema):
+    id: int
+    topic_id: int
+    url: str
+    title: str
+    note: str
+    kind: str = Field(
+        description="What Broadsheet judged a proposed link to be: `donate`, `petition`, "
+        '`volunteer`, `organisation`, `contact`; "" for one the reader added.'
+    )
+    state: Literal["proposed", "kept", "dismissed"]
+    source_item: int | None = Field(description="The story whose text proposed it, if any.")
+    created_at: datetime
+
+
+class ActionList(Schema):
+    actions: list[ActionOut]
+    count: int
+
+
 class ListFilters(Strict):
     state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
     limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
@@ -196,6 +361,54 @@ class MeOut(Schema):
     saved: int
     limit: int | None = Field(description="The saved-item limit; null means unlimited.")
     counter: str = Field(description='The counter as the web shows it: "Saved (3 of 20 items)".')
+    email: str = Field(description='Where the newsletter goes; "" when none is set.')
+    digest: Literal["off", "daily", "weekly"] = Field(description="The newsletter's schedule.")
+    digest_hour: int = Field(description="The hour it is sent, 0 to 23, in `timezone`.")
+    digest_weekday: int = Field(description="A weekly newsletter's day: 0 is Monday, 6 Sunday.")
+    timezone: str = Field(description='An IANA time zone name, e.g. "Europe/Paris".')
+    next_digest_at: datetime | None = Field(description="When the next one is sent; null: off.")
+
+
+class MePatch(NoNulls):
+    email: str | None = Field(
+        None,
+        max_length=254,
+        description='Where the newsletter goes, one line; "" clears it.',
+        json_schema_extra=_optional("string"),
+    )
+    digest: Literal["off", "daily", "weekly"] | None = Field(
+        None, description="How often the newsletter comes.", json_schema_extra=_optional("string")
+    )
+    digest_hour: int | None = Field(
+        None,
+        ge=0,
+        le=23,
+        strict=True,
+        description="The hour it is sent, 0 to 23, in `timezone`.",
+        json_schema_extra=_optional("integer"),
+    )
+    digest_weekday: int | None = Field(
+        None,
+        ge=0,
+        le=6,
+        strict=True,
+        description="A weekly newsletter's day: 0 is Monday, 6 Sunday.",
+        json_schema_extra=_optional("integer"),
+    )
+    timezone: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        description='An IANA time zone name, e.g. "Europe/Paris".',
+        json_schema_extra=_optional("string"),
+    )
+
+    @field_validator("digest_hour", "digest_weekday", mode="before")
+    @classmethod
+    def _whole(cls, value: Any) -> Any:
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 class ErrorDetail(Schema):

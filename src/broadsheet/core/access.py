@@ -6,14 +6,16 @@ Another user's row is indistinguishable from a missing one: both raise NotFound.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from broadsheet.core.errors import NotFound
-from broadsheet.core.models import ApiToken, Fold, Item, Note
+from broadsheet.core.models import ActionLink, ApiToken, Fold, Item, Note, Topic
 
 User = AbstractBaseUser | AnonymousUser
+Row = TypeVar("Row", bound=Model)
 
 
 def items_of(user: User) -> QuerySet[Item]:
@@ -23,19 +25,19 @@ def items_of(user: User) -> QuerySet[Item]:
     return Item.objects.filter(user_id=user.pk, deleted_at__isnull=True)
 
 
-def _one(qs: QuerySet[Item], item_id: int | str, *, for_update: bool) -> Item:
+def _one(qs: QuerySet[Row], row_id: int | str, *, for_update: bool) -> Row:
     """The row of `qs` with this id (locked when asked), or NotFound: a malformed id, a missing
     row and a row outside `qs` (another user's) are the same answer."""
     try:
-        pk = int(item_id)
+        pk = int(row_id)
     except (TypeError, ValueError):
         raise NotFound() from None
     if for_update:
         qs = qs.select_for_update()
-    item = qs.filter(pk=pk).first()
-    if item is None:
+    row = qs.filter(pk=pk).first()
+    if row is None:
         raise NotFound()
-    return item
+    return row
 
 
 def item_for(user: User, item_id: int | str, *, for_update: bool = False) -> Item:
@@ -74,17 +76,26 @@ def notes_of(user: User) -> QuerySet[Note]:
 
 
 def note_for(user: User, note_id: int | str, *, for_update: bool = False) -> Note:
-    try:
-        pk = int(note_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    qs = notes_of(user)
-    if for_update:
-        qs = qs.select_for_update()
-    note = qs.filter(pk=pk).first()
-    if note is None:
-        raise NotFound()
-    return note
+    return _one(notes_of(user), note_id, for_update=for_update)
+
+
+def topics_of(user: User) -> QuerySet[Topic]:
+    if not user.is_authenticated:
+        return Topic.objects.none()
+    return Topic.objects.filter(user_id=user.pk)
+
+
+def topic_for(user: User, topic_id: int | str, *, for_update: bool = False) -> Topic:
+    return _one(topics_of(user), topic_id, for_update=for_update)
+
+
+def action_for(
+    user: User, topic_id: int | str, action_id: int | str, *, for_update: bool = False
+) -> ActionLink:
+    """One action link of the reader's topic (by both ids: an action of another topic is not
+    found under this one)."""
+    topic = topic_for(user, topic_id)
+    return _one(ActionLink.objects.filter(topic=topic), action_id, for_update=for_update)
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

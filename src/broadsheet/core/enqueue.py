@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from broadsheet.core.models import Item
+from broadsheet.core import newsletter
+from broadsheet.core.models import Item, Topic
 from broadsheet.core.processing import fail_item, rotate_token
-from broadsheet.core.tasks import fetch_item
+from broadsheet.core.tasks import fetch_item, rematch_topic, send_digest
 
 log = logging.getLogger("broadsheet.tasks")
 
@@ -34,6 +35,12 @@ def fetch_on_commit(item: Item, *, run_after: datetime | None = None) -> None:
         task.enqueue(item_id, token)
 
     transaction.on_commit(enqueue)
+
+
+def rematch_on_commit(topic: Topic) -> None:
+    """Once the topic is written, let the worker find the reader's stories on it."""
+    topic_id = topic.pk
+    transaction.on_commit(lambda: rematch_topic.enqueue(topic_id))
 
 
 def requeue(item: Item, *, run_after: datetime | None = None) -> None:
@@ -69,3 +76,11 @@ def sweep_stalled() -> int:
             requeue(item)
             count += 1
     return count
+
+
+def sweep_digests() -> int:
+    """Give every reader whose newsletter is due a send task of its own; how many."""
+    claimed = newsletter.claim_due()
+    for user_id in claimed:
+        send_digest.enqueue(user_id)
+    return len(claimed)

@@ -18,6 +18,31 @@ class Profile(models.Model):
         null=True, blank=True, help_text="Saved-item limit; empty means unlimited."
     )
 
+    class Digest(models.TextChoices):
+        OFF = "off", "Off"
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    # The newsletter: how often, at which hour of the reader's day (and which weekday, for a
+    # weekly one: 0 is Monday), in which time zone (an IANA name). `next_digest_at` is when the
+    # worker sends the next one (core.newsletter); None while the newsletter is off.
+    digest = models.CharField(max_length=8, choices=Digest.choices, default=Digest.OFF)
+    digest_hour = models.PositiveSmallIntegerField(default=7)
+    digest_weekday = models.PositiveSmallIntegerField(default=0)
+    timezone = models.CharField(max_length=64, default="UTC")
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digest_hour__lte=23), name="profile_digest_hour"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(digest_weekday__lte=6), name="profile_digest_weekday"
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"profile of {self.user}"
 
@@ -58,6 +83,9 @@ class Item(models.Model):
     word_count = models.PositiveIntegerField(default=0)
     reading_minutes = models.PositiveIntegerField(default=0)
     fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The near-duplicate fingerprint of the text (broadsheet.similar.fingerprint), whose LSH
+    # bands are rows of ItemBand: a copy of the story with small edits is found by them.
+    near_print = models.BinaryField(null=True, blank=True, editable=False)
     archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -131,6 +159,101 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk} on item {self.item_id}"
+
+
+# A reader follows at most this many topics; a topic holds at most this many action links.
+TOPICS_PER_USER_MAX = 100
+ACTIONS_PER_TOPIC_MAX = 50
+TOPIC_NAME_MAX_CHARS = 200
+ACTION_TITLE_MAX_CHARS = 300
+ACTION_NOTE_MAX_CHARS = 1_000
+
+
+class Topic(models.Model):
+    """A subject the reader follows ("should we come back to this topic?"): a name and a query
+    (`broadsheet.similar.topics`), made from a story's key terms or written by hand."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=TOPIC_NAME_MAX_CHARS)
+    query = models.TextField(help_text="The canonical query: terms separated by commas.")
+    from_item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When the reader last opened the topic's stories: what matched after it is new.
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"], name="topic_list")]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TopicMatch(models.Model):
+    """A story of the reader's that is on a followed topic (kept up by the worker)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="matches")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="topic_matches")
+    score = models.FloatField(default=0.0)
+    matched = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "item"], name="topic_match_unique")]
+        indexes = [models.Index(fields=["topic", "-created_at"], name="topic_match_new")]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} on topic {self.topic_id}"
+
+
+class ActionLink(models.Model):
+    """ "Make a Difference": a way to act on a topic (an organisation, a petition, a donation or
+    volunteer page), proposed from the links in its stories or added by the reader."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        KEPT = "kept", "Kept"
+        DISMISSED = "dismissed", "Dismissed"
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="actions")
+    url = models.CharField(max_length=4096)
+    title = models.CharField(max_length=ACTION_TITLE_MAX_CHARS)
+    note = models.TextField(blank=True, default="")
+    kind = models.CharField(max_length=32, blank=True, default="")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.KEPT)
+    source_item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "url"], name="action_unique_per_topic")
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemBand(models.Model):
+    """One LSH band of an item's near-duplicate fingerprint: the items sharing a band with a new
+    one are the only ones compared with it, so finding a copy costs the same in a library of
+    ten stories or of a hundred thousand."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="bands")
+    band = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "band"], name="item_band_lookup")]
+
+    def __str__(self) -> str:
+        return f"band of item {self.item_id}"
 
 
 class PageSnapshot(models.Model):

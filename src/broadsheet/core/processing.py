@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from broadsheet import extract, fetch
+from broadsheet.core import copies
 from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import FetchFailed, InvalidURL
 from broadsheet.core.models import Fold, Item, PageSnapshot
@@ -233,6 +234,7 @@ def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Proc
         item.lease_until = None
         item.fetched_at = timezone.now()
         item.save()
+        copies.record_bands(item)
     return Processed(Outcome.READY, absorbed=absorbed)
 
 
@@ -259,6 +261,7 @@ def apply_article(item: Item, article: extract.Article, *, final_url: str) -> No
     item.word_count = article.word_count
     item.reading_minutes = article.reading_minutes
     item.fingerprint = fingerprint(article.text)
+    item.near_print = copies.compute(article.text)
     item.error = ""
     item.error_code = ""
 
@@ -285,8 +288,12 @@ def _same_story(item: Item) -> Item | None:
         if match is not None:
             return match
     if item.fingerprint:
-        return others.filter(fingerprint=item.fingerprint).first()
-    return None
+        for identical in others.filter(fingerprint=item.fingerprint)[:5]:
+            # One site's stubs (a paywall, a cookie wall) are the same text under different
+            # headlines: on one site, the same text is the same story only under its title.
+            if not copies.same_site(item, identical) or identical.title == item.title:
+                return identical
+    return copies.find_copy(item)
 
 
 def canonicalize_or_empty(url: str) -> str:
@@ -311,4 +318,5 @@ def reextract(item: Item) -> Outcome:
         apply_article(item, article, final_url=snapshot.final_url)
         item.status = Item.Status.READY
         item.save()
+        copies.record_bands(item)
     return Outcome.READY

@@ -10,7 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from broadsheet.core import access
-from broadsheet.core.models import Fold, Item, Profile
+from broadsheet.core.models import Fold, Item, Profile, Topic
+from broadsheet.similar.topics import QueryError, format_term, parse_query
 
 State = Literal["unread", "archived", "all"]
 PAGE_SIZE = 50
@@ -43,6 +44,12 @@ def quota_of(user: AbstractBaseUser | AnonymousUser) -> int | None:
     return found[0] if found else default_quota(user)
 
 
+def profile_of(user: AbstractBaseUser | AnonymousUser) -> Profile:
+    """The user's profile as stored, or the one they would get (not saved) when there is none."""
+    found = Profile.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    return found or Profile(user_id=user.pk or 0, quota=default_quota(user))
+
+
 def counter(user: AbstractBaseUser | AnonymousUser) -> Counter:
     return Counter(saved=access.items_of(user).count(), limit=quota_of(user))
 
@@ -65,3 +72,37 @@ def unseen_folds(user: AbstractBaseUser | AnonymousUser) -> list[Fold]:
         return []
     folds = Fold.objects.filter(user_id=user.pk, seen=False, into__deleted_at__isnull=True)
     return list(folds.select_related("into")[:20])
+
+
+@dataclass(frozen=True)
+class TopicCounts:
+    stories: int
+    new: int
+
+
+def topic_items(topic: Topic) -> QuerySet[Item]:
+    """The reader's stories on the topic (not in the trash), newest first."""
+    return Item.objects.filter(
+        topic_matches__topic=topic, user_id=topic.user_id, deleted_at__isnull=True
+    ).order_by("-saved_at", "-id")
+
+
+def topic_counts(topic: Topic) -> TopicCounts:
+    stories = topic_items(topic)
+    new = stories.exclude(pk=topic.from_item_id) if topic.from_item_id else stories
+    if topic.seen_at is not None:
+        new = new.filter(topic_matches__topic=topic, topic_matches__created_at__gt=topic.seen_at)
+    return TopicCounts(stories=stories.count(), new=new.count())
+
+
+def topic_terms(topic: Topic) -> list[str]:
+    """The topic's terms as the reader reads them."""
+    try:
+        return terms_of(topic.query)
+    except QueryError:
+        return [topic.query]
+
+
+def terms_of(query: str) -> list[str]:
+    """A query's terms, each as the reader writes it ("-football" for an exclusion)."""
+    return [format_term(t.text, exclude=t.exclude) for t in parse_query(query).terms]

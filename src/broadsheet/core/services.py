@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from broadsheet.core import access, enqueue, queries, ratelimit
-from broadsheet.core.canonical import canonicalize, normalize_input
+from broadsheet.core import access, enqueue, following, queries, ratelimit, schedule
+from broadsheet.core.canonical import MAX_URL_LENGTH, canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
     InvalidInput,
@@ -27,10 +27,16 @@ from broadsheet.core.errors import (
     SignupClosed,
 )
 from broadsheet.core.models import (
+    ACTION_NOTE_MAX_CHARS,
+    ACTION_TITLE_MAX_CHARS,
+    ACTIONS_PER_TOPIC_MAX,
     NOTE_MAX_CHARS,
     NOTES_PER_ITEM_MAX,
     RATING_MAX,
     RATING_MIN,
+    TOPIC_NAME_MAX_CHARS,
+    TOPICS_PER_USER_MAX,
+    ActionLink,
     ApiToken,
     Fold,
     Item,
@@ -38,8 +44,10 @@ from broadsheet.core.models import (
     Note,
     PageSnapshot,
     Profile,
+    Topic,
 )
 from broadsheet.core.snapshots import compress
+from broadsheet.similar.topics import QueryError, parse_query
 
 log = logging.getLogger("broadsheet.services")
 
@@ -109,6 +117,84 @@ def change_password(user: AbstractBaseUser, password: str) -> PasswordChanged:
         revoked = revoke_all_tokens(user)
         clear_login_failures(user.get_username())
     return PasswordChanged(revoked_tokens=revoked)
+
+
+EMAIL_MAX_CHARS = 254
+
+
+def _email(value: object) -> str:
+    """An e-mail address as stored, or InvalidInput: one line, no CR or LF (a header injection),
+    valid by Django's rules. "" clears it."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    if not isinstance(value, str):
+        raise InvalidInput("An e-mail address is text.")
+    if any(c in value for c in "\r\n\x00"):
+        raise InvalidInput("An e-mail address is one line.")
+    address = value.strip()
+    if not address:
+        return ""
+    if len(address) > EMAIL_MAX_CHARS:
+        raise InvalidInput(f"An e-mail address is at most {EMAIL_MAX_CHARS} characters.")
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidInput(f"{address!r} is not an e-mail address.") from None
+    return address
+
+
+def update_newsletter(
+    user: User,
+    *,
+    email: object = _UNSET,
+    digest: object = _UNSET,
+    digest_hour: object = _UNSET,
+    digest_weekday: object = _UNSET,
+    timezone_name: object = _UNSET,
+) -> Profile:
+    """The reader's address and newsletter schedule. Everything is checked before anything is
+    written; the next send time is worked out again."""
+    if not user.is_authenticated:
+        raise NotFound()
+    clean_email = None if email is _UNSET else _email(email)
+    if digest is not _UNSET and digest not in schedule.FREQUENCIES:
+        raise InvalidInput("The newsletter is daily, weekly or off.")
+    for value, top, what in ((digest_hour, 23, "hour"), (digest_weekday, 6, "weekday")):
+        valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top
+        if value is not _UNSET and not valid:
+            raise InvalidInput(f"The newsletter's {what} is a whole number from 0 to {top}.")
+    if timezone_name is not _UNSET and (
+        not isinstance(timezone_name, str) or schedule.zone(timezone_name) is None
+    ):
+        raise InvalidInput(
+            "The time zone is a name like Europe/Paris or America/New_York (IANA's list)."
+        )
+    with transaction.atomic():
+        profile = _locked_profile(user)
+        account = get_user_model().objects.select_for_update().get(pk=user.pk)
+        if clean_email is not None and clean_email != account.email:
+            account.email = clean_email
+            account.save(update_fields=["email"])
+        for field, value in (
+            ("digest", digest),
+            ("digest_hour", digest_hour),
+            ("digest_weekday", digest_weekday),
+            ("timezone", timezone_name),
+        ):
+            if value is not _UNSET:
+                setattr(profile, field, value)
+        if profile.digest != Profile.Digest.OFF and not account.email:
+            raise InvalidInput("Give an e-mail address to receive the newsletter.")
+        profile.next_digest_at = schedule.next_send(
+            timezone.now(),
+            profile.digest,
+            profile.digest_hour,
+            profile.digest_weekday,
+            profile.timezone,
+        )
+        profile.save()
+    return profile
 
 
 def set_quota(user: AbstractBaseUser, quota: int | None) -> None:
@@ -264,6 +350,192 @@ def edit_note(user: User, note_id: int | str, text: object) -> Note:
 def delete_note(user: User, note_id: int | str) -> None:
     with transaction.atomic():
         access.note_for(user, note_id, for_update=True).delete()
+
+
+# --- topics and their action links ---------------------------------------------------------------
+
+
+def _one_line(value: object, what: str, limit: int, *, required: bool = True) -> str:
+    """Text on one line: whitespace runs (line breaks included) become one space; control
+    characters go. InvalidInput when empty (if required) or longer than `limit`."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} is text.")
+    text = " ".join(value.translate(_NOTE_CONTROL).split())
+    if required and not text:
+        raise InvalidInput(f"{what} can't be empty.")
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is at most {limit:,} characters.")
+    return text
+
+
+def _topic_query(value: object) -> str:
+    """The canonical form of a topic query, or InvalidInput with the parser's reason."""
+    if not isinstance(value, str):
+        raise InvalidInput("A topic's query is text.")
+    try:
+        return parse_query(value).canonical()
+    except QueryError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _room_for_a_topic(user: User) -> None:
+    if access.topics_of(user).count() >= TOPICS_PER_USER_MAX:
+        raise InvalidInput(f"You follow {TOPICS_PER_USER_MAX} topics, the most there can be.")
+
+
+def create_topic(user: User, name: object, query: object) -> Topic:
+    """Follow a topic written by hand: a name and a query. The worker then finds the reader's
+    stories on it."""
+    clean_name = _one_line(name, "A topic's name", TOPIC_NAME_MAX_CHARS)
+    clean_query = _topic_query(query)
+    if not user.is_authenticated:
+        raise NotFound()
+    with transaction.atomic():
+        _locked_profile(user)  # one topic at a time per reader: the cap holds
+        _room_for_a_topic(user)
+        topic = Topic.objects.create(user_id=user.pk, name=clean_name, query=clean_query)
+        enqueue.rematch_on_commit(topic)
+    return topic
+
+
+def follow_item(user: User, item_id: int | str) -> Topic:
+    """ "Come back to this topic": a topic made from the story's key terms, the story on it and
+    its action links proposed. InvalidInput when the story has no terms to follow yet."""
+    with transaction.atomic():
+        item = access.item_for(user, item_id)
+        proposal = following.propose(item)
+        if proposal is None:
+            raise InvalidInput(
+                "This story has no key terms to follow yet; write the topic yourself."
+            )
+        _locked_profile(user)  # type: ignore[arg-type]
+        _room_for_a_topic(user)
+        topic = Topic.objects.create(
+            user_id=item.user_id, name=proposal.name, query=proposal.query, from_item=item
+        )
+        following.pin(topic, item.pk)
+        following.propose_actions(topic, item)
+        enqueue.rematch_on_commit(topic)
+    return topic
+
+
+def update_topic(
+    user: User, topic_id: int | str, *, name: object = _UNSET, query: object = _UNSET
+) -> Topic:
+    """Rename a topic or change its query (the worker then matches the library again)."""
+    clean_name = None if name is _UNSET else _one_line(name, "A topic's name", TOPIC_NAME_MAX_CHARS)
+    clean_query = None if query is _UNSET else _topic_query(query)
+    with transaction.atomic():
+        topic = access.topic_for(user, topic_id, for_update=True)
+        fields = []
+        if clean_name is not None and clean_name != topic.name:
+            topic.name = clean_name
+            fields.append("name")
+        if clean_query is not None and clean_query != topic.query:
+            topic.query = clean_query
+            fields.append("query")
+            enqueue.rematch_on_commit(topic)
+        if fields:
+            topic.save(update_fields=[*fields, "updated_at"])
+    return topic
+
+
+def delete_topic(user: User, topic_id: int | str) -> None:
+    with transaction.atomic():
+        access.topic_for(user, topic_id, for_update=True).delete()
+
+
+def mark_topic_seen(user: User, topic_id: int | str) -> None:
+    access.topics_of(user).filter(pk=topic_id).update(seen_at=timezone.now())
+
+
+def _action_url(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("An action's address is text.")
+    if len(value) > MAX_URL_LENGTH:
+        raise InvalidInput(f"An action's address is at most {MAX_URL_LENGTH:,} characters.")
+    return normalize_input(value)  # http(s) only, or InvalidURL saying why
+
+
+def _action_note(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput("An action's note is text.")
+    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(_NOTE_CONTROL).strip()
+    if len(text) > ACTION_NOTE_MAX_CHARS:
+        raise InvalidInput(f"An action's note is at most {ACTION_NOTE_MAX_CHARS:,} characters.")
+    return text
+
+
+def add_action(
+    user: User, topic_id: int | str, *, url: object, title: object, note: object = ""
+) -> ActionLink:
+    """A way to make a difference on the topic, added by the reader (kept at once)."""
+    clean_url = _action_url(url)
+    clean_title = _one_line(title, "An action's title", ACTION_TITLE_MAX_CHARS)
+    clean_note = _action_note(note)
+    with transaction.atomic():
+        topic = access.topic_for(user, topic_id, for_update=True)
+        existing = ActionLink.objects.filter(topic=topic, url=clean_url).first()
+        if existing is not None and existing.state != ActionLink.State.DISMISSED:
+            raise InvalidInput("This topic already has that address.")
+        live = ActionLink.objects.filter(topic=topic).exclude(state=ActionLink.State.DISMISSED)
+        if live.count() >= ACTIONS_PER_TOPIC_MAX:
+            raise InvalidInput(f"A topic holds at most {ACTIONS_PER_TOPIC_MAX} action links.")
+        if existing is not None:  # dismissed before: the reader wants it after all
+            existing.title, existing.note = clean_title, clean_note
+            existing.state = ActionLink.State.KEPT
+            existing.save(update_fields=["title", "note", "state", "updated_at"])
+            return existing
+        return ActionLink.objects.create(
+            topic=topic, url=clean_url, title=clean_title, note=clean_note
+        )
+
+
+ACTION_STATES = {s.value for s in ActionLink.State}
+
+
+def update_action(
+    user: User,
+    topic_id: int | str,
+    action_id: int | str,
+    *,
+    title: object = _UNSET,
+    url: object = _UNSET,
+    note: object = _UNSET,
+    state: object = _UNSET,
+) -> ActionLink:
+    """Edit an action link, keep a proposed one (`state` "kept") or dismiss it ("dismissed")."""
+    changes: dict[str, str] = {}
+    if title is not _UNSET:
+        changes["title"] = _one_line(title, "An action's title", ACTION_TITLE_MAX_CHARS)
+    if url is not _UNSET:
+        changes["url"] = _action_url(url)
+    if note is not _UNSET:
+        changes["note"] = _action_note(note)
+    if state is not _UNSET:
+        if state not in ACTION_STATES:
+            raise InvalidInput("An action's state is proposed, kept or dismissed.")
+        changes["state"] = str(state)
+    with transaction.atomic():
+        action = access.action_for(user, topic_id, action_id, for_update=True)
+        moved = "url" in changes and changes["url"] != action.url
+        if (
+            moved
+            and ActionLink.objects.filter(topic_id=action.topic_id, url=changes["url"]).exists()
+        ):
+            raise InvalidInput("This topic already has that address.")
+        fields = [k for k, v in changes.items() if getattr(action, k) != v]
+        for key in fields:
+            setattr(action, key, changes[key])
+        if fields:
+            action.save(update_fields=[*fields, "updated_at"])
+    return action
+
+
+def delete_action(user: User, topic_id: int | str, action_id: int | str) -> None:
+    """Remove an action link for good (a dismissed proposal may be proposed again later)."""
+    with transaction.atomic():
+        access.action_for(user, topic_id, action_id, for_update=True).delete()
 
 
 def delete_item(user: User, item_id: int | str) -> None:

@@ -12,6 +12,8 @@ import logging
 
 from django_tasks import task
 
+from broadsheet.core import following, newsletter
+from broadsheet.core.models import Item, Topic
 from broadsheet.core.processing import Outcome, Processed, fail_item, process_item
 
 log = logging.getLogger("broadsheet.tasks")
@@ -34,7 +36,33 @@ def fetch_item(item_id: int, token: str) -> str:
         # The item's transaction has committed with the new token: schedule that token's run.
         fetch_item.using(run_after=processed.retry.at).enqueue(item_id, processed.retry.token)
     log_outcome(item_id, processed)
+    if processed.outcome is Outcome.READY:
+        enrich_item.enqueue(item_id)
     return processed.outcome.value
+
+
+@task()
+def enrich_item(item_id: int) -> str:
+    """What a ready story adds to the reader's library: the followed topics it is on (and the
+    action links it proposes to them). Safe to run twice."""
+    item = Item.objects.filter(pk=item_id).first()
+    if item is None:
+        return "gone"
+    on = following.match_item(item)
+    if on:
+        log.info("item %s: on %d followed topic(s)", item_id, len(on))
+    return "done"
+
+
+@task()
+def rematch_topic(topic_id: int) -> int:
+    """Find the reader's stories on a topic that was made or whose query changed."""
+    topic = Topic.objects.filter(pk=topic_id).first()
+    if topic is None:
+        return 0
+    count = following.rematch_topic(topic)
+    log.info("topic %s: %d stories on it", topic_id, count)
+    return count
 
 
 def log_outcome(item_id: int, processed: Processed) -> None:
@@ -56,3 +84,24 @@ def log_outcome(item_id: int, processed: Processed) -> None:
         log.info("item %s: skipped (done already, or a newer task owns it)", item_id)
     else:
         log.info("item %s: %s", item_id, outcome.value)
+
+
+@task()
+def send_digest(user_id: int) -> int:
+    """Send one reader's newsletter (claimed as due by the sweeper). A failure (the SMTP server
+    away or hanging past BROADSHEET_SMTP_TIMEOUT) is logged; the next one comes at its time."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0
+    try:
+        count = newsletter.send(user)
+    except newsletter.NoAddress:
+        log.info("user %s: newsletter due but no e-mail address", user_id)
+        return 0
+    except OSError as exc:  # smtplib's errors and socket timeouts are OSErrors
+        log.warning("user %s: newsletter not sent: %s", user_id, exc)
+        return 0
+    log.info("user %s: newsletter sent with %d stories", user_id, count)
+    return count

@@ -21,9 +21,20 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from broadsheet.core import access, auth, export, queries, ratelimit, services
+from broadsheet.core import (
+    access,
+    auth,
+    export,
+    following,
+    newsletter,
+    queries,
+    ratelimit,
+    schedule,
+    services,
+)
 from broadsheet.core.canonical import NO_ADDRESS
 from broadsheet.core.errors import (
     AlreadySaved,
@@ -32,8 +43,8 @@ from broadsheet.core.errors import (
     QuotaExceeded,
     RateLimited,
 )
-from broadsheet.core.models import NOTE_MAX_CHARS, RATING_MAX, RATING_MIN
-from broadsheet.web import bookmarklet, feed, notices
+from broadsheet.core.models import NOTE_MAX_CHARS, RATING_MAX, RATING_MIN, ActionLink
+from broadsheet.web import bookmarklet, feed, headers, notices
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
 SAVED = "This item has been saved to read later from any device."
@@ -181,6 +192,33 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return _reader(request, item)
 
 
+def _story_topics(request: HttpRequest, item: Any) -> dict[str, Any]:
+    """What "Come back to this topic" and "Make a Difference" show under a story."""
+    topics = list(access.topics_of(request.user).filter(matches__item=item).order_by("name"))
+    proposal = None
+    if not topics and item.status == "ready":
+        proposal = following.propose(item)
+    actions = list(
+        ActionLink.objects.filter(topic__in=topics, state=ActionLink.State.KEPT)
+        .select_related("topic")
+        .order_by("topic__name", "created_at", "id")
+    )
+    proposed = (
+        ActionLink.objects.filter(topic__in=topics, state=ActionLink.State.PROPOSED).count()
+        if topics
+        else 0
+    )
+    for topic in topics:
+        topic.terms = queries.topic_terms(topic)  # type: ignore[attr-defined]
+    return {
+        "topics": topics,
+        "proposal": proposal,
+        "proposal_terms": following.proposal_terms(proposal) if proposal else [],
+        "actions": actions,
+        "proposed_actions": proposed,
+    }
+
+
 def _reader(
     request: HttpRequest,
     item: Any,
@@ -200,6 +238,7 @@ def _reader(
             "note_max": NOTE_MAX_CHARS,
             "note_draft": note_draft,
             "note_error": note_error,
+            **_story_topics(request, item),
         },
         status=status,
     )
@@ -344,6 +383,164 @@ def notes(request: HttpRequest) -> HttpResponse:
     )
 
 
+# --- topics ("come back to this topic") and their action links ("Make a Difference") ------------
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One click under a story: a topic made from its key terms."""
+    try:
+        topic = services.follow_item(request.user, item_id)
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("web:item", args=[item_id]) + "#topic")
+    messages.success(request, f"Following “{topic.name}”. Change its terms below if you like.")
+    return HttpResponseRedirect(reverse("web:item", args=[item_id]) + "#topic")
+
+
+@login_required
+@require_GET
+def following_page(request: HttpRequest) -> HttpResponse:
+    """Every followed topic with its newest stories, and a form to follow one by hand."""
+    topics = list(access.topics_of(request.user))
+    for topic in topics:
+        topic.counts = queries.topic_counts(topic)  # type: ignore[attr-defined]
+        topic.latest = list(queries.topic_items(topic).defer("text", "html")[:5])  # type: ignore[attr-defined]
+        topic.terms = queries.topic_terms(topic)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "broadsheet/following.html",
+        {"topics": topics, "tab": "following", "topic_form": {"name": "", "query": ""}},
+    )
+
+
+@login_required
+@require_POST
+def topic_create(request: HttpRequest) -> HttpResponse:
+    name, query = request.POST.get("name", ""), request.POST.get("query", "")
+    try:
+        topic = services.create_topic(request.user, name, query)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:following")
+    messages.success(request, f"Following “{topic.name}”.")
+    return redirect("web:topic", topic_id=topic.pk)
+
+
+def _topic_page(
+    request: HttpRequest, topic: Any, *, error: str = "", draft: dict[str, str] | None = None
+) -> HttpResponse:
+    stories = Paginator(queries.topic_items(topic).defer("text", "html"), queries.PAGE_SIZE)
+    actions = list(topic.actions.all())
+    return render(
+        request,
+        "broadsheet/topic.html",
+        {
+            "topic": topic,
+            "terms": queries.topic_terms(topic),
+            "page": stories.get_page(request.GET.get("page")),
+            "kept": [a for a in actions if a.state == ActionLink.State.KEPT],
+            "proposed": [a for a in actions if a.state == ActionLink.State.PROPOSED],
+            "dismissed": [a for a in actions if a.state == ActionLink.State.DISMISSED],
+            "error": error,
+            "draft": draft or {"name": topic.name, "query": topic.query},
+            "tab": "following",
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """A topic: its name and query (editable), its stories, its action links. Opening it marks
+    its stories seen."""
+    try:
+        topic = access.topic_for(request.user, topic_id)
+    except NotFound:
+        return _not_found(request)
+    if request.method == "POST":
+        draft = {"name": request.POST.get("name", ""), "query": request.POST.get("query", "")}
+        try:
+            services.update_topic(request.user, topic_id, **draft)
+        except NotFound:
+            return _not_found(request)
+        except BroadsheetError as exc:
+            return _topic_page(request, topic, error=exc.message, draft=draft)
+        messages.success(request, "Topic changed. Its stories are being found again.")
+        return HttpResponseRedirect(_local(request.POST.get("next", "")) or request.path)
+    response = _topic_page(request, topic)
+    services.mark_topic_seen(request.user, topic_id)
+    return response
+
+
+@login_required
+@require_POST
+def topic_delete(request: HttpRequest, topic_id: int) -> HttpResponse:
+    try:
+        services.delete_topic(request.user, topic_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, "You no longer follow that topic. Its stories stay in your list.")
+    return redirect("web:following")
+
+
+def _back_to_topic(request: HttpRequest, topic_id: int) -> HttpResponseRedirect:
+    fallback = reverse("web:topic", args=[topic_id]) + "#actions"
+    return HttpResponseRedirect(_local(request.POST.get("next", "")) or fallback)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, topic_id: int) -> HttpResponse:
+    try:
+        services.add_action(
+            request.user,
+            topic_id,
+            url=request.POST.get("url", ""),
+            title=request.POST.get("title", ""),
+            note=request.POST.get("note", ""),
+        )
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Action link added.")
+    return _back_to_topic(request, topic_id)
+
+
+@login_required
+@require_POST
+def action_edit(request: HttpRequest, topic_id: int, action_id: int) -> HttpResponse:
+    """Keep or dismiss a proposed link (`state`), or change one (`title`, `url`, `note`)."""
+    changes = {k: request.POST[k] for k in ("title", "url", "note", "state") if k in request.POST}
+    try:
+        services.update_action(request.user, topic_id, action_id, **changes)
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = {"kept": "Kept.", "dismissed": "Dismissed."}.get(changes.get("state", ""), "Saved.")
+        messages.success(request, done)
+    return _back_to_topic(request, topic_id)
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, topic_id: int, action_id: int) -> HttpResponse:
+    try:
+        services.delete_action(request.user, topic_id, action_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, "Action link removed.")
+    return _back_to_topic(request, topic_id)
+
+
 @login_required
 @require_POST
 def restore(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -357,12 +554,13 @@ def retry(request: HttpRequest, item_id: int) -> HttpResponse:
     return _item_action(request, item_id, "retry")
 
 
-@login_required
-@require_GET
-def settings_page(request: HttpRequest) -> HttpResponse:
+def _settings(
+    request: HttpRequest, *, newsletter: dict[str, Any] | None = None, error: str = ""
+) -> HttpResponse:
     origin = request.build_absolute_uri("/").rstrip("/")
     key = bookmarklet.key_for(request.user)  # type: ignore[arg-type]
     feed_key = feed.key_for(request.user)  # type: ignore[arg-type]
+    profile = queries.profile_of(request.user)
     return render(
         request,
         "broadsheet/settings.html",
@@ -372,8 +570,93 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "bookmarklet": bookmarklet.script(origin, key),
             "feed_url": request.build_absolute_uri(reverse("web:feed-unread", args=[feed_key])),
             "new_secret": request.session.pop("new_token_secret", None),
+            "newsletter": newsletter
+            or {
+                "email": request.user.email,  # type: ignore[union-attr]
+                "digest": profile.digest,
+                "digest_hour": profile.digest_hour,
+                "digest_weekday": profile.digest_weekday,
+                "timezone": profile.timezone,
+            },
+            "next_digest_at": profile.next_digest_at,
+            "saved_zone": profile.timezone,
+            "newsletter_error": error,
+            "hours": range(24),
+            "weekdays": list(enumerate(schedule.WEEKDAYS)),
+            "zones": schedule.zone_names(),
         },
+        status=422 if error else 200,
     )
+
+
+@login_required
+@require_GET
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return _settings(request)
+
+
+@login_required
+@require_GET
+def newsletter_preview(request: HttpRequest) -> HttpResponse:
+    """The reader's next newsletter as the HTML part of the mail, in the browser (sending
+    nothing). Its one inline style block is allowed by its hash, nothing else."""
+    message = newsletter.render(request.user, newsletter.compose(request.user))  # type: ignore[arg-type]
+    response = HttpResponse(message.html, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = headers.CSP.replace(
+        "style-src 'self'", f"style-src '{newsletter.style_hash()}'"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the newsletter without logging in. GET asks (a link scanner must not unsubscribe
+    anyone); POST does it: the page's button, or the mail client's one-click request (RFC 8058),
+    which carries no CSRF token and needs none: the signed token is the authority."""
+    user = newsletter.user_for_unsubscribe(token)
+    if user is None:
+        return _not_found(request, "This unsubscribe link is not valid.")
+    if request.method == "POST":
+        services.update_newsletter(user, digest="off")
+        return render(request, "broadsheet/unsubscribed.html", {"done": True, "token": token})
+    return render(request, "broadsheet/unsubscribed.html", {"done": False, "token": token})
+
+
+def _small_int(raw: str) -> int:
+    """A form's number, or -1 (refused by the service in its own words)."""
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 2 else -1
+
+
+@login_required
+@require_POST
+def newsletter_settings(request: HttpRequest) -> HttpResponse:
+    """The newsletter's address and schedule; a refused form comes back filled in (422)."""
+    form = {
+        "email": request.POST.get("email", ""),
+        "digest": request.POST.get("digest", "off"),
+        "digest_hour": _small_int(request.POST.get("digest_hour", "7")),
+        "digest_weekday": _small_int(request.POST.get("digest_weekday", "0")),
+        "timezone": request.POST.get("timezone", "UTC").strip(),
+    }
+    try:
+        profile = services.update_newsletter(
+            request.user,
+            email=form["email"],
+            digest=form["digest"],
+            digest_hour=form["digest_hour"],
+            digest_weekday=form["digest_weekday"],
+            timezone_name=form["timezone"],
+        )
+    except BroadsheetError as exc:
+        return _settings(request, newsletter=form, error=exc.message)
+    if profile.next_digest_at is None:
+        messages.success(request, "Saved. The newsletter is off.")
+    else:
+        messages.success(request, "Saved. Your next newsletter is on its way at the time shown.")
+    return HttpResponseRedirect(reverse("web:settings") + "#newsletter")
 
 
 @login_required

@@ -1,0 +1,166 @@
+"""Followed topics, kept up: which of a reader's stories are on which topic, the topic a story
+proposes, and the "Make a Difference" links its text offers.
+
+The judging is pure (`broadsheet.similar.keyterms`, `broadsheet.similar.topics`,
+`broadsheet.extract.actions`); this module reads and writes the rows. Services call it for the
+one story a reader follows; the worker calls it for every story that becomes ready and for a
+topic's whole library when its query changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from broadsheet.core.models import (
+    ACTION_TITLE_MAX_CHARS,
+    ACTIONS_PER_TOPIC_MAX,
+    TOPIC_NAME_MAX_CHARS,
+    ActionLink,
+    Item,
+    Topic,
+    TopicMatch,
+)
+from broadsheet.extract.actions import action_candidates
+from broadsheet.similar.keyterms import key_terms, topic_query
+from broadsheet.similar.topics import QueryError, TopicQuery, format_term, parse_query
+
+log = logging.getLogger("broadsheet.following")
+
+# How many key terms name a topic made from a story, and how many make its query.
+NAME_TERMS = 3
+QUERY_TERMS = 6
+# A rematch reads the library this many stories at a time.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Proposal:
+    name: str
+    query: str
+
+
+def propose(item: Item) -> Proposal | None:
+    """The topic a story is about: its key terms as the query, the first few as the name. None
+    when the story has no terms to follow (not fetched yet, or too short)."""
+    terms = key_terms(item.title, item.text, language=item.language)
+    if not terms:
+        return None
+    query = topic_query(terms, max_terms=QUERY_TERMS)
+    try:
+        parsed = parse_query(query)
+    except QueryError:
+        return None
+    name = ", ".join(t.term for t in terms[:NAME_TERMS])[:TOPIC_NAME_MAX_CHARS]
+    return Proposal(name=name, query=parsed.canonical())
+
+
+def proposal_terms(proposal: Proposal) -> list[str]:
+    """A proposed topic's terms, as the reader view shows them before the reader follows it."""
+    return [format_term(t.text, exclude=t.exclude) for t in parse_query(proposal.query).terms]
+
+
+def _compiled(topic: Topic) -> TopicQuery | None:
+    try:
+        return parse_query(topic.query)
+    except QueryError:
+        # A stored query is canonical, so this is an older syntax: the topic matches nothing
+        # until the reader edits it.
+        log.warning("topic %s: its stored query no longer parses", topic.pk)
+        return None
+
+
+def _record(topic: Topic, item: Item, query: TopicQuery | None) -> bool:
+    """Match one story against one topic and keep the row true; whether it matches."""
+    found = query.matches(item.title, item.text) if query is not None else None
+    if found is None:
+        TopicMatch.objects.filter(topic=topic, item=item).delete()
+        return False
+    matched = ", ".join(found.matched)[:500]
+    updated = TopicMatch.objects.filter(topic=topic, item=item).update(
+        score=found.score, matched=matched
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                TopicMatch.objects.create(
+                    topic=topic, item=item, score=found.score, matched=matched
+                )
+        except IntegrityError:
+            pass  # a concurrent run recorded it first
+    return True
+
+
+def match_item(item: Item) -> list[Topic]:
+    """Match a ready story against every topic its reader follows; propose the action links
+    its text holds to the topics it is on. The topics it is on."""
+    if item.status != Item.Status.READY or item.deleted_at is not None:
+        return []
+    on: list[Topic] = []
+    for topic in Topic.objects.filter(user_id=item.user_id):
+        if _record(topic, item, _compiled(topic)):
+            on.append(topic)
+            propose_actions(topic, item)
+    return on
+
+
+def rematch_topic(topic: Topic) -> int:
+    """Match the topic against the reader's whole library (after it was made or its query
+    changed); how many stories are on it. The story it was made from stays on it."""
+    query = _compiled(topic)
+    kept: set[int] = set()
+    stories = Item.objects.filter(
+        user_id=topic.user_id, status=Item.Status.READY, deleted_at__isnull=True
+    ).only("id", "title", "text", "html", "url", "final_url", "status", "user_id", "deleted_at")
+    for item in stories.iterator(chunk_size=CHUNK):
+        if _record(topic, item, query) or item.pk == topic.from_item_id:
+            kept.add(item.pk)
+    if topic.from_item_id is not None and topic.from_item_id in kept:
+        pin(topic, topic.from_item_id)
+    TopicMatch.objects.filter(topic=topic).exclude(item_id__in=kept).delete()
+    return len(kept)
+
+
+def pin(topic: Topic, item_id: int) -> None:
+    """The story a topic was made from is on it, whatever its query says now."""
+    if not TopicMatch.objects.filter(topic=topic, item_id=item_id).exists():
+        try:
+            with transaction.atomic():
+                TopicMatch.objects.create(topic=topic, item_id=item_id, score=1.0)
+        except IntegrityError:
+            pass
+
+
+def propose_actions(topic: Topic, item: Item) -> int:
+    """Add the story's action-link candidates to the topic as proposals (never again one the
+    reader dismissed: its row stays); how many were added."""
+    room = (
+        ACTIONS_PER_TOPIC_MAX
+        - ActionLink.objects.filter(topic=topic).exclude(state=ActionLink.State.DISMISSED).count()
+    )
+    if room <= 0 or not item.html:
+        return 0
+    known = set(ActionLink.objects.filter(topic=topic).values_list("url", flat=True))
+    added = 0
+    for candidate in action_candidates(item.html, item.final_url or item.url):
+        if added >= room:
+            break
+        if candidate.url in known or len(candidate.url) > 4096:
+            continue
+        try:
+            with transaction.atomic():
+                ActionLink.objects.create(
+                    topic=topic,
+                    url=candidate.url,
+                    title=candidate.title[:ACTION_TITLE_MAX_CHARS] or candidate.url[:200],
+                    kind=candidate.kind,
+                    state=ActionLink.State.PROPOSED,
+                    source_item=item,
+                )
+        except IntegrityError:
+            continue
+        known.add(candidate.url)
+        added += 1
+    return added

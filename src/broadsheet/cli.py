@@ -132,7 +132,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from broadsheet.core.copies import backfill
-    from broadsheet.core.enqueue import sweep_digests, sweep_stalled
+    from broadsheet.core.enqueue import sweep_digests, sweep_feeds, sweep_stalled
     from broadsheet.core.services import purge_deleted
 
     stop = threading.Event()
@@ -143,12 +143,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     def sweeper() -> None:
         """Beside the task loop: re-enqueue stalled fetches, purge the trash past the undo
-        window, hand out the newsletters that are due, fingerprint older stories. A failure of
-        one (the database away for a moment) is logged and tried again."""
+        window, hand out the newsletters and feed polls that are due, fingerprint older
+        stories. A failure of one (the database away for a moment) is logged and tried
+        again."""
         from django.db import close_old_connections
 
         while not stop.is_set():
-            for job in (sweep_stalled, purge_deleted, sweep_digests, backfill):
+            for job in (sweep_stalled, purge_deleted, sweep_digests, sweep_feeds, backfill):
                 try:
                     job()
                 except Exception:

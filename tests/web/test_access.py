@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from broadsheet.core import services
-from broadsheet.core.models import ActionLink, ApiToken, Fold, Item, Note, Topic
+from broadsheet.core.models import ActionLink, ApiToken, Feed, FeedEntry, Fold, Item, Note, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,8 @@ PARAMETERS = {
     "note_id": "note",
     "topic_id": "topic",
     "action_id": "action",
+    "feed_id": "feed",
+    "entry_id": "entry",
 }
 SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
 # The JSON body an API route needs to do its work (the others take {}): the owner's request must
@@ -41,6 +43,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "api/v1/topics/<topic_id>": {"name": "Renamed"},
     "api/v1/topics/<topic_id>/actions": {"url": "https://act.example/petition", "title": "Sign"},
     "api/v1/topics/<topic_id>/actions/<action_id>": {"state": "dismissed"},
+    "api/v1/feeds/<feed_id>": {"category": "Science"},
 }
 # And the form fields a web route needs, beside `next`.
 WEB_BODIES: dict[str, str] = {
@@ -49,6 +52,7 @@ WEB_BODIES: dict[str, str] = {
     "topics/<int:topic_id>/": "&name=Renamed&query=dam%2C+river",
     "topics/<int:topic_id>/actions/": "&url=https%3A%2F%2Fact.example%2Fjoin&title=Join",
     "topics/<int:topic_id>/actions/<int:action_id>/": "&state=kept",
+    "feeds/<int:feed_id>/": "&title=Renamed&category=Science",
 }
 
 
@@ -117,12 +121,18 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
     action = services.add_action(
         user, topic.pk, url="https://act.example/donate", title="Give to the river trust"
     )
+    feed = services.subscribe(user, "https://news.example/feed.xml")
+    entry = FeedEntry.objects.create(
+        feed=feed, user=user, guid="g1", url="https://news.example/entry", title="An entry"
+    )
     return {
         "item": item.pk,
         "token": token.token.pk,
         "note": note.pk,
         "topic": topic.pk,
         "action": action.pk,
+        "feed": feed.pk,
+        "entry": entry.pk,
     }
 
 
@@ -134,7 +144,9 @@ def _snapshot(user: AbstractBaseUser) -> list[Any]:
     actions = list(
         ActionLink.objects.filter(topic__user=user).order_by("pk").values("pk", "url", "state")
     )
-    return [items, tokens, notes, topics, actions]
+    feeds = list(Feed.objects.filter(user=user).order_by("pk").values("pk", "title", "category"))
+    entries = list(FeedEntry.objects.filter(user=user).order_by("pk").values("pk", "item_id"))
+    return [items, tokens, notes, topics, actions, feeds, entries]
 
 
 @pytest.mark.parametrize("route", ROUTES)

@@ -17,8 +17,14 @@ from broadsheet.api.schemas import (
     ActionList,
     ActionOut,
     ActionPatch,
+    EntryList,
+    EntryOut,
     ExportFile,
     ExportFilters,
+    FeedIn,
+    FeedList,
+    FeedOut,
+    FeedPatch,
     ItemList,
     ItemOut,
     ListFilters,
@@ -27,6 +33,9 @@ from broadsheet.api.schemas import (
     NoteIn,
     NoteList,
     NoteOut,
+    OpmlImportOut,
+    OpmlIn,
+    OpmlSkip,
     PageFilters,
     PatchIn,
     RatingIn,
@@ -37,7 +46,14 @@ from broadsheet.api.schemas import (
     TopicPatch,
 )
 from broadsheet.core import access, export, queries, services
-from broadsheet.core.errors import AlreadySaved, BroadsheetError, Folded, NotFound, RateLimited
+from broadsheet.core.errors import (
+    AlreadySaved,
+    AlreadySubscribed,
+    BroadsheetError,
+    Folded,
+    NotFound,
+    RateLimited,
+)
 
 api = NinjaAPI(
     title="Broadsheet API",
@@ -56,7 +72,11 @@ api = NinjaAPI(
 
 @api.exception_handler(BroadsheetError)
 def _domain_error(request: HttpRequest, exc: BroadsheetError) -> HttpResponse:
-    extra = {"item_id": exc.item_id} if isinstance(exc, AlreadySaved | Folded) else {}
+    extra: dict[str, int] = {}
+    if isinstance(exc, AlreadySaved | Folded):
+        extra["item_id"] = exc.item_id
+    elif isinstance(exc, AlreadySubscribed):
+        extra["feed_id"] = exc.feed_id
     response = errors.error_response(exc.status, exc.code, exc.message, **extra)
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
@@ -326,6 +346,120 @@ def patch_action(
 def delete_action(request: HttpRequest, topic_id: int, action_id: int) -> Status[None]:
     services.delete_action(request.user, topic_id, action_id)
     return Status(204, None)
+
+
+# --- feeds ----------------------------------------------------------------------------------------
+
+
+def _feed_out(feed: Any) -> FeedOut:
+    return FeedOut.model_validate(feed, from_attributes=True)
+
+
+def _entry_out(entry: Any) -> EntryOut:
+    return EntryOut.model_validate(entry, from_attributes=True)
+
+
+@api.get("/feeds", response=responses({200: FeedList}))
+def list_feeds(request: HttpRequest) -> FeedList:
+    """The feeds the reader follows."""
+    rows = [_feed_out(f) for f in access.feeds_of(request.user)]
+    return FeedList(feeds=rows, count=len(rows))
+
+
+@api.post("/feeds", response=responses({201: FeedOut}, 409, 422))
+def subscribe(request: HttpRequest, payload: FeedIn) -> Status[FeedOut]:
+    """Follow a feed by its address or a site's. The first poll runs in the background."""
+    feed = services.subscribe(request.user, payload.url, category=payload.category)
+    return Status(201, _feed_out(feed))
+
+
+@api.get("/feeds/{feed_id}", response=responses({200: FeedOut}, 404, 422))
+def get_feed(request: HttpRequest, feed_id: int) -> FeedOut:
+    return _feed_out(access.feed_for(request.user, feed_id))
+
+
+@api.patch("/feeds/{feed_id}", response=responses({200: FeedOut}, 404, 422))
+def patch_feed(request: HttpRequest, feed_id: int, payload: FeedPatch) -> FeedOut:
+    """Rename a feed or change its category."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _feed_out(services.update_feed(request.user, feed_id, **changes))
+
+
+@api.delete("/feeds/{feed_id}", response=responses({204: None}, 404, 422))
+def unsubscribe(request: HttpRequest, feed_id: int) -> Status[None]:
+    """Stop following a feed (its entries go; the ones saved stay as saved items)."""
+    services.unsubscribe(request.user, feed_id)
+    return Status(204, None)
+
+
+@api.post("/feeds/{feed_id}/poll", response=responses({202: FeedOut}, 404, 422))
+def poll_feed(request: HttpRequest, feed_id: int) -> Status[FeedOut]:
+    """Check the feed for new entries now (at the worker's next sweep)."""
+    return Status(202, _feed_out(services.poll_now(request.user, feed_id)))
+
+
+@api.get("/feeds/{feed_id}/entries", response=responses({200: EntryList}, 404, 422))
+def feed_entries(request: HttpRequest, feed_id: int, page: Query[PageFilters]) -> EntryList:
+    """One feed's entries, newest first."""
+    feed = access.feed_for(request.user, feed_id)
+    rows, total = _slice(access.entries_of(request.user).filter(feed=feed), page)
+    return EntryList(
+        entries=[_entry_out(e) for e in rows], count=total, limit=page.limit, offset=page.offset
+    )
+
+
+@api.get("/entries", response=responses({200: EntryList}, 422))
+def list_entries(request: HttpRequest, page: Query[PageFilters]) -> EntryList:
+    """Every feed's entries, newest first."""
+    rows, total = _slice(access.entries_of(request.user), page)
+    return EntryList(
+        entries=[_entry_out(e) for e in rows], count=total, limit=page.limit, offset=page.offset
+    )
+
+
+@api.get("/entries/{entry_id}", response=responses({200: EntryOut}, 404, 422))
+def get_entry(request: HttpRequest, entry_id: int) -> EntryOut:
+    """One entry. Opening it asks for its full story (`text_status` becomes `pending`)."""
+    return _entry_out(services.open_entry(request.user, entry_id))
+
+
+@api.post("/entries/{entry_id}/save", response=responses({201: ItemOut}, 404, 409, 422))
+def save_entry(request: HttpRequest, entry_id: int) -> Status[ItemOut]:
+    """Save an entry to read later: it becomes a saved item, under the limit."""
+    return Status(201, _item_out(services.save_entry(request.user, entry_id)))
+
+
+@api.get(
+    "/opml",
+    response=responses({200: str}),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The feeds the reader follows, as an OPML 2.0 file.",
+                "content": {"text/x-opml": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def export_opml(request: HttpRequest) -> HttpResponse:
+    """Every feed the reader follows, as OPML (for another feed reader)."""
+    response = HttpResponse(
+        services.export_opml(request.user), content_type="text/x-opml; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="broadsheet-feeds.opml"'
+    return response
+
+
+@api.post("/opml", response=responses({200: OpmlImportOut}, 422))
+def import_opml(request: HttpRequest, payload: OpmlIn) -> OpmlImportOut:
+    """Follow every feed of an OPML file (at most 1,000; the rest, and what is not a feed, are
+    reported under `skipped`)."""
+    result = services.import_opml(request.user, payload.opml.encode("utf-8"))
+    return OpmlImportOut(
+        added=[_feed_out(f) for f in result.added],
+        already=result.already,
+        skipped=[OpmlSkip(what=w, why=y) for w, y in result.skipped],
+    )
 
 
 @api.delete("/items/{item_id}", response=responses({204: None}, 404, 422))

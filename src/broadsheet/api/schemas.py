@@ -309,6 +309,100 @@ class ActionList(Schema):
     count: int
 
 
+class FeedIn(NoNulls):
+    url: str = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_URL_LENGTH,
+        description="The feed's address, or a site's: a page that links its feed "
+        '(`<link rel="alternate">`) is followed to it.',
+        examples=["https://news.example.org/"],
+    )
+    category: str = Field(
+        "",
+        max_length=100,
+        description="A label (OPML's folder).",
+        json_schema_extra=_optional("string"),
+    )
+
+
+class FeedPatch(NoNulls):
+    title: str | None = Field(
+        None,
+        max_length=300,
+        description='"" takes the feed\'s own title at the next poll.',
+        json_schema_extra=_optional("string"),
+    )
+    category: str | None = Field(None, max_length=100, json_schema_extra=_optional("string"))
+
+
+class FeedOut(Schema):
+    id: int
+    url: str = Field(description="The feed's address (after discovery).")
+    given_url: str = Field(description="The address the reader gave.")
+    title: str
+    site_url: str
+    category: str
+    status: Literal["pending", "ok", "failed"] = Field(
+        description="`pending` until the first poll; `failed` with `error` when it never worked."
+    )
+    error: str = Field(description='The last poll\'s problem, in words; "" when it worked.')
+    last_polled_at: datetime | None
+    next_poll_at: datetime | None
+    created_at: datetime
+
+
+class FeedList(Schema):
+    feeds: list[FeedOut]
+    count: int
+
+
+class EntryOut(Schema):
+    id: int
+    feed_id: int
+    url: str
+    title: str
+    summary: str = Field(description="Plain text, from the feed.")
+    author: str
+    published: datetime | None
+    arrived_at: datetime
+    text_status: Literal["none", "pending", "ready", "failed"] = Field(
+        description="The full story: fetched when the entry is on a followed topic or opened."
+    )
+    text: str
+    html: str = Field(description="The sanitised story, once fetched.")
+    site_name: str
+    reading_minutes: int
+    item_id: int | None = Field(description="The saved item, once the reader saved it.")
+
+
+class EntryList(Schema):
+    entries: list[EntryOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class OpmlIn(Strict):
+    opml: str = Field(
+        ...,
+        min_length=1,
+        max_length=2_000_000,
+        description="The OPML file's text (a larger file: the web page's upload takes 5 MB).",
+    )
+
+
+class OpmlSkip(Schema):
+    what: str
+    why: str
+
+
+class OpmlImportOut(Schema):
+    added: list[FeedOut]
+    already: int = Field(description="Feeds of the file the reader already followed.")
+    skipped: list[OpmlSkip] = Field(description="Outlines that are not feeds, and why.")
+
+
 class ListFilters(Strict):
     state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
     limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
@@ -423,6 +517,7 @@ class ErrorBody(Schema):
     item_id: int | None = Field(
         None, description="`already_saved`: the saved item; `folded`: the item it went into."
     )
+    feed_id: int | None = Field(None, description="`already_subscribed`: the feed.")
     details: list[ErrorDetail] | None = Field(
         None, description="`invalid_input`: every problem found in the input."
     )

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, QuerySet
 
 from broadsheet.core.errors import NotFound
-from broadsheet.core.models import ActionLink, ApiToken, Fold, Item, Note, Topic
+from broadsheet.core.models import ActionLink, ApiToken, Feed, FeedEntry, Fold, Item, Note, Topic
 
 User = AbstractBaseUser | AnonymousUser
 Row = TypeVar("Row", bound=Model)
@@ -96,6 +96,26 @@ def action_for(
     found under this one)."""
     topic = topic_for(user, topic_id)
     return _one(ActionLink.objects.filter(topic=topic), action_id, for_update=for_update)
+
+
+def feeds_of(user: User) -> QuerySet[Feed]:
+    if not user.is_authenticated:
+        return Feed.objects.none()
+    return Feed.objects.filter(user_id=user.pk)
+
+
+def feed_for(user: User, feed_id: int | str, *, for_update: bool = False) -> Feed:
+    return _one(feeds_of(user), feed_id, for_update=for_update)
+
+
+def entries_of(user: User) -> QuerySet[FeedEntry]:
+    if not user.is_authenticated:
+        return FeedEntry.objects.none()
+    return FeedEntry.objects.filter(user_id=user.pk, feed__user_id=user.pk)
+
+
+def entry_for(user: User, entry_id: int | str, *, for_update: bool = False) -> FeedEntry:
+    return _one(entries_of(user), entry_id, for_update=for_update)
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from broadsheet.core import newsletter
-from broadsheet.core.models import Item, Topic
+from broadsheet.core import newsletter, polling
+from broadsheet.core.models import Feed, FeedEntry, Item, Topic
 from broadsheet.core.processing import fail_item, rotate_token
-from broadsheet.core.tasks import fetch_item, rematch_topic, send_digest
+from broadsheet.core.tasks import entry_text, fetch_item, poll_feed, rematch_topic, send_digest
 
 log = logging.getLogger("broadsheet.tasks")
 
@@ -83,4 +83,23 @@ def sweep_digests() -> int:
     claimed = newsletter.claim_due()
     for user_id in claimed:
         send_digest.enqueue(user_id)
+    return len(claimed)
+
+
+def poll_on_commit(feed: Feed) -> None:
+    """Once the subscription is written, poll it."""
+    feed_id = feed.pk
+    transaction.on_commit(lambda: poll_feed.enqueue(feed_id))
+
+
+def entry_text_on_commit(entry: FeedEntry) -> None:
+    entry_id = entry.pk
+    transaction.on_commit(lambda: entry_text.enqueue(entry_id))
+
+
+def sweep_feeds() -> int:
+    """Give every feed that is due a poll task of its own; how many."""
+    claimed = polling.claim_due()
+    for feed_id in claimed:
+        poll_feed.enqueue(feed_id)
     return len(claimed)

@@ -46,6 +46,15 @@ class AlreadySaved(BroadsheetError):
         self.item_id = item_id
 
 
+class AlreadySubscribed(BroadsheetError):
+    code = "already_subscribed"
+    status = 409
+
+    def __init__(self, feed_id: int) -> None:
+        super().__init__("You already follow this feed.")
+        self.feed_id = feed_id
+
+
 class Folded(NotFound):
     """The item was the same story as an earlier one and was folded into it."""
 

@@ -134,17 +134,22 @@ def pin(topic: Topic, item_id: int) -> None:
 
 
 def propose_actions(topic: Topic, item: Item) -> int:
-    """Add the story's action-link candidates to the topic as proposals (never again one the
-    reader dismissed: its row stays); how many were added."""
+    """Add the saved story's action-link candidates to the topic as proposals."""
+    return propose_links(topic, item.html, item.final_url or item.url, source=item)
+
+
+def propose_links(topic: Topic, html: str, base_url: str, *, source: Item | None) -> int:
+    """Add a story's action-link candidates (from its sanitised HTML) to the topic as proposals
+    (never again one the reader dismissed: its row stays); how many were added."""
     room = (
         ACTIONS_PER_TOPIC_MAX
         - ActionLink.objects.filter(topic=topic).exclude(state=ActionLink.State.DISMISSED).count()
     )
-    if room <= 0 or not item.html:
+    if room <= 0 or not html:
         return 0
     known = set(ActionLink.objects.filter(topic=topic).values_list("url", flat=True))
     added = 0
-    for candidate in action_candidates(item.html, item.final_url or item.url):
+    for candidate in action_candidates(html, base_url):
         if added >= room:
             break
         if candidate.url in known or len(candidate.url) > 4096:
@@ -157,7 +162,7 @@ def propose_actions(topic: Topic, item: Item) -> int:
                     title=candidate.title[:ACTION_TITLE_MAX_CHARS] or candidate.url[:200],
                     kind=candidate.kind,
                     state=ActionLink.State.PROPOSED,
-                    source_item=item,
+                    source_item=source,
                 )
         except IntegrityError:
             continue

@@ -193,16 +193,30 @@ class Topic(models.Model):
 
 
 class TopicMatch(models.Model):
-    """A story of the reader's that is on a followed topic (kept up by the worker)."""
+    """A story of the reader's (a saved item, or an entry of one of their feeds) that is on a
+    followed topic (kept up by the worker)."""
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="matches")
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="topic_matches")
+    item = models.ForeignKey(
+        Item, on_delete=models.CASCADE, related_name="topic_matches", null=True, blank=True
+    )
+    entry = models.ForeignKey(
+        "FeedEntry", on_delete=models.CASCADE, related_name="topic_matches", null=True, blank=True
+    )
     score = models.FloatField(default=0.0)
     matched = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["topic", "item"], name="topic_match_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "item"], name="topic_match_unique"),
+            models.UniqueConstraint(fields=["topic", "entry"], name="topic_match_entry_unique"),
+            models.CheckConstraint(
+                condition=models.Q(item__isnull=True, entry__isnull=False)
+                | models.Q(item__isnull=False, entry__isnull=True),
+                name="topic_match_item_or_entry",
+            ),
+        ]
         indexes = [models.Index(fields=["topic", "-created_at"], name="topic_match_new")]
 
     def __str__(self) -> str:
@@ -254,6 +268,87 @@ class ItemBand(models.Model):
 
     def __str__(self) -> str:
         return f"band of item {self.item_id}"
+
+
+# A reader subscribes to at most this many feeds; a feed keeps at most this many entries.
+FEEDS_PER_USER_MAX = 500
+ENTRIES_PER_FEED_MAX = 1_000
+
+
+class Feed(models.Model):
+    """A reader's subscription to an RSS, Atom or JSON feed, polled by the worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        OK = "ok", "OK"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=4096, help_text="The feed's address (after discovery).")
+    given_url = models.CharField(max_length=4096, help_text="The address the reader gave.")
+    title = models.CharField(max_length=300, blank=True, default="")
+    site_url = models.CharField(max_length=4096, blank=True, default="")
+    category = models.CharField(max_length=100, blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error = models.CharField(max_length=500, blank=True, default="")
+    etag = models.CharField(max_length=1024, blank=True, default="")
+    last_modified = models.CharField(max_length=1024, blank=True, default="")
+    errors_in_row = models.PositiveIntegerField(default=0)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "url"], name="feed_unique_per_user")]
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.url
+
+
+class FeedEntry(models.Model):
+    """One story of a feed. Not a saved item (no limit) until the reader saves it; its full text
+    is extracted when it is on a followed topic or the reader opens it."""
+
+    class Text(models.TextChoices):
+        NONE = "none", "Not fetched"
+        PENDING = "pending", "Fetching"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    guid = models.CharField(max_length=600)
+    url = models.CharField(max_length=4096)
+    title = models.CharField(max_length=300, blank=True, default="")
+    summary = models.TextField(blank=True, default="")
+    author = models.CharField(max_length=200, blank=True, default="")
+    published = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(auto_now_add=True)
+    text_status = models.CharField(max_length=16, choices=Text.choices, default=Text.NONE)
+    text = models.TextField(blank=True, default="")
+    html = models.TextField(blank=True, default="", help_text="Sanitised article HTML.")
+    site_name = models.CharField(max_length=300, blank=True, default="")
+    reading_minutes = models.PositiveIntegerField(default=0)
+    item = models.ForeignKey(
+        Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["feed", "guid"], name="entry_unique")]
+        indexes = [models.Index(fields=["user", "-arrived_at"], name="entry_river")]
+        ordering = ["-arrived_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.url
 
 
 class PageSnapshot(models.Model):

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from broadsheet.core import access, queries, ranking, schedule
-from broadsheet.core.models import Item, Profile, Topic, TopicMatch
+from broadsheet.core.models import FeedEntry, Item, Profile, Topic, TopicMatch
 from broadsheet.extract import sanitize_html
 
 log = logging.getLogger("broadsheet.newsletter")
@@ -124,6 +124,17 @@ def _story(item: Item) -> Story:
     )
 
 
+def _entry_story(entry: FeedEntry) -> Story:
+    return Story(
+        title=one_line(entry.display_title, TITLE_MAX),
+        link=absolute(reverse("web:entry", args=[entry.pk])),
+        original=entry.url,
+        site=one_line(entry.site_name or entry.feed.display_title, 100),
+        minutes=entry.reading_minutes,
+        summary=one_line(entry.summary, SUMMARY_MAX),
+    )
+
+
 def compose(user: AbstractBaseUser, *, now: datetime | None = None) -> Composed:
     """What the reader's next newsletter holds (parts with no stories are left out)."""
     now = now or timezone.now()
@@ -132,6 +143,7 @@ def compose(user: AbstractBaseUser, *, now: datetime | None = None) -> Composed:
     ready = access.items_of(user).filter(status=Item.Status.READY)
     sections: list[Section] = []
     shown: set[int] = set()
+    shown_entries: set[int] = set()
 
     topics = list(Topic.objects.filter(user_id=user.pk).order_by("name"))
     for topic in topics[:TOPICS_MAX]:
@@ -139,13 +151,23 @@ def compose(user: AbstractBaseUser, *, now: datetime | None = None) -> Composed:
         fresh = ready.filter(pk__in=new_ids).exclude(pk=topic.from_item_id or 0)
         chosen = [i for i in ranking.order(user, list(fresh[:50])) if i.pk not in shown]
         chosen = chosen[:TOPIC_STORIES_MAX]
-        if chosen:
+        new_entries = TopicMatch.objects.filter(
+            topic=topic, created_at__gt=since, entry__isnull=False
+        ).values("entry_id")
+        from_feeds = list(
+            FeedEntry.objects.filter(pk__in=new_entries, item__isnull=True)
+            .exclude(pk__in=shown_entries)
+            .select_related("feed")
+            .order_by("-arrived_at")[: TOPIC_STORIES_MAX - len(chosen)]
+        )
+        if chosen or from_feeds:
             shown.update(i.pk for i in chosen)
+            shown_entries.update(e.pk for e in from_feeds)
             sections.append(
                 Section(
                     heading=f"New on {one_line(topic.name, 100)}",
                     intro="A topic you follow.",
-                    stories=[_story(i) for i in chosen],
+                    stories=[_story(i) for i in chosen] + [_entry_story(e) for e in from_feeds],
                     slug=f"topic-{topic.pk}",
                 )
             )
@@ -164,13 +186,17 @@ def compose(user: AbstractBaseUser, *, now: datetime | None = None) -> Composed:
             ),
         )
 
-    recommended = [r for r in ranking.recommended(user, limit=RECOMMENDED_MAX) if r.pk not in shown]
+    recommended = [
+        e
+        for e in ranking.recommended(user, since=since, limit=RECOMMENDED_MAX + len(shown_entries))
+        if e.pk not in shown_entries
+    ][:RECOMMENDED_MAX]
     if recommended:
         sections.append(
             Section(
                 heading="Recommended",
-                intro="Stories you have not seen, like the ones you rated high.",
-                stories=[_story(i) for i in recommended],
+                intro="New in your feeds, like the stories you rated high.",
+                stories=[_entry_story(e) for e in recommended],
                 slug="recommended",
             )
         )

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from broadsheet.core import access
-from broadsheet.core.models import Fold, Item, Profile, Topic
+from broadsheet.core.models import FeedEntry, Fold, Item, Profile, Topic
 from broadsheet.similar.topics import QueryError, format_term, parse_query
 
 State = Literal["unread", "archived", "all"]
@@ -87,12 +87,23 @@ def topic_items(topic: Topic) -> QuerySet[Item]:
     ).order_by("-saved_at", "-id")
 
 
+def topic_entries(topic: Topic) -> QuerySet[FeedEntry]:
+    """The entries of the reader's feeds on the topic (not saved yet), newest first."""
+    return FeedEntry.objects.filter(
+        topic_matches__topic=topic, user_id=topic.user_id, item__isnull=True
+    ).order_by("-arrived_at", "-id")
+
+
 def topic_counts(topic: Topic) -> TopicCounts:
     stories = topic_items(topic)
+    entries = topic_entries(topic)
     new = stories.exclude(pk=topic.from_item_id) if topic.from_item_id else stories
     if topic.seen_at is not None:
         new = new.filter(topic_matches__topic=topic, topic_matches__created_at__gt=topic.seen_at)
-    return TopicCounts(stories=stories.count(), new=new.count())
+        entries_new = entries.filter(topic_matches__created_at__gt=topic.seen_at).count()
+    else:
+        entries_new = entries.count()
+    return TopicCounts(stories=stories.count() + entries.count(), new=new.count() + entries_new)
 
 
 def topic_terms(topic: Topic) -> list[str]:

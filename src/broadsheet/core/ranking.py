@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from broadsheet.core import access
-from broadsheet.core.models import Item
+from broadsheet.core.models import FeedEntry, Item
 
 # Ratings of 4 and 5 pull stories like them up; 1 and 2 push them down; 3 says nothing.
 NEUTRAL = 3
@@ -40,6 +41,16 @@ def order(user: AbstractBaseUser, items: Sequence[Item]) -> list[Item]:
     return sorted(newest, key=lambda i: -taste.get(i.site_name, 0.0))
 
 
-def recommended(user: AbstractBaseUser, *, limit: int) -> list[Item]:
-    """Stories the reader has not seen, like the ones they rated high (from their feeds)."""
-    return []
+def recommended(user: AbstractBaseUser, *, since: datetime, limit: int) -> list[FeedEntry]:
+    """Entries of the reader's feeds that arrived since `since` and are not saved, the ones
+    like what they rated high first."""
+    fresh = list(
+        access.entries_of(user)
+        .filter(arrived_at__gt=since, item__isnull=True)
+        .select_related("feed")
+        .order_by("-arrived_at", "-id")[:500]
+    )
+    taste = _site_taste(user)
+    if taste:
+        fresh.sort(key=lambda e: -taste.get(e.site_name or e.feed.title, 0.0))
+    return fresh[:limit]

@@ -13,12 +13,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from broadsheet import feeds
 from broadsheet.core import access, enqueue, following, queries, ratelimit, schedule
 from broadsheet.core.canonical import MAX_URL_LENGTH, canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
+    AlreadySubscribed,
+    BroadsheetError,
     InvalidInput,
     NotFound,
     NothingToRetry,
@@ -30,6 +34,7 @@ from broadsheet.core.models import (
     ACTION_NOTE_MAX_CHARS,
     ACTION_TITLE_MAX_CHARS,
     ACTIONS_PER_TOPIC_MAX,
+    FEEDS_PER_USER_MAX,
     NOTE_MAX_CHARS,
     NOTES_PER_ITEM_MAX,
     RATING_MAX,
@@ -38,6 +43,8 @@ from broadsheet.core.models import (
     TOPICS_PER_USER_MAX,
     ActionLink,
     ApiToken,
+    Feed,
+    FeedEntry,
     Fold,
     Item,
     LoginFailure,
@@ -536,6 +543,129 @@ def delete_action(user: User, topic_id: int | str, action_id: int | str) -> None
     """Remove an action link for good (a dismissed proposal may be proposed again later)."""
     with transaction.atomic():
         access.action_for(user, topic_id, action_id, for_update=True).delete()
+
+
+# --- feeds ----------------------------------------------------------------------------------------
+
+
+def subscribe(user: User, url: object, *, category: str = "") -> Feed:
+    """Follow a feed, by its address or a site's (the worker finds the feed a page links).
+    The first poll runs in the background; the feed says `pending`, then `ok` or `failed`."""
+    if not isinstance(url, str):
+        raise InvalidInput("A feed's address is text.")
+    address = normalize_input(url)
+    if not user.is_authenticated:
+        raise NotFound()
+    with transaction.atomic():
+        _locked_profile(user)
+        existing = access.feeds_of(user).filter(Q(url=address) | Q(given_url=address)).first()
+        if existing is not None:
+            raise AlreadySubscribed(existing.pk)
+        if access.feeds_of(user).count() >= FEEDS_PER_USER_MAX:
+            raise InvalidInput(f"You follow {FEEDS_PER_USER_MAX} feeds, the most there can be.")
+        feed = Feed.objects.create(
+            user_id=user.pk,
+            url=address,
+            given_url=address,
+            category=_one_line(category, "A category", 100, required=False),
+        )
+        enqueue.poll_on_commit(feed)
+    return feed
+
+
+def update_feed(
+    user: User, feed_id: int | str, *, title: object = _UNSET, category: object = _UNSET
+) -> Feed:
+    with transaction.atomic():
+        feed = access.feed_for(user, feed_id, for_update=True)
+        if title is not _UNSET:
+            feed.title = _one_line(title, "A feed's title", 300, required=False)
+        if category is not _UNSET:
+            feed.category = _one_line(category, "A category", 100, required=False)
+        feed.save(update_fields=["title", "category"])
+    return feed
+
+
+def poll_now(user: User, feed_id: int | str) -> Feed:
+    """Poll the feed at the next sweep (a reader pressing "Check now")."""
+    with transaction.atomic():
+        feed = access.feed_for(user, feed_id, for_update=True)
+        feed.next_poll_at = timezone.now()
+        feed.save(update_fields=["next_poll_at"])
+    return feed
+
+
+def unsubscribe(user: User, feed_id: int | str) -> None:
+    """Stop following a feed: its entries go (the ones saved stay, as saved items)."""
+    with transaction.atomic():
+        access.feed_for(user, feed_id, for_update=True).delete()
+
+
+@dataclass(frozen=True)
+class OpmlImported:
+    added: list[Feed]
+    already: int
+    skipped: list[tuple[str, str]]
+
+
+def import_opml(user: User, body: bytes) -> OpmlImported:
+    """Follow every feed of an OPML file (the ones already followed are left as they are; the
+    outlines that are not feeds are reported, not fatal). Raises InvalidInput for a file that is
+    not OPML or is too large."""
+    try:
+        result = feeds.parse_opml(body)
+    except feeds.FeedError as exc:
+        raise InvalidInput(exc.message) from None
+    added: list[Feed] = []
+    already = 0
+    skipped = [(s.what, s.why) for s in result.skipped]
+    for entry in result.feeds:
+        try:
+            added.append(subscribe(user, entry.url, category=entry.category or ""))
+        except AlreadySubscribed:
+            already += 1
+        except BroadsheetError as exc:
+            skipped.append((entry.url, exc.message))
+            if isinstance(exc, InvalidInput) and "the most there can be" in exc.message:
+                break
+    for feed in added:
+        by_url = {f.url: f for f in result.feeds}
+        title = by_url[feed.given_url].title if feed.given_url in by_url else None
+        if title:
+            Feed.objects.filter(pk=feed.pk).update(title=title[:300])
+    return OpmlImported(added=added, already=already, skipped=skipped)
+
+
+def export_opml(user: User) -> bytes:
+    rows = [
+        feeds.OpmlFeed(
+            url=f.url,
+            title=f.display_title,
+            category=f.category or None,
+            site_url=f.site_url or None,
+        )
+        for f in access.feeds_of(user)
+    ]
+    return feeds.write_opml(rows, "Broadsheet feeds")
+
+
+def open_entry(user: User, entry_id: int | str) -> FeedEntry:
+    """The reader opened an entry: its full text is fetched if it was not."""
+    with transaction.atomic():
+        entry = access.entry_for(user, entry_id, for_update=True)
+        if entry.text_status in (FeedEntry.Text.NONE, FeedEntry.Text.FAILED):
+            entry.text_status = FeedEntry.Text.PENDING
+            entry.save(update_fields=["text_status"])
+            enqueue.entry_text_on_commit(entry)
+    return entry
+
+
+def save_entry(user: User, entry_id: int | str) -> Item:
+    """Save a feed's entry to read later: now it is a saved item, under the limit like any."""
+    entry = access.entry_for(user, entry_id)
+    item = save_item(user, entry.url)  # type: ignore[arg-type]
+    FeedEntry.objects.filter(pk=entry.pk).update(item=item)
+    return item
 
 
 def delete_item(user: User, item_id: int | str) -> None:

@@ -12,8 +12,8 @@ import logging
 
 from django_tasks import task
 
-from broadsheet.core import following, newsletter
-from broadsheet.core.models import Item, Topic
+from broadsheet.core import following, newsletter, polling
+from broadsheet.core.models import Feed, Item, Topic
 from broadsheet.core.processing import Outcome, Processed, fail_item, process_item
 
 log = logging.getLogger("broadsheet.tasks")
@@ -105,3 +105,25 @@ def send_digest(user_id: int) -> int:
         return 0
     log.info("user %s: newsletter sent with %d stories", user_id, count)
     return count
+
+
+@task()
+def poll_feed(feed_id: int) -> str:
+    """Poll one feed (claimed by the sweeper, or just subscribed)."""
+    feed = Feed.objects.filter(pk=feed_id).first()
+    if feed is None:
+        return "gone"
+    polled = polling.poll(feed)
+    if polled.outcome == "failed":
+        log.info("feed %s: failed: %s", feed_id, polled.reason)
+    else:
+        log.info("feed %s: %s, %d new entries", feed_id, polled.outcome, polled.new_entries)
+    for entry_id in polling.entries_needing_text():
+        entry_text.enqueue(entry_id)
+    return polled.outcome
+
+
+@task()
+def entry_text(entry_id: int) -> str:
+    """Fetch and extract one feed entry's story."""
+    return polling.extract_entry(entry_id)

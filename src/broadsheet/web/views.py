@@ -409,6 +409,7 @@ def following_page(request: HttpRequest) -> HttpResponse:
     for topic in topics:
         topic.counts = queries.topic_counts(topic)  # type: ignore[attr-defined]
         topic.latest = list(queries.topic_items(topic).defer("text", "html")[:5])  # type: ignore[attr-defined]
+        topic.entries = list(queries.topic_entries(topic).select_related("feed")[:5])  # type: ignore[attr-defined]
         topic.terms = queries.topic_terms(topic)  # type: ignore[attr-defined]
     return render(
         request,
@@ -442,6 +443,7 @@ def _topic_page(
             "topic": topic,
             "terms": queries.topic_terms(topic),
             "page": stories.get_page(request.GET.get("page")),
+            "entries": list(queries.topic_entries(topic).select_related("feed")[:20]),
             "kept": [a for a in actions if a.state == ActionLink.State.KEPT],
             "proposed": [a for a in actions if a.state == ActionLink.State.PROPOSED],
             "dismissed": [a for a in actions if a.state == ActionLink.State.DISMISSED],
@@ -539,6 +541,158 @@ def action_delete(request: HttpRequest, topic_id: int, action_id: int) -> HttpRe
         return _not_found(request)
     messages.success(request, "Action link removed.")
     return _back_to_topic(request, topic_id)
+
+
+# --- feeds ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def feeds_page(request: HttpRequest) -> HttpResponse:
+    """The feeds the reader follows, a form to follow one, OPML in and out, and every feed's
+    entries, newest first."""
+    page = Paginator(access.entries_of(request.user).select_related("feed"), queries.PAGE_SIZE)
+    return render(
+        request,
+        "broadsheet/feeds.html",
+        {
+            "feeds": access.feeds_of(request.user),
+            "page": page.get_page(request.GET.get("page")),
+            "tab": "feeds",
+        },
+    )
+
+
+@login_required
+@require_POST
+def feed_subscribe(request: HttpRequest) -> HttpResponse:
+    from broadsheet.core.errors import AlreadySubscribed
+
+    try:
+        feed = services.subscribe(request.user, request.POST.get("url", ""))
+    except AlreadySubscribed as exc:
+        messages.info(request, exc.message)
+        return redirect("web:feed", feed_id=exc.feed_id)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:feeds")
+    messages.success(request, "Following. Its stories arrive in a moment.")
+    return redirect("web:feed", feed_id=feed.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_detail(request: HttpRequest, feed_id: int) -> HttpResponse:
+    try:
+        feed = access.feed_for(request.user, feed_id)
+    except NotFound:
+        return _not_found(request)
+    if request.method == "POST":
+        try:
+            services.update_feed(
+                request.user,
+                feed_id,
+                title=request.POST.get("title", ""),
+                category=request.POST.get("category", ""),
+            )
+        except BroadsheetError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Saved.")
+        return redirect("web:feed", feed_id=feed_id)
+    entries = Paginator(access.entries_of(request.user).filter(feed=feed), queries.PAGE_SIZE)
+    return render(
+        request,
+        "broadsheet/feed.html",
+        {"feed": feed, "page": entries.get_page(request.GET.get("page")), "tab": "feeds"},
+    )
+
+
+@login_required
+@require_POST
+def feed_poll(request: HttpRequest, feed_id: int) -> HttpResponse:
+    try:
+        services.poll_now(request.user, feed_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, "Checking for new stories.")
+    return redirect("web:feed", feed_id=feed_id)
+
+
+@login_required
+@require_POST
+def feed_delete(request: HttpRequest, feed_id: int) -> HttpResponse:
+    try:
+        services.unsubscribe(request.user, feed_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, "You no longer follow that feed. Stories you saved stay.")
+    return redirect("web:feeds")
+
+
+@login_required
+@require_POST
+def opml_import(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("opml")
+    if upload is None:
+        messages.error(request, "Choose an OPML file to import.")
+        return redirect("web:feeds")
+    from broadsheet.feeds import MAX_OPML_BYTES
+
+    if upload.size is not None and upload.size > MAX_OPML_BYTES:
+        messages.error(request, f"An OPML file is at most {MAX_OPML_BYTES // (1024 * 1024)} MB.")
+        return redirect("web:feeds")
+    try:
+        result = services.import_opml(request.user, upload.read(MAX_OPML_BYTES + 1))
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:feeds")
+    said = f"Imported {len(result.added)} feed{'s' if len(result.added) != 1 else ''}"
+    if result.already:
+        said += f", {result.already} already followed"
+    if result.skipped:
+        said += f", {len(result.skipped)} skipped ({result.skipped[0][1]})"
+    messages.success(request, said + ".")
+    return redirect("web:feeds")
+
+
+@login_required
+@require_GET
+def opml_export(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        services.export_opml(request.user), content_type="text/x-opml; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="broadsheet-feeds.opml"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """A feed's story: its full text once fetched (opening it asks for it)."""
+    try:
+        entry = services.open_entry(request.user, entry_id)
+    except NotFound:
+        return _not_found(request)
+    return render(request, "broadsheet/entry.html", {"entry": entry, "tab": "feeds"})
+
+
+@login_required
+@require_POST
+def entry_save(request: HttpRequest, entry_id: int) -> HttpResponse:
+    try:
+        item = services.save_entry(request.user, entry_id)
+    except NotFound:
+        return _not_found(request)
+    except AlreadySaved as exc:
+        messages.info(request, exc.message)
+        return redirect("web:item", item_id=exc.item_id)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:entry", entry_id=entry_id)
+    messages.success(request, SAVED)
+    return redirect("web:item", item_id=item.pk)
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
@@ -16,9 +17,11 @@ from broadsheet.core.models import (
     TOPICS_PER_USER_MAX,
     ActionLink,
     Item,
+    PageSnapshot,
     Topic,
     TopicMatch,
 )
+from broadsheet.core.snapshots import compress
 from tests.conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
@@ -43,14 +46,25 @@ SUMMIT_HTML = (
 
 
 def _ready(user: AbstractBaseUser, n: int, title: str, text: str, html: str = "") -> Item:
+    """A ready story whose kept page holds `html` (with its links) inside the site's chrome,
+    and whose extracted text holds `text` and the words of `html`'s paragraphs."""
+    body = html or f"<p>{text}</p>"
+    words = "\n\n".join(p.text_content() for p in lxml.html.fragments_fromstring(body))
+    page = (
+        "<html><body><nav><a href='https://donate.example.org/give'>Donate to us</a></nav>"
+        f"<article>{body}</article></body></html>"
+    ).encode()
     item = services.save_item(user, f"https://site{n}.example/story-{n}")
     Item.objects.filter(pk=item.pk).update(
         status=Item.Status.READY,
         title=title,
-        text=text,
-        html=html or f"<p>{text}</p>",
+        text=f"{text}\n\n{words}",
+        html=body,
         final_url=f"https://site{n}.example/story-{n}",
         language="en",
+    )
+    PageSnapshot.objects.create(
+        item=item, content=compress(page), final_url=item.url, raw_size=len(page)
     )
     item.refresh_from_db()
     return item
@@ -65,6 +79,8 @@ def test_follow_a_story_makes_a_topic_of_its_key_terms(alice: AbstractBaseUser) 
     assert TopicMatch.objects.filter(topic=topic, item=story).exists()
     proposed = ActionLink.objects.filter(topic=topic, state=ActionLink.State.PROPOSED)
     assert {a.url for a in proposed} >= {"https://treaty.example.org/petition/sign"}
+    # The site's own "Donate to us" in its navigation is not the story's: not proposed.
+    assert "https://donate.example.org/give" not in {a.url for a in proposed}
 
 
 def test_a_later_story_on_the_topic_is_found_and_a_passing_mention_is_not(

@@ -289,3 +289,25 @@ def test_never_crashes(text: str, href: str) -> None:
     for candidate in action_candidates(html, BASE):
         assert candidate.url.startswith(("http://", "https://"))
         assert candidate.title and candidate.reason
+
+
+def test_only_links_in_the_storys_own_paragraphs_are_read_from_the_page() -> None:
+    from broadsheet.extract.actions import story_link_html
+
+    page = (
+        "<html><body><nav><a href='https://paper.example/subscribe'>Subscribe</a>"
+        "<a href='https://give.example.org/donate'>Donate to the paper</a></nav>"
+        "<article><p>The shelter asked readers to "
+        "<a href='https://shelter.example.org/donate'>donate to the winter appeal</a> "
+        "before the first frost.</p><p>Volunteers are needed on weekends.</p></article>"
+        "<aside><p>Support our journalism: <a href='https://paper.example/donate'>give now</a>"
+        " and help us report.</p></aside></body></html>"
+    )
+    story = (
+        "The shelter asked readers to donate to the winter appeal before the first frost.\n\n"
+        "Volunteers are needed on weekends."
+    )
+    html = story_link_html(page, story)
+    found = [c.url for c in action_candidates(html, "https://paper.example/news/shelter")]
+    assert found == ["https://shelter.example.org/donate"]
+    assert story_link_html(page, "") == "" and story_link_html("", story) == ""

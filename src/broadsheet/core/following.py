@@ -20,10 +20,12 @@ from broadsheet.core.models import (
     TOPIC_NAME_MAX_CHARS,
     ActionLink,
     Item,
+    PageSnapshot,
     Topic,
     TopicMatch,
 )
-from broadsheet.extract.actions import action_candidates
+from broadsheet.core.snapshots import decompress
+from broadsheet.extract.actions import action_candidates, story_link_html
 from broadsheet.similar.keyterms import key_terms, topic_query
 from broadsheet.similar.topics import QueryError, TopicQuery, format_term, parse_query
 
@@ -134,8 +136,14 @@ def pin(topic: Topic, item_id: int) -> None:
 
 
 def propose_actions(topic: Topic, item: Item) -> int:
-    """Add the saved story's action-link candidates to the topic as proposals."""
-    return propose_links(topic, item.html, item.final_url or item.url, source=item)
+    """Add the saved story's action-link candidates to the topic as proposals: the links of
+    its kept page that stand in the story's own paragraphs (the stored body has no links)."""
+    snapshot = PageSnapshot.objects.filter(item=item).first()
+    if snapshot is None:
+        return 0
+    page = decompress(snapshot.content).decode(snapshot.charset or "utf-8", errors="replace")
+    html = story_link_html(page, item.text)
+    return propose_links(topic, html, item.final_url or item.url, source=item)
 
 
 def propose_links(topic: Topic, html: str, base_url: str, *, source: Item | None) -> int:

@@ -21,6 +21,7 @@ from broadsheet import extract, feeds, fetch
 from broadsheet.core import following
 from broadsheet.core.models import ENTRIES_PER_FEED_MAX, Feed, FeedEntry, Topic, TopicMatch
 from broadsheet.core.processing import fetch_options
+from broadsheet.extract.actions import story_link_html
 from broadsheet.similar.topics import QueryError, parse_query
 
 log = logging.getLogger("broadsheet.feeds")
@@ -216,9 +217,8 @@ def extract_entry(entry_id: int) -> str:
         return "skipped"
     try:
         page = fetch.fetch(entry.url, options=fetch_options())
-        article = extract.extract(
-            page.content.decode(page.charset or "utf-8", errors="replace"), url=page.final_url
-        )
+        page_html = page.content.decode(page.charset or "utf-8", errors="replace")
+        article = extract.extract(page_html, url=page.final_url)
     except (fetch.FetchError, extract.ExtractError) as exc:
         reason = getattr(exc, "reason", None) or getattr(exc, "message", "") or str(exc)
         FeedEntry.objects.filter(pk=entry_id).update(text_status=FeedEntry.Text.FAILED)
@@ -231,5 +231,6 @@ def extract_entry(entry_id: int) -> str:
     entry.text_status = FeedEntry.Text.READY
     entry.save()
     for topic in match_entry(entry):
-        following.propose_links(topic, entry.html, entry.url, source=None)
+        links = story_link_html(page_html, article.text)
+        following.propose_links(topic, links, page.final_url, source=None)
     return "ready"

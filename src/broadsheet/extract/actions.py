@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 
+import lxml.html
 from lxml.html import HtmlElement
 
 from . import dom
@@ -47,7 +48,7 @@ from .article import ExtractOptions
 from .dom import parse, tag_of
 from .errors import EmptyDocument
 
-__all__ = ["ActionCandidate", "ActionKind", "action_candidates"]
+__all__ = ["ActionCandidate", "ActionKind", "action_candidates", "story_link_html"]
 
 ActionKind = Literal["donate", "petition", "volunteer", "organisation", "contact"]
 
@@ -788,3 +789,40 @@ def action_candidates(html: str, base_url: str, *, limit: int = 10) -> list[Acti
         )
         for f in ranked
     ]
+
+
+# The blocks of a page whose links can be the story's own.
+_LINK_BLOCKS = ("p", "li", "blockquote", "dd", "td", "figcaption")
+# A block's text must be this long to be recognised in the story's text.
+_MIN_BLOCK_CHARS = 30
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def story_link_html(page_html: str, story_text: str) -> str:
+    """The blocks of the whole page (paragraphs, list items, quotes) that hold a link and whose
+    text is in the story as extracted, as HTML for `action_candidates`.
+
+    The extracted body is text without links, so the story's own links are read from the page
+    it came from; a block whose words are not in the story (the navigation, a teaser rail, a
+    newsletter box) cannot propose anything."""
+    if not page_html.strip() or not story_text.strip():
+        return ""
+    try:
+        root = parse(page_html[:MAX_HTML_CHARS], ExtractOptions())
+    except EmptyDocument:
+        return ""
+    story = _squash(story_text)
+    kept: list[str] = []
+    for element in root.iter(*_LINK_BLOCKS):
+        if element.find(".//a[@href]") is None:
+            continue
+        text = _squash(element.text_content())
+        if len(text) < _MIN_BLOCK_CHARS or text not in story:
+            continue
+        kept.append(lxml.html.tostring(element, encoding="unicode", with_tail=False))
+        if len(kept) >= MAX_LINKS:
+            break
+    return "".join(kept)

@@ -14,7 +14,7 @@ BROADSHEET_TEST_POSTGRES ?=
 # are pure and need no second run).
 DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e tests/browser
 
-.PHONY: run install dev test test-sqlite test-postgres lint format bench gate identity ablation load fuzz contract clean
+.PHONY: run install dev test test-sqlite test-postgres lint format bench bench-related gate identity ablation load fuzz contract clean
 
 # Groups to leave out, as a marker expression: `make test MARKS='not slow and not browser'`.
 MARKS ?=
@@ -92,6 +92,13 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/metadata.py
 	$(BIN)/python bench/ablation.py
+
+## bench-related: story vectors (broadsheet.similar.embedding) beside the frontier on the news sets
+## in ../shared/bench/news, speed on one core (bench/results/related.md; ~40 min, RELATED_ARGS=--quick
+## ~3). wordllama is one of the rows compared, never a runtime dependency: installed here if missing
+bench-related: $(RUNTIME_STAMP)
+	@$(BIN)/python -c "import wordllama" 2>/dev/null || $(BIN)/pip install --quiet "wordllama==0.4.0.post1"
+	$(BIN)/python bench/related.py $(RELATED_ARGS)
 
 ## ablation: each rule table, and each rule firing on fewer than three pages, switched off: the
 ## pages it changes and the F1 it moves per set (bench/results/ablation.md; ~15 min)

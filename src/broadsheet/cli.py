@@ -131,6 +131,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from broadsheet.core import related
     from broadsheet.core.copies import backfill
     from broadsheet.core.enqueue import sweep_digests, sweep_feeds, sweep_stalled
     from broadsheet.core.services import purge_deleted
@@ -149,7 +150,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
         from django.db import close_old_connections
 
         while not stop.is_set():
-            for job in (sweep_stalled, purge_deleted, sweep_digests, sweep_feeds, backfill):
+            for job in (
+                sweep_stalled,
+                purge_deleted,
+                sweep_digests,
+                sweep_feeds,
+                backfill,
+                related.backfill,
+            ):
                 try:
                     job()
                 except Exception:

@@ -38,16 +38,21 @@ def test_every_check_and_every_phase() -> None:
     assert cmd[cmd.index("--config-file") + 1] == str(run.CONFIG)
 
 
-def test_the_config_widens_one_check_for_one_operation() -> None:
+def test_the_config_widens_one_check_only_where_a_rule_of_the_server_needs_it() -> None:
+    """Each widening is one operation, one check, one more status (422), and the hook checks
+    that the 422 carries that operation's own code."""
+    from tests.contract.hooks import REFUSALS
+
     config = tomllib.loads(run.CONFIG.read_text())
     assert set(config) == {"operations"}
-    [operation] = config["operations"]
-    assert operation["include-path"] == "/api/v1/items"
-    assert operation["include-method"] == "POST"
-    assert set(operation) == {"include-path", "include-method", "checks"}
-    assert set(operation["checks"]) == {"positive_data_acceptance"}
-    widened = operation["checks"]["positive_data_acceptance"]["expected-statuses"]
-    assert sorted(widened) == sorted([*DEFAULT_POSITIVE, "422"])
+    labels = set()
+    for operation in config["operations"]:
+        assert set(operation) == {"include-path", "include-method", "checks"}
+        assert set(operation["checks"]) == {"positive_data_acceptance"}
+        widened = operation["checks"]["positive_data_acceptance"]["expected-statuses"]
+        assert sorted(widened) == sorted([*DEFAULT_POSITIVE, "422"])
+        labels.add(f"{operation['include-method']} {operation['include-path']}")
+    assert labels == set(REFUSALS)
 
 
 def test_the_defaults_this_config_starts_from_are_schemathesis_own() -> None:
@@ -77,7 +82,7 @@ def _case(label: str = "POST /api/v1/items", positive: bool = True) -> Any:
 
 
 def test_a_valid_save_may_be_refused_as_invalid_url_only() -> None:
-    from tests.contract.hooks import refused_address_is_invalid_url as check
+    from tests.contract.hooks import refused_only_by_the_servers_own_rule as check
 
     assert check(None, _Response(422, "invalid_url"), _case()) is None
     assert check(None, _Response(201, ""), _case()) is None
@@ -87,3 +92,15 @@ def test_a_valid_save_may_be_refused_as_invalid_url_only() -> None:
     )
     with pytest.raises(AssertionError, match="invalid_input"):
         check(None, _Response(422, "invalid_input"), _case())
+
+
+def test_each_widened_operation_has_its_own_code() -> None:
+    from tests.contract.hooks import refused_only_by_the_servers_own_rule as check
+
+    topics = _case("POST /api/v1/topics")
+    assert check(None, _Response(422, "invalid_query"), topics) is None
+    with pytest.raises(AssertionError, match="invalid_url"):
+        check(None, _Response(422, "invalid_url"), topics)
+    assert check(None, _Response(422, "invalid_email"), _case("PATCH /api/v1/me")) is None
+    with pytest.raises(AssertionError):
+        check(None, _Response(422, "invalid_input"), _case("POST /api/v1/opml"))

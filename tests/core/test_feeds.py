@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from broadsheet.core import polling, queries, services
-from broadsheet.core.errors import AlreadySubscribed, InvalidInput, InvalidURL
+from broadsheet.core.errors import AlreadySubscribed, InvalidInput, InvalidOpml, InvalidURL
 from broadsheet.core.models import Feed, FeedEntry, Item, TopicMatch
 from tests.conftest import ApiClient
 from tests.support.feed_server import FeedItem, FeedServer, serve_feeds
@@ -217,7 +217,7 @@ def test_opml_import_export_round_trip_and_hostile_files(alice: AbstractBaseUser
     )
     big = services.import_opml(alice, many)
     assert len(big.added) + big.already <= 1_000 and big.skipped
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidOpml):
         services.import_opml(alice, b"<html><body>not opml</body></html>")
 
 
@@ -247,3 +247,11 @@ def test_feeds_api(api: ApiClient, alice: AbstractBaseUser) -> None:
     export = api.get("/api/v1/opml")
     assert export.status_code == 200 and b"https://z.example/f" in export.content
     assert api.delete(f"/api/v1/feeds/{feed['id']}").status_code == 204
+
+
+@pytest.mark.parametrize("text", ["\x1f", "a\x0bb", "\ufffe", "\uffff", "<&>"])
+def test_the_opml_export_holds_only_what_xml_can(alice: AbstractBaseUser, text: str) -> None:
+    feed = services.subscribe(alice, "https://a.example/feed", category="ok")
+    Feed.objects.filter(pk=feed.pk).update(category=text, title=text, site_url="javascript:x")
+    exported = services.export_opml(alice)
+    assert b"https://a.example/feed" in exported and b"javascript" not in exported

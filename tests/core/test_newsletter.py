@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 
 from broadsheet.core import newsletter, services
-from broadsheet.core.errors import InvalidInput
+from broadsheet.core.errors import BroadsheetError
 from broadsheet.core.models import Item, Profile
 from broadsheet.core.schedule import next_send
 from broadsheet.core.tasks import send_digest
@@ -106,7 +106,7 @@ def test_next_send_across_the_clock_changes() -> None:
 def test_bad_newsletter_settings_are_refused_whole(
     alice: AbstractBaseUser, changes: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(InvalidInput, match=message):
+    with pytest.raises(BroadsheetError, match=message):
         services.update_newsletter(alice, **changes)
     alice.refresh_from_db()
     assert alice.email == ""  # type: ignore[attr-defined]

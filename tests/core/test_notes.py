@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
 from broadsheet.core import access, export, services
-from broadsheet.core.errors import InvalidInput, NotFound
+from broadsheet.core.errors import InvalidInput, LimitReached, NotFound
 from broadsheet.core.models import NOTE_MAX_CHARS, NOTES_PER_ITEM_MAX, Note
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_a_story_holds_a_bounded_number_of_notes(alice: AbstractBaseUser) -> Non
     Note.objects.bulk_create(
         Note(user=alice, item=item, text=str(n)) for n in range(NOTES_PER_ITEM_MAX)
     )
-    with pytest.raises(InvalidInput, match=f"at most {NOTES_PER_ITEM_MAX} notes"):
+    with pytest.raises(LimitReached, match=f"at most {NOTES_PER_ITEM_MAX} notes"):
         services.add_note(alice, item.pk, "one more")
     assert Note.objects.count() == NOTES_PER_ITEM_MAX
 

@@ -546,8 +546,9 @@ def test_reader_view(
     assert "Photo: Sam Lens" in text  # credit
     assert "<figure" in body and "<figcaption" in body
     assert links(page)["Read the original at The Daily Example"] == url
+    story = text_of(re.search(r'<article class="reader".*?</article>', body, re.S).group(0))  # type: ignore[union-attr]
     for chrome in ("Sign up for our newsletter", "Recommended:", "All rights reserved"):
-        assert chrome not in text
+        assert chrome not in story  # the site's own; Broadsheet's "Recommended:" follows the story
     assert "script-src 'none'" in page["Content-Security-Policy"]
     # And it is in the list, with its title.
     assert "Harbour ferry returns after winter repairs" in text_of(client.get("/"))

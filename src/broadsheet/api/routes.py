@@ -39,13 +39,15 @@ from broadsheet.api.schemas import (
     PageFilters,
     PatchIn,
     RatingIn,
+    RelatedOut,
     SaveIn,
+    SuggestionOut,
     TopicIn,
     TopicList,
     TopicOut,
     TopicPatch,
 )
-from broadsheet.core import access, export, queries, services
+from broadsheet.core import access, export, queries, related, services
 from broadsheet.core.errors import (
     AlreadySaved,
     AlreadySubscribed,
@@ -206,7 +208,7 @@ def _note_page(qs: Any, page: PageFilters) -> NoteList:
     )
 
 
-@api.post("/items/{item_id}/notes", response=responses({201: NoteOut}, 404, 422))
+@api.post("/items/{item_id}/notes", response=responses({201: NoteOut}, 404, 409, 422))
 def add_note(request: HttpRequest, item_id: int, payload: NoteIn) -> Status[NoteOut]:
     """Add a private note to the story ("did we miss an angle?")."""
     return Status(201, _note_out(services.add_note(request.user, item_id, payload.text)))
@@ -235,6 +237,18 @@ def edit_note(request: HttpRequest, note_id: int, payload: NoteIn) -> NoteOut:
 def delete_note(request: HttpRequest, note_id: int) -> Status[None]:
     services.delete_note(request.user, note_id)
     return Status(204, None)
+
+
+@api.get("/items/{item_id}/related", response=responses({200: RelatedOut}, 404, 422))
+def item_related(request: HttpRequest, item_id: int) -> RelatedOut:
+    """Related stories ("Recommended:") from the reader's saved stories and feeds, and the same
+    story from other sites, apart."""
+    found = related.related_to(request.user, access.item_for(request.user, item_id))
+    return RelatedOut(
+        related=[SuggestionOut(**vars(s)) for s in found.related],
+        same_story=[SuggestionOut(**vars(s)) for s in found.same_story],
+        ready=found.ready,
+    )
 
 
 # --- topics and their action links ----------------------------------------------------------------
@@ -276,7 +290,7 @@ def list_topics(request: HttpRequest) -> TopicList:
     return TopicList(topics=topics, count=len(topics))
 
 
-@api.post("/topics", response=responses({201: TopicOut}, 404, 422))
+@api.post("/topics", response=responses({201: TopicOut}, 404, 409, 422))
 def create_topic(request: HttpRequest, payload: TopicIn) -> Status[TopicOut]:
     """Follow a topic: made from a story's key terms (`from_item`), or by hand (`name`,
     `query`)."""
@@ -324,7 +338,7 @@ def list_actions(request: HttpRequest, topic_id: int) -> ActionList:
     return ActionList(actions=actions, count=len(actions))
 
 
-@api.post("/topics/{topic_id}/actions", response=responses({201: ActionOut}, 404, 422))
+@api.post("/topics/{topic_id}/actions", response=responses({201: ActionOut}, 404, 409, 422))
 def add_action(request: HttpRequest, topic_id: int, payload: ActionIn) -> Status[ActionOut]:
     """Add a way to make a difference on the topic."""
     action = services.add_action(
@@ -333,7 +347,9 @@ def add_action(request: HttpRequest, topic_id: int, payload: ActionIn) -> Status
     return Status(201, _action_out(action))
 
 
-@api.patch("/topics/{topic_id}/actions/{action_id}", response=responses({200: ActionOut}, 404, 422))
+@api.patch(
+    "/topics/{topic_id}/actions/{action_id}", response=responses({200: ActionOut}, 404, 409, 422)
+)
 def patch_action(
     request: HttpRequest, topic_id: int, action_id: int, payload: ActionPatch
 ) -> ActionOut:
@@ -498,7 +514,7 @@ def me(request: HttpRequest) -> MeOut:
     return _me(request.user)
 
 
-@api.patch("/me", response=responses({200: MeOut}, 422))
+@api.patch("/me", response=responses({200: MeOut}, 409, 422))
 def patch_me(request: HttpRequest, payload: MePatch) -> MeOut:
     """Set the newsletter's address and schedule."""
     changes = payload.model_dump(exclude_unset=True)

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from broadsheet.core import schedule
 from broadsheet.core.canonical import MAX_URL_LENGTH
 from broadsheet.core.models import (
     ACTION_NOTE_MAX_CHARS,
@@ -117,11 +118,16 @@ class ItemOut(Schema):
     )
 
 
+# Text that is more than blanks and control characters (which the server drops).
+SOME_TEXT = r"[^\s\x00-\x1f\x7f-\x9f]"
+
+
 class NoteIn(Strict):
     text: str = Field(
         ...,
         min_length=1,
         max_length=NOTE_MAX_CHARS,
+        pattern=SOME_TEXT,
         description=f"The note, plain text, at most {NOTE_MAX_CHARS:,} characters. Line ends are "
         "kept, other control characters dropped, blank edges trimmed; a note with nothing left "
         f"is refused with 422. A story holds at most {NOTES_PER_ITEM_MAX} notes.",
@@ -186,6 +192,19 @@ class NoNulls(Strict):
 class TopicIn(NoNulls):
     """Either `from_item` (a topic made from that story's key terms) or `name` and `query`."""
 
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["from_item"],
+                    "not": {"anyOf": [{"required": ["name"]}, {"required": ["query"]}]},
+                },
+                {"required": ["name", "query"], "not": {"required": ["from_item"]}},
+            ]
+        },
+    )
+
     from_item: int | None = Field(
         None,
         ge=1,
@@ -197,6 +216,7 @@ class TopicIn(NoNulls):
         None,
         min_length=1,
         max_length=TOPIC_NAME_MAX_CHARS,
+        pattern=SOME_TEXT,
         description=f"The topic's name, one line, at most {TOPIC_NAME_MAX_CHARS} characters.",
         json_schema_extra=_optional("string"),
     )
@@ -225,6 +245,7 @@ class TopicPatch(NoNulls):
         None,
         min_length=1,
         max_length=TOPIC_NAME_MAX_CHARS,
+        pattern=SOME_TEXT,
         description="A new name; leave it out to keep the name.",
         json_schema_extra=_optional("string"),
     )
@@ -258,7 +279,11 @@ class TopicList(Schema):
 class ActionIn(NoNulls):
     url: str = Field(..., min_length=1, max_length=MAX_URL_LENGTH, description="http or https.")
     title: str = Field(
-        ..., min_length=1, max_length=ACTION_TITLE_MAX_CHARS, description="One line."
+        ...,
+        min_length=1,
+        max_length=ACTION_TITLE_MAX_CHARS,
+        pattern=SOME_TEXT,
+        description="One line.",
     )
     note: str = Field(
         "",
@@ -276,6 +301,7 @@ class ActionPatch(NoNulls):
         None,
         min_length=1,
         max_length=ACTION_TITLE_MAX_CHARS,
+        pattern=SOME_TEXT,
         json_schema_extra=_optional("string"),
     )
     note: str | None = Field(
@@ -403,6 +429,27 @@ class OpmlImportOut(Schema):
     skipped: list[OpmlSkip] = Field(description="Outlines that are not feeds, and why.")
 
 
+class SuggestionOut(Schema):
+    kind: Literal["item", "entry"] = Field(description="A saved item, or an entry of a feed.")
+    id: int = Field(description="The item's or the entry's id.")
+    title: str
+    site_name: str
+    reading_minutes: int
+    link: str = Field(description="Its page in Broadsheet (a path).")
+    likeness: float = Field(description="Cosine of the two stories' vectors, -1 to 1.")
+
+
+class RelatedOut(Schema):
+    related: list[SuggestionOut] = Field(
+        description="Up to five stories like this one, by likeness nudged by what the reader "
+        "rated high, best first."
+    )
+    same_story: list[SuggestionOut] = Field(
+        description="Copies or reports of the same story from other sites, most alike first."
+    )
+    ready: bool = Field(description="False while the story has no vector yet (being made).")
+
+
 class ListFilters(Strict):
     state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
     limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
@@ -463,6 +510,13 @@ class MeOut(Schema):
     next_digest_at: datetime | None = Field(description="When the next one is sent; null: off.")
 
 
+def _zone_enum(schema: dict[str, Any]) -> None:
+    schema.pop("anyOf", None)
+    schema.pop("default", None)
+    schema["type"] = "string"
+    schema["enum"] = schedule.zone_names()
+
+
 class MePatch(NoNulls):
     email: str | None = Field(
         None,
@@ -491,11 +545,16 @@ class MePatch(NoNulls):
     )
     timezone: str | None = Field(
         None,
-        min_length=1,
-        max_length=64,
-        description='An IANA time zone name, e.g. "Europe/Paris".',
-        json_schema_extra=_optional("string"),
+        description='An IANA time zone name, e.g. "Europe/Paris" (the enum lists them).',
+        json_schema_extra=_zone_enum,
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None and value not in schedule.zone_names():
+            raise PydanticCustomError("enum", "Input should be an IANA time zone name")
+        return value
 
     @field_validator("digest_hour", "digest_weekday", mode="before")
     @classmethod

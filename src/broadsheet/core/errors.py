@@ -55,6 +55,39 @@ class AlreadySubscribed(BroadsheetError):
         self.feed_id = feed_id
 
 
+class LimitReached(BroadsheetError):
+    """A per-reader limit that is not the saved-item limit: topics, feeds, a topic's action
+    links, a story's notes."""
+
+    code = "limit_reached"
+    status = 409
+
+
+class Conflict(BroadsheetError):
+    """The request is fine but the reader's rows say no: the address is on the topic already,
+    the story has no key terms yet, the newsletter has no address to go to."""
+
+    code = "conflict"
+    status = 409
+
+
+class InvalidQuery(BroadsheetError):
+    """A topic's query that the query syntax refuses (docs/topics.md)."""
+
+    code = "invalid_query"
+    status = 422
+
+
+class InvalidEmail(BroadsheetError):
+    code = "invalid_email"
+    status = 422
+
+
+class InvalidOpml(BroadsheetError):
+    code = "invalid_opml"
+    status = 422
+
+
 class Folded(NotFound):
     """The item was the same story as an earlier one and was folded into it."""
 

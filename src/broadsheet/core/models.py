@@ -86,6 +86,10 @@ class Item(models.Model):
     # The near-duplicate fingerprint of the text (broadsheet.similar.fingerprint), whose LSH
     # bands are rows of ItemBand: a copy of the story with small edits is found by them.
     near_print = models.BinaryField(null=True, blank=True, editable=False)
+    # The story's vector (broadsheet.similar.embedding, float16) for related stories and taste;
+    # `vector_version` is the MODEL_VERSION that made it ("" while there is none).
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    vector_version = models.CharField(max_length=100, blank=True, default="")
     archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -337,6 +341,8 @@ class FeedEntry(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    vector_version = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["feed", "guid"], name="entry_unique")]

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from broadsheet import extract, feeds, fetch
-from broadsheet.core import following
+from broadsheet.core import following, related
 from broadsheet.core.models import ENTRIES_PER_FEED_MAX, Feed, FeedEntry, Topic, TopicMatch
 from broadsheet.core.processing import fetch_options
 from broadsheet.extract.actions import story_link_html
@@ -152,6 +152,7 @@ def store_entries(feed: Feed, entries: Any) -> int:
     stored = list(
         FeedEntry.objects.filter(feed=feed, guid__in=[f.guid for f in fresh]).order_by("id")
     )
+    related.embed_entries(stored)
     topics = list(Topic.objects.filter(user_id=feed.user_id))
     for entry in stored:
         if match_entry(entry, topics) and entry.text_status == FeedEntry.Text.NONE:
@@ -229,7 +230,9 @@ def extract_entry(entry_id: int) -> str:
     entry.site_name = (article.site_name or entry.site_name)[:300]
     entry.reading_minutes = article.reading_minutes
     entry.text_status = FeedEntry.Text.READY
+    entry.vector_version = ""  # made again from the full text
     entry.save()
+    related.embed_entries([entry])
     for topic in match_entry(entry):
         links = story_link_html(page_html, article.text)
         following.propose_links(topic, links, page.final_url, source=None)

@@ -1,8 +1,8 @@
-"""What the reader is likely to rate high: the order of the newsletter's parts and of related
-stories.
+"""What the reader is likely to rate high: the order of the newsletter's parts.
 
 A story's score is how close it is to what the reader rated high, minus how close it is to what
-they rated low (`preference`). Without ratings, newest first.
+they rated low (`similar.taste.preference`, through `core.related.by_taste`). Without ratings,
+newest first.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from broadsheet.core import access
+from broadsheet.core import access, related
 from broadsheet.core.models import FeedEntry, Item
 
 # Ratings of 4 and 5 pull stories like them up; 1 and 2 push them down; 3 says nothing.
@@ -31,14 +31,16 @@ def _site_taste(user: AbstractBaseUser) -> dict[str, float]:
 
 
 def order(user: AbstractBaseUser, items: Sequence[Item]) -> list[Item]:
-    """`items`, the ones the reader is likely to rate highest first (newest first among equals)."""
+    """`items`, the ones the reader is likely to rate highest first (`related.by_taste`: like
+    what they rated high, unlike what they rated low); newest first without ratings, and among
+    stories that have no vector yet, after the others by the site's ratings."""
     if not items:
         return []
-    taste = _site_taste(user)
     newest = sorted(items, key=lambda i: (i.saved_at, i.pk), reverse=True)
-    if not taste:
-        return newest
-    return sorted(newest, key=lambda i: -taste.get(i.site_name, 0.0))
+    sites = _site_taste(user)
+    if sites:
+        newest.sort(key=lambda i: -sites.get(i.site_name, 0.0))
+    return related.by_taste(user, newest)
 
 
 def recommended(user: AbstractBaseUser, *, since: datetime, limit: int) -> list[FeedEntry]:
@@ -50,7 +52,7 @@ def recommended(user: AbstractBaseUser, *, since: datetime, limit: int) -> list[
         .select_related("feed")
         .order_by("-arrived_at", "-id")[:500]
     )
-    taste = _site_taste(user)
-    if taste:
-        fresh.sort(key=lambda e: -taste.get(e.site_name or e.feed.title, 0.0))
-    return fresh[:limit]
+    sites = _site_taste(user)
+    if sites:
+        fresh.sort(key=lambda e: -sites.get(e.site_name or e.feed.title, 0.0))
+    return related.by_taste(user, fresh)[:limit]

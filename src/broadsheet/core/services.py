@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -23,7 +24,12 @@ from broadsheet.core.errors import (
     AlreadySaved,
     AlreadySubscribed,
     BroadsheetError,
+    Conflict,
+    InvalidEmail,
     InvalidInput,
+    InvalidOpml,
+    InvalidQuery,
+    LimitReached,
     NotFound,
     NothingToRetry,
     QuotaExceeded,
@@ -54,6 +60,7 @@ from broadsheet.core.models import (
     Topic,
 )
 from broadsheet.core.snapshots import compress
+from broadsheet.feeds.urls import http_url
 from broadsheet.similar.topics import QueryError, parse_query
 
 log = logging.getLogger("broadsheet.services")
@@ -138,16 +145,16 @@ def _email(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInput("An e-mail address is text.")
     if any(c in value for c in "\r\n\x00"):
-        raise InvalidInput("An e-mail address is one line.")
+        raise InvalidEmail("An e-mail address is one line.")
     address = value.strip()
     if not address:
         return ""
     if len(address) > EMAIL_MAX_CHARS:
-        raise InvalidInput(f"An e-mail address is at most {EMAIL_MAX_CHARS} characters.")
+        raise InvalidEmail(f"An e-mail address is at most {EMAIL_MAX_CHARS} characters.")
     try:
         validate_email(address)
     except ValidationError:
-        raise InvalidInput(f"{address!r} is not an e-mail address.") from None
+        raise InvalidEmail(f"{address!r} is not an e-mail address.") from None
     return address
 
 
@@ -192,7 +199,7 @@ def update_newsletter(
             if value is not _UNSET:
                 setattr(profile, field, value)
         if profile.digest != Profile.Digest.OFF and not account.email:
-            raise InvalidInput("Give an e-mail address to receive the newsletter.")
+            raise Conflict("Give an e-mail address to receive the newsletter.")
         profile.next_digest_at = schedule.next_send(
             timezone.now(),
             profile.digest,
@@ -309,9 +316,13 @@ def rate_item(user: User, item_id: int | str, stars: int | None) -> Item:
     return item
 
 
-# Control characters other than tab and line feed; a note keeps its lines and nothing else.
+# Control characters other than tab and line feed, and lone surrogates (JSON's "\ud800", which
+# no page or file can encode): a note keeps its lines and nothing else.
 _NOTE_CONTROL = str.maketrans(
-    "", "", "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+    "",
+    "",
+    "".join(chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+    + "".join(chr(c) for c in range(0xD800, 0xE000)),
 )
 
 
@@ -340,7 +351,7 @@ def add_note(user: User, item_id: int | str, text: object) -> Note:
     with transaction.atomic():
         item = access.item_for(user, item_id, for_update=True)
         if Note.objects.filter(item=item).count() >= NOTES_PER_ITEM_MAX:
-            raise InvalidInput(f"A story holds at most {NOTES_PER_ITEM_MAX} notes.")
+            raise LimitReached(f"A story holds at most {NOTES_PER_ITEM_MAX} notes.")
         return Note.objects.create(user_id=item.user_id, item=item, text=cleaned)
 
 
@@ -380,14 +391,14 @@ def _topic_query(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInput("A topic's query is text.")
     try:
-        return parse_query(value).canonical()
+        return parse_query(value.translate(_NOTE_CONTROL)).canonical()
     except QueryError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidQuery(str(exc)) from None
 
 
 def _room_for_a_topic(user: User) -> None:
     if access.topics_of(user).count() >= TOPICS_PER_USER_MAX:
-        raise InvalidInput(f"You follow {TOPICS_PER_USER_MAX} topics, the most there can be.")
+        raise LimitReached(f"You follow {TOPICS_PER_USER_MAX} topics, the most there can be.")
 
 
 def create_topic(user: User, name: object, query: object) -> Topic:
@@ -412,9 +423,7 @@ def follow_item(user: User, item_id: int | str) -> Topic:
         item = access.item_for(user, item_id)
         proposal = following.propose(item)
         if proposal is None:
-            raise InvalidInput(
-                "This story has no key terms to follow yet; write the topic yourself."
-            )
+            raise Conflict("This story has no key terms to follow yet; write the topic yourself.")
         _locked_profile(user)  # type: ignore[arg-type]
         _room_for_a_topic(user)
         topic = Topic.objects.create(
@@ -484,10 +493,10 @@ def add_action(
         topic = access.topic_for(user, topic_id, for_update=True)
         existing = ActionLink.objects.filter(topic=topic, url=clean_url).first()
         if existing is not None and existing.state != ActionLink.State.DISMISSED:
-            raise InvalidInput("This topic already has that address.")
+            raise Conflict("This topic already has that address.")
         live = ActionLink.objects.filter(topic=topic).exclude(state=ActionLink.State.DISMISSED)
         if live.count() >= ACTIONS_PER_TOPIC_MAX:
-            raise InvalidInput(f"A topic holds at most {ACTIONS_PER_TOPIC_MAX} action links.")
+            raise LimitReached(f"A topic holds at most {ACTIONS_PER_TOPIC_MAX} action links.")
         if existing is not None:  # dismissed before: the reader wants it after all
             existing.title, existing.note = clean_title, clean_note
             existing.state = ActionLink.State.KEPT
@@ -530,7 +539,7 @@ def update_action(
             moved
             and ActionLink.objects.filter(topic_id=action.topic_id, url=changes["url"]).exists()
         ):
-            raise InvalidInput("This topic already has that address.")
+            raise Conflict("This topic already has that address.")
         fields = [k for k, v in changes.items() if getattr(action, k) != v]
         for key in fields:
             setattr(action, key, changes[key])
@@ -562,7 +571,7 @@ def subscribe(user: User, url: object, *, category: str = "") -> Feed:
         if existing is not None:
             raise AlreadySubscribed(existing.pk)
         if access.feeds_of(user).count() >= FEEDS_PER_USER_MAX:
-            raise InvalidInput(f"You follow {FEEDS_PER_USER_MAX} feeds, the most there can be.")
+            raise LimitReached(f"You follow {FEEDS_PER_USER_MAX} feeds, the most there can be.")
         feed = Feed.objects.create(
             user_id=user.pk,
             url=address,
@@ -615,7 +624,7 @@ def import_opml(user: User, body: bytes) -> OpmlImported:
     try:
         result = feeds.parse_opml(body)
     except feeds.FeedError as exc:
-        raise InvalidInput(exc.message) from None
+        raise InvalidOpml(exc.message) from None
     added: list[Feed] = []
     already = 0
     skipped = [(s.what, s.why) for s in result.skipped]
@@ -626,7 +635,7 @@ def import_opml(user: User, body: bytes) -> OpmlImported:
             already += 1
         except BroadsheetError as exc:
             skipped.append((entry.url, exc.message))
-            if isinstance(exc, InvalidInput) and "the most there can be" in exc.message:
+            if isinstance(exc, LimitReached):
                 break
     for feed in added:
         by_url = {f.url: f for f in result.feeds}
@@ -636,15 +645,23 @@ def import_opml(user: User, body: bytes) -> OpmlImported:
     return OpmlImported(added=added, already=already, skipped=skipped)
 
 
+# What XML 1.0 cannot hold (and so no OPML file): controls but tab and line ends, lone
+# surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def export_opml(user: User) -> bytes:
+    """The reader's feeds as OPML. A feed whose address no OPML reader could use is left out
+    (it could not have been subscribed by this version); text XML cannot hold is dropped."""
     rows = [
         feeds.OpmlFeed(
             url=f.url,
-            title=f.display_title,
-            category=f.category or None,
-            site_url=f.site_url or None,
+            title=_NOT_XML.sub("", f.display_title),
+            category=_NOT_XML.sub("", f.category) or None,
+            site_url=f.site_url if http_url(f.site_url) else None,
         )
         for f in access.feeds_of(user)
+        if http_url(f.url) is not None
     ]
     return feeds.write_opml(rows, "Broadsheet feeds")
 

@@ -12,7 +12,7 @@ import logging
 
 from django_tasks import task
 
-from broadsheet.core import following, newsletter, polling
+from broadsheet.core import following, newsletter, polling, related
 from broadsheet.core.models import Feed, Item, Topic
 from broadsheet.core.processing import Outcome, Processed, fail_item, process_item
 
@@ -51,6 +51,7 @@ def enrich_item(item_id: int) -> str:
     on = following.match_item(item)
     if on:
         log.info("item %s: on %d followed topic(s)", item_id, len(on))
+    related.embed_item(item)
     return "done"
 
 

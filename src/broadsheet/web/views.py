@@ -32,6 +32,7 @@ from broadsheet.core import (
     newsletter,
     queries,
     ratelimit,
+    related,
     schedule,
     services,
 )
@@ -239,6 +240,9 @@ def _reader(
             "note_draft": note_draft,
             "note_error": note_error,
             **_story_topics(request, item),
+            "recommended": related.related_to(request.user, item)
+            if item.status == "ready"
+            else None,
         },
         status=status,
     )

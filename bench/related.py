@@ -11,7 +11,7 @@ excluded and reported apart). Writes the "embedding" section of bench/results/re
 other sections of that report (written by other benchmarks) are kept as they are.
 
     make bench-related
-    .venv/bin/python bench/related.py --quick     # the chosen method and two references, ~3 min
+    .venv/bin/python bench/related.py --quick     # the chosen method and two references, printed
 """
 
 from __future__ import annotations
@@ -514,7 +514,9 @@ def methods() -> list[Method]:
 
 @dataclass
 class Section:
-    """One self-contained part of bench/results/related.md, replaced whole when re-measured."""
+    """One self-contained part of bench/results/related.md, between its own markers
+    (``<!-- KEY: begin -->`` ... ``<!-- KEY: end -->``, as bench/taste.py writes its "taste"
+    section), replaced whole when re-measured."""
 
     key: str
     title: str
@@ -522,31 +524,39 @@ class Section:
     body: str
     when: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
+    @property
+    def begin(self) -> str:
+        return f"<!-- {self.key}: begin -->"
+
+    @property
+    def end(self) -> str:
+        return f"<!-- {self.key}: end -->"
+
     def render(self) -> str:
         stamp = self.when.strftime("%Y-%m-%d %H:%M UTC")
         return (
-            f"<!-- section: {self.key} -->\n## {self.title}\n\n"
+            f"{self.begin}\n## {self.title}\n\n"
             f"- command: `{self.command}`\n- date: {stamp}\n\n{self.body.rstrip()}\n"
-            f"<!-- /section: {self.key} -->\n"
+            f"{self.end}\n"
         )
 
 
-REPORT_TITLE = "# Related stories: measured on the news sets\n"
-_SECTION = re.compile(r"<!-- section: (?P<key>[\w-]+) -->\n.*?<!-- /section: (?P=key) -->\n", re.S)
+REPORT_TITLE = "# Related stories\n"
 
 
 def write_sections(sections: list[Section], path: Path = RESULTS) -> Path:
-    """Write these sections into the report, keeping every other section that is already there
-    (in its place; new ones go at the end)."""
-    old = path.read_text("utf-8") if path.exists() else ""
-    kept = {m["key"]: m.group(0) for m in _SECTION.finditer(old)}
-    order = list(kept)
+    """Write these sections into the report: each replaces its own marked block, or is added at
+    the end; everything else in the file (other benchmarks' sections) is left as it is."""
+    text = path.read_text("utf-8") if path.exists() else REPORT_TITLE
     for s in sections:
-        if s.key not in kept:
-            order.append(s.key)
-        kept[s.key] = s.render()
+        if s.begin in text and s.end in text:
+            head, rest = text.split(s.begin, 1)
+            tail = rest.split(s.end, 1)[1].lstrip("\n")
+            text = head + s.render() + ("\n" + tail if tail else "")
+        else:
+            text = text.rstrip("\n") + "\n\n" + s.render()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(REPORT_TITLE + "".join(f"\n{kept[k]}" for k in order), "utf-8")
+    path.write_text(text, "utf-8")
     return path
 
 
@@ -674,7 +684,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--quick", action="store_true", help="three methods; no BBC")
+    ap.add_argument(
+        "--quick", action="store_true", help="three methods, no BBC; prints, writes no report"
+    )
     ap.add_argument("--runs", type=int, default=3, help="speed runs per method (median)")
     ap.add_argument("--core", type=int, default=None, help="CPU to pin the speed runs to")
     ap.add_argument("--only", default="", help="methods whose name contains this text")
@@ -686,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
     figs, stored = run(selected, sets, args.quick, args.runs, core, stored=True)
     table = embedding_table(figs)
     print(table)
-    if not args.no_report and figs and figs[0].name == methods()[0].name:
+    if not (args.no_report or args.quick) and figs and figs[0].name == methods()[0].name:
         command = "python bench/related.py" + (" " + " ".join(argv or sys.argv[1:])).rstrip()
         speed_docs = len(sets.english_ids)
         section = embedding_section(figs, stored, command, args.runs, speed_docs)

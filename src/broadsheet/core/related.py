@@ -35,7 +35,7 @@ CANDIDATE_ENTRIES = 2_000
 ENTRY_WINDOW = timedelta(days=30)
 RATED_MAX = 500
 # Under a story, a candidate this alike is the same story from another site (a wire copy, a
-# rewrite of the same report) and is listed apart. The embedding's own SAME_STORY_COSINE (0.60)
+# rewrite of the same report) and is listed apart. The embedding's own SAME_STORY_COSINE (0.54)
 # is drawn for "about the same event" on the SemEval pairs, where two papers' own reports of one
 # event count as one story; under a story those are what a reader wants recommended (the
 # follow-up, the other paper's angle), so the reader view groups only what is nearly the text.

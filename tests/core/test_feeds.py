@@ -116,18 +116,20 @@ def test_a_slow_feed_gives_up(
     assert _poll(feed).outcome == "failed"
 
 
-def test_a_feed_of_100000_entries_keeps_the_newest(
+def test_a_feed_of_100000_entries_is_refused_and_a_long_one_cut(
     feed_server: FeedServer, alice: AbstractBaseUser
 ) -> None:
     items = [FeedItem(f"g{n}", f"Story {n}") for n in range(100_000)]
-    feed_server.set_rss("huge", "Huge", items)
+    feed_server.set_rss("huge", "Huge", items)  # over the 10 MiB a fetch may read
     feed = services.subscribe(alice, feed_server.feed_url("huge"))
-    polled = _poll(feed)
+    assert _poll(feed).outcome == "failed"
     feed.refresh_from_db()
-    if polled.outcome == "failed":  # over the 10 MiB cap: refused with a reason
-        assert "large" in feed.error or "MB" in feed.error
-    else:
-        assert 0 < FeedEntry.objects.filter(feed=feed).count() <= 500
+    assert feed.status == "failed" and "10 MiB" in feed.error, feed.error
+    assert not FeedEntry.objects.filter(feed=feed).exists()
+    feed_server.set_rss("long", "Long", [FeedItem(f"l{n}", f"Story {n}") for n in range(5_000)])
+    long = services.subscribe(alice, feed_server.feed_url("long"))
+    assert _poll(long).new_entries == 500  # broadsheet.feeds.MAX_ENTRIES, the newest
+    assert FeedEntry.objects.filter(feed=long, guid__endswith="l0").exists()
 
 
 def test_subscribing_twice_and_bad_addresses(alice: AbstractBaseUser) -> None:

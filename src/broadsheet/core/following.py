@@ -19,6 +19,7 @@ from broadsheet.core.models import (
     ACTIONS_PER_TOPIC_MAX,
     TOPIC_NAME_MAX_CHARS,
     ActionLink,
+    FeedEntry,
     Item,
     PageSnapshot,
     Topic,
@@ -64,7 +65,7 @@ def proposal_terms(proposal: Proposal) -> list[str]:
     return [format_term(t.text, exclude=t.exclude) for t in parse_query(proposal.query).terms]
 
 
-def _compiled(topic: Topic) -> TopicQuery | None:
+def compiled(topic: Topic) -> TopicQuery | None:
     try:
         return parse_query(topic.query)
     except QueryError:
@@ -74,22 +75,21 @@ def _compiled(topic: Topic) -> TopicQuery | None:
         return None
 
 
-def _record(topic: Topic, item: Item, query: TopicQuery | None) -> bool:
-    """Match one story against one topic and keep the row true; whether it matches."""
-    found = query.matches(item.title, item.text) if query is not None else None
+def record(
+    topic: Topic, query: TopicQuery | None, title: str, text: str, **story: Item | FeedEntry
+) -> bool:
+    """Match one story (`item=` a saved one, or `entry=` a feed's) against one topic and keep
+    its TopicMatch row true; whether it matches."""
+    found = query.matches(title, text) if query is not None else None
+    rows = TopicMatch.objects.filter(topic=topic, **story)
     if found is None:
-        TopicMatch.objects.filter(topic=topic, item=item).delete()
+        rows.delete()
         return False
     matched = ", ".join(found.matched)[:500]
-    updated = TopicMatch.objects.filter(topic=topic, item=item).update(
-        score=found.score, matched=matched
-    )
-    if not updated:
+    if not rows.update(score=found.score, matched=matched):
         try:
             with transaction.atomic():
-                TopicMatch.objects.create(
-                    topic=topic, item=item, score=found.score, matched=matched
-                )
+                TopicMatch.objects.create(topic=topic, score=found.score, matched=matched, **story)
         except IntegrityError:
             pass  # a concurrent run recorded it first
     return True
@@ -102,7 +102,7 @@ def match_item(item: Item) -> list[Topic]:
         return []
     on: list[Topic] = []
     for topic in Topic.objects.filter(user_id=item.user_id):
-        if _record(topic, item, _compiled(topic)):
+        if record(topic, compiled(topic), item.title, item.text, item=item):
             on.append(topic)
             propose_actions(topic, item)
     return on
@@ -111,13 +111,13 @@ def match_item(item: Item) -> list[Topic]:
 def rematch_topic(topic: Topic) -> int:
     """Match the topic against the reader's whole library (after it was made or its query
     changed); how many stories are on it. The story it was made from stays on it."""
-    query = _compiled(topic)
+    query = compiled(topic)
     kept: set[int] = set()
     stories = Item.objects.filter(
         user_id=topic.user_id, status=Item.Status.READY, deleted_at__isnull=True
     ).only("id", "title", "text", "html", "url", "final_url", "status", "user_id", "deleted_at")
     for item in stories.iterator(chunk_size=CHUNK):
-        if _record(topic, item, query) or item.pk == topic.from_item_id:
+        if record(topic, query, item.title, item.text, item=item) or item.pk == topic.from_item_id:
             kept.add(item.pk)
     if topic.from_item_id is not None and topic.from_item_id in kept:
         pin(topic, topic.from_item_id)

@@ -292,8 +292,3 @@ def claim_due(now: datetime | None = None, limit: int = 200) -> list[int]:
         if won:
             claimed.append(profile.user_id)
     return claimed
-
-
-def user_named(name: str) -> AbstractBaseUser | None:
-    found: AbstractBaseUser | None = get_user_model().objects.filter(username=name).first()
-    return found

@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from broadsheet import extract, feeds, fetch
 from broadsheet.core import following, related
-from broadsheet.core.models import ENTRIES_PER_FEED_MAX, Feed, FeedEntry, Topic, TopicMatch
+from broadsheet.core.models import ENTRIES_PER_FEED_MAX, Feed, FeedEntry, Topic
 from broadsheet.core.processing import fetch_options
 from broadsheet.extract.actions import story_link_html
-from broadsheet.similar.topics import QueryError, parse_query
 
 log = logging.getLogger("broadsheet.feeds")
 
@@ -177,31 +176,11 @@ def match_entry(entry: FeedEntry, topics: list[Topic] | None = None) -> list[Top
     if topics is None:
         topics = list(Topic.objects.filter(user_id=entry.user_id))
     body = entry.text or entry.summary
-    on = []
-    for topic in topics:
-        try:
-            found = parse_query(topic.query).matches(entry.title, body)
-        except QueryError:
-            found = None
-        if found is None:
-            TopicMatch.objects.filter(topic=topic, entry=entry).delete()
-            continue
-        on.append(topic)
-        updated = TopicMatch.objects.filter(topic=topic, entry=entry).update(
-            score=found.score, matched=", ".join(found.matched)[:500]
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    TopicMatch.objects.create(
-                        topic=topic,
-                        entry=entry,
-                        score=found.score,
-                        matched=", ".join(found.matched)[:500],
-                    )
-            except IntegrityError:
-                pass
-    return on
+    return [
+        topic
+        for topic in topics
+        if following.record(topic, following.compiled(topic), entry.title, body, entry=entry)
+    ]
 
 
 def entries_needing_text(limit: int = 50) -> list[int]:

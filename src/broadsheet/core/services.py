@@ -637,9 +637,9 @@ def import_opml(user: User, body: bytes) -> OpmlImported:
             skipped.append((entry.url, exc.message))
             if isinstance(exc, LimitReached):
                 break
+    titles = {f.url: f.title for f in result.feeds}
     for feed in added:
-        by_url = {f.url: f for f in result.feeds}
-        title = by_url[feed.given_url].title if feed.given_url in by_url else None
+        title = titles.get(feed.given_url)
         if title:
             Feed.objects.filter(pk=feed.pk).update(title=title[:300])
     return OpmlImported(added=added, already=already, skipped=skipped)

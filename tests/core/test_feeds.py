@@ -4,6 +4,7 @@ not saved items until saved, entries on a followed topic fetched in full, OPML i
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -114,6 +115,27 @@ def test_a_slow_feed_gives_up(
     feed_server.set_rss("slow", "Slow", [FeedItem("s", "Slow story")])
     feed = services.subscribe(alice, feed_server.url("/slow/5/feeds/slow"))
     assert _poll(feed).outcome == "failed"
+
+
+@pytest.mark.parametrize(("wait", "deadline"), [(1, 5), (3, 1)], ids=["answered", "timed-out"])
+def test_a_feed_removed_while_it_is_being_checked_stays_removed(
+    feed_server: FeedServer, alice: AbstractBaseUser, settings: Any, wait: int, deadline: int
+) -> None:
+    # The reader unsubscribes while the worker waits for the feed's server: the poll's write
+    # back must not bring the feed (or its entries) back, whether the fetch succeeds or fails.
+    settings.BROADSHEET_FETCH_DEADLINE = deadline
+    feed_server.set_rss("late", "Late", [FeedItem("l1", "Late story")])
+    feed = services.subscribe(alice, feed_server.url(f"/slow/{wait}/feeds/late"))
+    feed.refresh_from_db()
+    outcome: list[polling.Polled] = []
+    poller = threading.Thread(target=lambda: outcome.append(polling.poll(feed)))
+    poller.start()
+    feed_server.wait_for_hit(f"/slow/{wait}/feeds/late")
+    services.unsubscribe(alice, feed.pk)
+    poller.join(timeout=30)
+    assert outcome == [polling.GONE]
+    assert not Feed.objects.filter(pk=feed.pk).exists()
+    assert not FeedEntry.objects.filter(user=alice).exists()
 
 
 def test_a_feed_of_100000_entries_is_refused_and_a_long_one_cut(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from broadsheet import extract, feeds, fetch
@@ -32,7 +32,7 @@ NOT_A_FEED = "This address is a web page without a feed (no RSS, Atom or JSON fe
 
 @dataclass(frozen=True)
 class Polled:
-    outcome: str  # "new", "unchanged", "moved", "failed"
+    outcome: str  # "new", "unchanged", "moved", "failed", "gone" (unsubscribed meanwhile)
     new_entries: int = 0
     reason: str = ""
 
@@ -58,6 +58,33 @@ def claim_due(now: datetime | None = None, limit: int = 200) -> list[int]:
     return claimed
 
 
+#: What a poll writes back to its feed: only these, by an UPDATE of the row, so a feed the
+#: reader unsubscribed from while it was being fetched stays deleted (a full ``save()`` would
+#: insert it again).
+_STATE = (
+    "title",
+    "site_url",
+    "etag",
+    "last_modified",
+    "status",
+    "error",
+    "errors_in_row",
+    "next_poll_at",
+    "last_polled_at",
+)
+GONE = Polled("gone", reason="The feed was removed while it was being checked.")
+
+
+class _Gone(Exception):
+    """The feed row was deleted during the poll."""
+
+
+def _save_state(feed: Feed) -> bool:
+    """Write the poll's state to the feed's row; False when the row is gone."""
+    fields = {name: getattr(feed, name) for name in _STATE}
+    return Feed.objects.filter(pk=feed.pk).update(**fields) > 0
+
+
 def _failed(feed: Feed, reason: str, *, retry_after: str | None = None) -> Polled:
     now = timezone.now()
     feed.errors_in_row += 1
@@ -69,7 +96,8 @@ def _failed(feed: Feed, reason: str, *, retry_after: str | None = None) -> Polle
         now, ok=False, consecutive_errors=feed.errors_in_row, retry_after=wait, key=str(feed.pk)
     )
     feed.last_polled_at = now
-    feed.save()
+    if not _save_state(feed):
+        return GONE
     return Polled("failed", reason=reason)
 
 
@@ -89,15 +117,17 @@ def poll(feed: Feed, *, hops: int = 1) -> Polled:
         feed.status = Feed.Status.OK
         feed.next_poll_at = feeds.next_poll_after(now, ok=True, key=str(feed.pk))
         feed.last_polled_at = now
-        feed.save()
-        return Polled("unchanged")
+        return Polled("unchanged") if _save_state(feed) else GONE
     try:
         parsed = feeds.parse_feed(page.content, page.final_url, page.content_type)
     except feeds.NotAFeed as exc:
         return _follow(feed, exc.links, hops=hops)
     except feeds.FeedError as exc:
         return _failed(feed, exc.message)
-    added = store_entries(feed, parsed.entries)
+    try:
+        added = store_entries(feed, parsed.entries)
+    except _Gone:
+        return GONE
     feed.title = feed.title or parsed.title[:300]
     feed.site_url = (parsed.site_url or feed.site_url)[:4096]
     feed.etag = (page.etag or "")[:1024]
@@ -106,7 +136,8 @@ def poll(feed: Feed, *, hops: int = 1) -> Polled:
     hint = parsed.ttl_seconds or feeds.cache_max_age(page.cache_control)
     feed.next_poll_at = feeds.next_poll_after(now, ok=True, ttl=hint, key=str(feed.pk))
     feed.last_polled_at = now
-    feed.save()
+    if not _save_state(feed):
+        return GONE
     return Polled("new" if added else "unchanged", new_entries=added)
 
 
@@ -117,7 +148,8 @@ def _follow(feed: Feed, links: Any, *, hops: int) -> Polled:
     if Feed.objects.filter(user_id=feed.user_id, url=target).exclude(pk=feed.pk).exists():
         return _failed(feed, "You already follow the feed this page links to.")
     feed.url = target
-    feed.save(update_fields=["url"])
+    if not Feed.objects.filter(pk=feed.pk).update(url=target):
+        return GONE
     return poll(feed, hops=hops - 1)
 
 
@@ -146,8 +178,13 @@ def store_entries(feed: Feed, entries: Any) -> int:
     ]
     if not fresh:
         return 0
-    with transaction.atomic():
-        FeedEntry.objects.bulk_create(fresh, ignore_conflicts=True)
+    try:
+        with transaction.atomic():
+            FeedEntry.objects.bulk_create(fresh, ignore_conflicts=True)
+    except IntegrityError:
+        if not Feed.objects.filter(pk=feed.pk).exists():
+            raise _Gone from None
+        raise
     stored = list(
         FeedEntry.objects.filter(feed=feed, guid__in=[f.guid for f in fresh]).order_by("id")
     )

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -125,10 +126,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep_interval() -> float:
+    """Seconds between two sweeps of a worker (stalled fetches, due feeds, due newsletters)."""
+    from django.conf import settings
+
+    return max(0.5, min(settings.BROADSHEET_TASK_LEASE / 2, 30.0))
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run background tasks (fetching and extracting) until stopped."""
     _setup()
-    from django.conf import settings
     from django.core.management import call_command
 
     from broadsheet.core import related
@@ -137,7 +144,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from broadsheet.core.services import purge_deleted
 
     stop = threading.Event()
-    interval = max(0.5, min(settings.BROADSHEET_TASK_LEASE / 2, 30.0))
+    interval = _sweep_interval()
     log = logging.getLogger("broadsheet.worker")
     # django-tasks' own lines are kept to warnings (settings.LOGGING); say that we are here.
     log.info("worker started (process %s)", os.getpid())
@@ -512,6 +519,351 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- feeds ----------------------------------------------------------------------------------------
+
+
+def _no_such(what: str, row_id: int, user: Any) -> int:
+    """Another user's row is a missing one (core.access): the same answer for both."""
+    print(f"broadsheet: no {what} {row_id} for {user.get_username()}", file=sys.stderr)
+    return 1
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _feed_state(feed: Any, entries: int) -> str:
+    """What the feeds page says of a feed: checking, the reason its last check failed, or (the
+    CLI's addition) how many entries it has and when it was last checked."""
+    if feed.status == "pending":
+        return "checking"
+    if feed.status == "failed":
+        return f"failed: {_one_line(feed.error)}"
+    state = _plural(entries, "entry", "entries")
+    if feed.last_polled_at is not None:
+        state += f", checked {feed.last_polled_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if feed.error:
+        state += f"; last check failed: {_one_line(feed.error)}"
+    return state
+
+
+def cmd_feeds_list(args: argparse.Namespace) -> int:
+    """The feeds a user follows, one a line."""
+    _setup()
+    from django.db.models import Count
+
+    from broadsheet.core import access
+
+    user = _user(args.user)
+    feeds = list(access.feeds_of(user))
+    if not feeds:
+        print(
+            f"{args.user} follows no feeds. Follow one with: "
+            f"broadsheet feeds add URL --user {shlex.quote(args.user)}"
+        )
+        return 0
+    counted = access.entries_of(user).order_by().values("feed_id").annotate(n=Count("id"))
+    entries = {row["feed_id"]: row["n"] for row in counted}
+    print(f"{args.user} follows {_plural(len(feeds), 'feed', 'feeds')}.")
+    for feed in feeds:
+        columns = [
+            str(feed.pk),
+            _one_line(feed.display_title),
+            _one_line(feed.url),
+            _feed_state(feed, entries.get(feed.pk, 0)),
+            _one_line(feed.category),
+        ]
+        print("\t".join(columns).rstrip("\t"))
+    return 0
+
+
+def cmd_feeds_add(args: argparse.Namespace) -> int:
+    """Follow a feed, then check it once here, so that a bad address is known at once. (The
+    worker keeps checking it from then on, as for a feed followed on the web.)"""
+    _setup()
+    from broadsheet.core import access, polling, services
+    from broadsheet.core.errors import AlreadySubscribed, BroadsheetError
+
+    user = _user(args.user)
+    try:
+        subscribed = services.subscribe(user, args.url, category=args.category)
+    except AlreadySubscribed as exc:
+        print(f"Failed to follow: {exc.message} (feed {exc.feed_id})", file=sys.stderr)
+        return 1
+    except BroadsheetError as exc:
+        print(f"Failed to follow: {exc.message}", file=sys.stderr)
+        return 1
+    feed = access.feed_for(user, subscribed.pk)
+    polled = polling.poll(feed)
+    if polled.outcome == "gone":
+        print(f"Failed to follow: {polled.reason}", file=sys.stderr)
+        return 1
+    if polled.outcome == "failed":
+        print(f"Failed to follow: {_one_line(polled.reason)}", file=sys.stderr)
+        print(
+            f"Feed {feed.pk} stays in {args.user}'s list, marked failed, and the worker tries it "
+            f"again later; remove it with: "
+            f"broadsheet feeds remove {feed.pk} --user {shlex.quote(args.user)}",
+            file=sys.stderr,
+        )
+        return 1
+    found = f" (found on {_one_line(feed.given_url)})" if feed.url != feed.given_url else ""
+    title, url = _one_line(feed.display_title), _one_line(feed.url)
+    print(f"Following feed {feed.pk}: {title} <{url}>{found}")
+    entries = access.entries_of(user).filter(feed_id=feed.pk).count()
+    print(
+        f"{_plural(entries, 'entry', 'entries')} so far; "
+        "the worker checks it for new ones from now on."
+    )
+    return 0
+
+
+def cmd_feeds_remove(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import access, services
+    from broadsheet.core.errors import NotFound
+
+    user = _user(args.user)
+    try:
+        title = access.feed_for(user, args.feed_id).display_title
+        services.unsubscribe(user, args.feed_id)
+    except NotFound:
+        return _no_such("feed", args.feed_id, user)
+    print(f"No longer following feed {args.feed_id}: {_one_line(title)}. Stories you saved stay.")
+    return 0
+
+
+def _poll_here(feeds: list[Any]) -> int:
+    """`feeds poll --now`: check each feed in this process; 1 when a check failed."""
+    from broadsheet.core import polling
+
+    failed = 0
+    for feed in feeds:
+        polled = polling.poll(feed)
+        name = f"Feed {feed.pk} ({_one_line(feed.display_title)})"
+        if polled.outcome in ("failed", "gone"):
+            failed += 1
+            print(f"{name}: failed: {_one_line(polled.reason)}", file=sys.stderr)
+        elif polled.new_entries:
+            print(f"{name}: {_plural(polled.new_entries, 'new entry', 'new entries')}.")
+        else:
+            print(f"{name}: nothing new.")
+    return 1 if failed else 0
+
+
+def cmd_feeds_poll(args: argparse.Namespace) -> int:
+    """Check a user's feeds (or one) now: by default at the worker's next sweep, as the web's
+    "Check now" does; with --now here, waiting for each answer."""
+    _setup()
+    from broadsheet.core import access, services
+    from broadsheet.core.errors import NotFound
+
+    user = _user(args.user)
+    if args.feed_id is not None:
+        try:
+            ids = [access.feed_for(user, args.feed_id).pk]
+        except NotFound:
+            return _no_such("feed", args.feed_id, user)
+    else:
+        ids = list(access.feeds_of(user).values_list("id", flat=True))
+    if not ids:
+        print(f"{args.user} follows no feeds: nothing to check.")
+        return 0
+    if args.now:
+        return _poll_here([access.feed_for(user, i) for i in ids])
+    for feed_id in ids:
+        feed = services.poll_now(user, feed_id)
+        print(f"Feed {feed.pk} ({_one_line(feed.display_title)}): a check is due now.")
+    print(
+        "This command fetches nothing: a running worker (broadsheet run, or broadsheet worker) "
+        f"checks {'it' if len(ids) == 1 else 'them'} at its next sweep, within "
+        f"{_sweep_interval():g} seconds. --now checks here instead."
+    )
+    return 0
+
+
+def _read_input(name: str, limit: int) -> bytes:
+    """At most `limit` bytes of the file NAME, or of standard input for "-"."""
+    if name == "-":
+        data: bytes = sys.stdin.buffer.read(limit)
+        return data
+    try:
+        with Path(name).open("rb") as f:
+            return f.read(limit)
+    except IsADirectoryError:
+        raise UsageError(f"{name} is a directory, not a file") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"no such file: {name}") from None
+    except PermissionError:
+        raise UsageError(f"cannot read {name}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+
+
+def cmd_feeds_import(args: argparse.Namespace) -> int:
+    """Follow every feed of an OPML file, as the feeds page's import does, and print its report."""
+    _setup()
+    from broadsheet import feeds
+    from broadsheet.core import access, services
+    from broadsheet.core.errors import BroadsheetError
+
+    user = _user(args.user)
+    # One byte over the limit: the service refuses the file as too large, with its message.
+    body = _read_input(args.file, feeds.MAX_OPML_BYTES + 1)
+    try:
+        result = services.import_opml(user, body)
+    except BroadsheetError as exc:
+        print(f"Failed to import: {exc.message}", file=sys.stderr)
+        return 1
+    added = access.feeds_of(user).filter(pk__in=[f.pk for f in result.added]).order_by("id")
+    for feed in added:
+        category = f" ({_one_line(feed.category)})" if feed.category else ""
+        title, url = _one_line(feed.display_title), _one_line(feed.url)
+        print(f"Added feed {feed.pk}: {title} <{url}>{category}")
+    for what, why in result.skipped:
+        print(f"Skipped {_one_line(what)}: {_one_line(why)}")
+    summary = f"Imported {_plural(len(result.added), 'feed', 'feeds')}"
+    if result.already:
+        summary += f", {result.already} already followed"
+    if result.skipped:
+        summary += f", {len(result.skipped)} skipped"
+    print(summary + ".")
+    if result.added:
+        print("Their first check is the worker's (broadsheet run, or broadsheet worker).")
+    return 0
+
+
+def cmd_feeds_export(args: argparse.Namespace) -> int:
+    """The feeds a user follows as OPML: the feeds page's export, and GET /api/v1/opml's."""
+    _setup()
+    from broadsheet.core import services
+
+    data = services.export_opml(_user(args.user))
+    if args.output:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise SystemExit(
+                f"broadsheet: cannot write {args.output}: {exc.strerror or exc}"
+            ) from None
+        print(f"Wrote {args.output}", file=sys.stderr)
+        return 0
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream: the document is UTF-8, as it says
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        sys.stdout.flush()
+        buffer.write(data)
+    return 0
+
+
+# --- topics ---------------------------------------------------------------------------------------
+
+
+def cmd_topics_list(args: argparse.Namespace) -> int:
+    """The topics a user follows, newest first, with the stories on each."""
+    _setup()
+    from broadsheet.core import access, queries
+
+    user = _user(args.user)
+    topics = list(access.topics_of(user))
+    if not topics:
+        print(
+            f"{args.user} follows no topics. Follow one with: broadsheet topics add "
+            f"--user {shlex.quote(args.user)} --name NAME --query 'TERM, TERM'"
+        )
+        return 0
+    print(f"{args.user} follows {_plural(len(topics), 'topic', 'topics')}.")
+    for topic in topics:
+        counts = queries.topic_counts(topic)
+        stories = _plural(counts.stories, "story", "stories")
+        print(
+            f"{topic.pk}\t{_one_line(topic.name)}\t{_one_line(topic.query)}"
+            f"\t{stories}, {counts.new} new"
+        )
+    return 0
+
+
+def cmd_topics_add(args: argparse.Namespace) -> int:
+    """Follow a topic: made from a saved story's key terms (--item), or written by hand."""
+    if args.item is None and args.query is None:
+        raise UsageError("--name needs --query: the topic's terms, separated by commas")
+    if args.item is not None and args.query is not None:
+        raise UsageError("--query goes with --name; a topic made from --item takes its key terms")
+    _setup()
+    from broadsheet.core import queries, services
+    from broadsheet.core.errors import BroadsheetError, NotFound
+
+    user = _user(args.user)
+    try:
+        if args.item is not None:
+            topic = services.follow_item(user, args.item)
+        else:
+            topic = services.create_topic(user, args.name, args.query)
+    except NotFound:
+        return _no_such("item", args.item, user)
+    except BroadsheetError as exc:
+        print(f"Failed to follow: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Following topic {topic.pk}: {_one_line(topic.name)}")
+    print(f"Terms: {_one_line(', '.join(queries.topic_terms(topic)))}")
+    others = ""
+    if args.item is not None:
+        print(f"Made from item {args.item}'s key terms; that story is on it.")
+        others = "other "
+    print(
+        f"The worker (broadsheet run, or broadsheet worker) finds the {others}stories on it; "
+        f"broadsheet topics show {topic.pk} --user {shlex.quote(args.user)} lists them."
+    )
+    return 0
+
+
+def cmd_topics_show(args: argparse.Namespace) -> int:
+    """A topic and the stories on it (saved ones, then new ones from the feeds), newest first.
+    Unlike the topic's web page, it does not mark them seen."""
+    _setup()
+    from broadsheet.core import access, queries
+    from broadsheet.core.errors import NotFound
+
+    user = _user(args.user)
+    try:
+        topic = access.topic_for(user, args.topic_id)
+    except NotFound:
+        return _no_such("topic", args.topic_id, user)
+    counts = queries.topic_counts(topic)
+    print(f"Topic {topic.pk}: {_one_line(topic.name)}")
+    print(f"Query: {_one_line(topic.query)}")
+    print(f"{_plural(counts.stories, 'story', 'stories')} on it, {counts.new} new")
+    items = list(queries.topic_items(topic).defer("text", "html"))
+    entries = list(queries.topic_entries(topic).select_related("feed"))
+    for item in items:
+        print(f"item {item.pk}\t{_one_line(item.display_title)}\t{_one_line(item.site_name)}")
+    for entry in entries:
+        site = f"{_one_line(entry.feed.display_title)} · from your feeds"
+        print(f"entry {entry.pk}\t{_one_line(entry.display_title)}\t{site}")
+    if not items and not entries:
+        print("No stories on it yet. New ones from your saves and feeds will show here.")
+    return 0
+
+
+def cmd_topics_remove(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import access, services
+    from broadsheet.core.errors import NotFound
+
+    user = _user(args.user)
+    try:
+        name = access.topic_for(user, args.topic_id).name
+        services.delete_topic(user, args.topic_id)
+    except NotFound:
+        return _no_such("topic", args.topic_id, user)
+    print(
+        f"No longer following topic {args.topic_id}: {_one_line(name)}. "
+        "Its stories stay in your list."
+    )
+    return 0
+
+
 # --- the parser -----------------------------------------------------------------------------------
 
 _NO_QUOTA = object()
@@ -584,6 +936,61 @@ def build_parser() -> argparse.ArgumentParser:
     dprev = digest.add_parser("preview", help="print a user's next newsletter (plain text)")
     dprev.add_argument("--user", required=True)
     dprev.set_defaults(func=cmd_digest_preview)
+
+    feeds = sub.add_parser("feeds", help="the feeds a user follows").add_subparsers(
+        dest="feeds_command", required=True, metavar="ACTION"
+    )
+    flist = feeds.add_parser("list", help="list the feeds a user follows")
+    flist.add_argument("--user", required=True)
+    flist.set_defaults(func=cmd_feeds_list)
+    fadd = feeds.add_parser("add", help="follow a feed by its address or a site's, and check it")
+    fadd.add_argument("url", metavar="URL", help="a feed's address, or a page that links its feed")
+    fadd.add_argument("--user", required=True)
+    fadd.add_argument("--category", default="", help="a label to file the feed under")
+    fadd.set_defaults(func=cmd_feeds_add)
+    fremove = feeds.add_parser("remove", help="stop following a feed")
+    fremove.add_argument("feed_id", type=int, metavar="FEED_ID")
+    fremove.add_argument("--user", required=True)
+    fremove.set_defaults(func=cmd_feeds_remove)
+    fpoll = feeds.add_parser("poll", help="check a user's feeds (or one) for new stories now")
+    fpoll.add_argument("feed_id", type=int, nargs="?", metavar="FEED_ID", help="only this feed")
+    fpoll.add_argument("--user", required=True)
+    fpoll.add_argument(
+        "--now", action="store_true", help="check here and wait, instead of asking the worker"
+    )
+    fpoll.set_defaults(func=cmd_feeds_poll)
+    fimport = feeds.add_parser("import", help="follow every feed of an OPML file")
+    fimport.add_argument("file", metavar="FILE", help="an OPML file, or - for standard input")
+    fimport.add_argument("--user", required=True)
+    fimport.set_defaults(func=cmd_feeds_import)
+    fexport = feeds.add_parser("export", help="write the feeds a user follows as OPML")
+    fexport.add_argument("--user", required=True)
+    fexport.add_argument("--output", help="file to write (default: standard output)")
+    fexport.set_defaults(func=cmd_feeds_export)
+
+    topics = sub.add_parser("topics", help="the topics a user follows").add_subparsers(
+        dest="topics_command", required=True, metavar="ACTION"
+    )
+    tlist = topics.add_parser("list", help="list the topics a user follows")
+    tlist.add_argument("--user", required=True)
+    tlist.set_defaults(func=cmd_topics_list)
+    tadd = topics.add_parser("add", help="follow a topic: a story's key terms, or written by hand")
+    tadd.add_argument("--user", required=True)
+    made = tadd.add_mutually_exclusive_group(required=True)
+    made.add_argument(
+        "--item", type=int, metavar="ITEM_ID", help="make the topic from this saved story"
+    )
+    made.add_argument("--name", help="the topic's name (with --query)")
+    tadd.add_argument("--query", help="the topic's terms, separated by commas (with --name)")
+    tadd.set_defaults(func=cmd_topics_add)
+    tshow = topics.add_parser("show", help="print a topic and the stories on it")
+    tshow.add_argument("topic_id", type=int, metavar="TOPIC_ID")
+    tshow.add_argument("--user", required=True)
+    tshow.set_defaults(func=cmd_topics_show)
+    tremove = topics.add_parser("remove", help="stop following a topic")
+    tremove.add_argument("topic_id", type=int, metavar="TOPIC_ID")
+    tremove.add_argument("--user", required=True)
+    tremove.set_defaults(func=cmd_topics_remove)
 
     save = sub.add_parser("save", help="save a story for a user")
     save.add_argument("url")

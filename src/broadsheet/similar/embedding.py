@@ -14,9 +14,10 @@ What a vector is (``MODEL_VERSION`` names exactly this, and changes whenever any
 * On load, each of the model's 36 weight matrix products is rewritten as one
   ``DynamicQuantizeMatMul`` (onnxruntime's contrib op) over the file's own int8 weights and
   per-column scales: the activations are quantised to eight bits on the fly, so the products run
-  on integer kernels (about 1.5 times as fast as float here, AVX2 without VNNI). The attention
-  products stay in float. Each text goes through the model alone (no batch, no padding), so its
-  vector depends on that text only.
+  on integer kernels (about twice as fast as float, with AVX2 and with AVX-512 VNNI alike). The
+  attention products stay in float. Each text goes through the model alone (no batch, no
+  padding), so its vector depends on that text only (and, very slightly, on the processor: AVX2
+  and VNNI run different integer kernels; bench/results/related.md says how little).
 * Mean of the last layer over the pieces, then unit length: ``DIMENSIONS`` floats. A text with no
   word at all (empty, or only punctuation) gets the zero vector: cosine 0 with everything, never
   the same story as anything.

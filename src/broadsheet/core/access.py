@@ -12,7 +12,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model, QuerySet
 
 from broadsheet.core.errors import NotFound
-from broadsheet.core.models import ActionLink, ApiToken, Feed, FeedEntry, Fold, Item, Note, Topic
+from broadsheet.core.models import (
+    ActionLink,
+    ApiToken,
+    Feed,
+    FeedEntry,
+    Fold,
+    Item,
+    Note,
+    Tag,
+    Topic,
+)
 
 User = AbstractBaseUser | AnonymousUser
 Row = TypeVar("Row", bound=Model)
@@ -77,6 +87,16 @@ def notes_of(user: User) -> QuerySet[Note]:
 
 def note_for(user: User, note_id: int | str, *, for_update: bool = False) -> Note:
     return _one(notes_of(user), note_id, for_update=for_update)
+
+
+def tags_of(user: User) -> QuerySet[Tag]:
+    if not user.is_authenticated:
+        return Tag.objects.none()
+    return Tag.objects.filter(user_id=user.pk)
+
+
+def tag_for(user: User, tag_id: int | str, *, for_update: bool = False) -> Tag:
+    return _one(tags_of(user), tag_id, for_update=for_update)
 
 
 def topics_of(user: User) -> QuerySet[Topic]:

@@ -108,6 +108,16 @@ class Item(models.Model):
     # The reader's rating of the story, 1 to 5 stars (core.services.rate_item); None: not rated.
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
+    # Starred by the reader (core.services.set_favorite).
+    favorite = models.BooleanField(default=False)
+    favorited_at = models.DateTimeField(null=True, blank=True)
+    # How far the reader has read, 0.0 to 1.0 of the story (core.services.set_progress), and
+    # when: the newest report wins, so two devices do not undo each other.
+    progress = models.FloatField(default=0.0)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    tags: models.ManyToManyField[Tag, ItemTag] = models.ManyToManyField(
+        "Tag", through="ItemTag", related_name="items"
+    )
 
     class Meta:
         constraints = [
@@ -117,12 +127,17 @@ class Item(models.Model):
                 | models.Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
                 name="item_rating_stars",
             ),
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0.0, progress__lte=1.0),
+                name="item_progress_share",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "archived", "-saved_at"], name="item_list"),
             models.Index(fields=["user", "page_canonical_url"], name="item_page_canonical"),
             models.Index(fields=["status", "lease_until"], name="item_sweep"),
             models.Index(fields=["deleted_at"], name="item_trash"),
+            models.Index(fields=["user", "favorite", "-saved_at"], name="item_favorites"),
         ]
         ordering = ["-saved_at", "-id"]
 
@@ -433,3 +448,40 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+# A tag's name: at most this many characters, one line; a story holds at most TAGS_PER_ITEM_MAX.
+TAG_MAX_CHARS = 100
+TAGS_PER_ITEM_MAX = 50
+
+
+class Tag(models.Model):
+    """One of a reader's tags. Names are compared case-insensitively (``key`` is the name
+    case-folded with its spaces collapsed): "Climate" and "climate" are one tag."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=TAG_MAX_CHARS)
+    key = models.CharField(max_length=TAG_MAX_CHARS)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="tag_unique_per_user")]
+        ordering = ["key", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemTag(models.Model):
+    """A tag on a story."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "tag"], name="item_tag_once")]
+        indexes = [models.Index(fields=["tag", "item"], name="item_tag_by_tag")]
+
+    def __str__(self) -> str:
+        return f"tag {self.tag_id} on item {self.item_id}"

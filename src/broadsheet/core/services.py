@@ -301,6 +301,35 @@ def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
     return item
 
 
+def set_favorite(user: User, item_id: int | str, favorite: bool) -> Item:
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if item.favorite != favorite:
+            item.favorite = favorite
+            item.favorited_at = timezone.now() if favorite else None
+            item.save(update_fields=["favorite", "favorited_at", "updated_at"])
+    return item
+
+
+def set_progress(
+    user: User, item_id: int | str, progress: float, *, at: datetime | None = None
+) -> Item:
+    """Record how far the reader has read (0.0 to 1.0 of the story). ``at`` is when the device
+    saw it (default now); a report older than the one stored is ignored, so a device that
+    comes back online with a stale position does not move the reader back."""
+    valid = isinstance(progress, int | float) and not isinstance(progress, bool)
+    if not valid or not 0.0 <= float(progress) <= 1.0:
+        raise InvalidInput("Reading progress is a number from 0 to 1.")
+    when = at or timezone.now()
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if item.progress_at is None or when >= item.progress_at:
+            item.progress = float(progress)
+            item.progress_at = when
+            item.save(update_fields=["progress", "progress_at", "updated_at"])
+    return item
+
+
 def rate_item(user: User, item_id: int | str, stars: int | None) -> Item:
     """Rate the story RATING_MIN to RATING_MAX stars (again: the new rating replaces the old),
     or clear the rating with None. Raises InvalidInput for any other value."""

@@ -41,12 +41,13 @@ def test_set_tags_replaces_the_list_and_names_are_one_tag_whatever_the_case(
 @pytest.mark.parametrize(
     ("name", "says"),
     [
-        ("", "needs a name"),
-        ("   \t", "needs a name"),
+        ("", "can't be empty"),
+        ("   \t", "can't be empty"),
+        ("\u200b\u200d", "can't be empty"),
         ("a,b", "cannot hold a comma"),
         ("x" * (TAG_MAX_CHARS + 1), f"at most {TAG_MAX_CHARS} characters"),
-        (42, "is a name"),
-        (None, "is a name"),
+        (42, "is text"),
+        (None, "is text"),
     ],
 )
 def test_bad_tag_names_are_refused_and_nothing_changes(

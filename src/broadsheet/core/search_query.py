@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Final
+from urllib.parse import urlsplit
 
 from broadsheet.similar.topics import words
 
@@ -117,16 +118,14 @@ def _tokens(text: str) -> list[tuple[str, bool]]:
 
 
 def _host(value: str) -> str:
-    host = value.strip().lower()
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", host)
-    host = host.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    host = host.rsplit("@", 1)[-1]
-    if host.startswith("[") and "]" in host:
-        return host
-    host = host.split(":", 1)[0].strip(".")
-    if host.startswith("www."):
-        host = host[4:]
-    if not host or not re.fullmatch(r"[^\s/]+", host):
+    """The host of ``site:VALUE`` (an address or a bare host), lower case, without ``www.``."""
+    text = value.strip()
+    try:
+        host = urlsplit(text if "//" in text else f"//{text}").hostname or ""
+    except ValueError:  # a malformed port or IPv6 literal
+        host = ""
+    host = host.strip(".").removeprefix("www.")
+    if not host or any(ch.isspace() for ch in host):
         raise SearchSyntaxError(f"“site:{value}” is not a site: write site:example.com.")
     return host
 

@@ -60,6 +60,7 @@ from broadsheet.core.models import (
     Topic,
 )
 from broadsheet.core.snapshots import compress
+from broadsheet.core.text_input import CONTROL, one_line
 from broadsheet.feeds.urls import http_url
 from broadsheet.similar.topics import QueryError, parse_query
 
@@ -345,16 +346,6 @@ def rate_item(user: User, item_id: int | str, stars: int | None) -> Item:
     return item
 
 
-# Control characters other than tab and line feed, and lone surrogates (JSON's "\ud800", which
-# no page or file can encode): a note keeps its lines and nothing else.
-_NOTE_CONTROL = str.maketrans(
-    "",
-    "",
-    "".join(chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
-    + "".join(chr(c) for c in range(0xD800, 0xE000)),
-)
-
-
 def clean_note(text: object) -> str:
     """A note's text as stored: line ends as LF, no other control characters, no blank edges.
     Raises InvalidInput for an empty note or one longer than NOTE_MAX_CHARS (refused whole, never
@@ -364,7 +355,7 @@ def clean_note(text: object) -> str:
     if len(text) > 4 * NOTE_MAX_CHARS:
         # Far too long to be worth cleaning first.
         raise InvalidInput(f"A note is at most {NOTE_MAX_CHARS:,} characters.")
-    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NOTE_CONTROL).strip()
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL).strip()
     if not cleaned:
         raise InvalidInput("A note can't be empty.")
     if len(cleaned) > NOTE_MAX_CHARS:
@@ -402,25 +393,12 @@ def delete_note(user: User, note_id: int | str) -> None:
 # --- topics and their action links ---------------------------------------------------------------
 
 
-def _one_line(value: object, what: str, limit: int, *, required: bool = True) -> str:
-    """Text on one line: whitespace runs (line breaks included) become one space; control
-    characters go. InvalidInput when empty (if required) or longer than `limit`."""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} is text.")
-    text = " ".join(value.translate(_NOTE_CONTROL).split())
-    if required and not text:
-        raise InvalidInput(f"{what} can't be empty.")
-    if len(text) > limit:
-        raise InvalidInput(f"{what} is at most {limit:,} characters.")
-    return text
-
-
 def _topic_query(value: object) -> str:
     """The canonical form of a topic query, or InvalidInput with the parser's reason."""
     if not isinstance(value, str):
         raise InvalidInput("A topic's query is text.")
     try:
-        return parse_query(value.translate(_NOTE_CONTROL)).canonical()
+        return parse_query(value.translate(CONTROL)).canonical()
     except QueryError as exc:
         raise InvalidQuery(str(exc)) from None
 
@@ -433,7 +411,7 @@ def _room_for_a_topic(user: User) -> None:
 def create_topic(user: User, name: object, query: object) -> Topic:
     """Follow a topic written by hand: a name and a query. The worker then finds the reader's
     stories on it."""
-    clean_name = _one_line(name, "A topic's name", TOPIC_NAME_MAX_CHARS)
+    clean_name = one_line(name, "A topic's name", TOPIC_NAME_MAX_CHARS)
     clean_query = _topic_query(query)
     if not user.is_authenticated:
         raise NotFound()
@@ -468,7 +446,7 @@ def update_topic(
     user: User, topic_id: int | str, *, name: object = _UNSET, query: object = _UNSET
 ) -> Topic:
     """Rename a topic or change its query (the worker then matches the library again)."""
-    clean_name = None if name is _UNSET else _one_line(name, "A topic's name", TOPIC_NAME_MAX_CHARS)
+    clean_name = None if name is _UNSET else one_line(name, "A topic's name", TOPIC_NAME_MAX_CHARS)
     clean_query = None if query is _UNSET else _topic_query(query)
     with transaction.atomic():
         topic = access.topic_for(user, topic_id, for_update=True)
@@ -505,7 +483,7 @@ def _action_url(value: object) -> str:
 def _action_note(value: object) -> str:
     if not isinstance(value, str):
         raise InvalidInput("An action's note is text.")
-    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(_NOTE_CONTROL).strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL).strip()
     if len(text) > ACTION_NOTE_MAX_CHARS:
         raise InvalidInput(f"An action's note is at most {ACTION_NOTE_MAX_CHARS:,} characters.")
     return text
@@ -516,7 +494,7 @@ def add_action(
 ) -> ActionLink:
     """A way to make a difference on the topic, added by the reader (kept at once)."""
     clean_url = _action_url(url)
-    clean_title = _one_line(title, "An action's title", ACTION_TITLE_MAX_CHARS)
+    clean_title = one_line(title, "An action's title", ACTION_TITLE_MAX_CHARS)
     clean_note = _action_note(note)
     with transaction.atomic():
         topic = access.topic_for(user, topic_id, for_update=True)
@@ -552,7 +530,7 @@ def update_action(
     """Edit an action link, keep a proposed one (`state` "kept") or dismiss it ("dismissed")."""
     changes: dict[str, str] = {}
     if title is not _UNSET:
-        changes["title"] = _one_line(title, "An action's title", ACTION_TITLE_MAX_CHARS)
+        changes["title"] = one_line(title, "An action's title", ACTION_TITLE_MAX_CHARS)
     if url is not _UNSET:
         changes["url"] = _action_url(url)
     if note is not _UNSET:
@@ -605,7 +583,7 @@ def subscribe(user: User, url: object, *, category: str = "") -> Feed:
             user_id=user.pk,
             url=address,
             given_url=address,
-            category=_one_line(category, "A category", 100, required=False),
+            category=one_line(category, "A category", 100, required=False),
         )
         enqueue.poll_on_commit(feed)
     return feed
@@ -617,9 +595,9 @@ def update_feed(
     with transaction.atomic():
         feed = access.feed_for(user, feed_id, for_update=True)
         if title is not _UNSET:
-            feed.title = _one_line(title, "A feed's title", 300, required=False)
+            feed.title = one_line(title, "A feed's title", 300, required=False)
         if category is not _UNSET:
-            feed.category = _one_line(category, "A category", 100, required=False)
+            feed.category = one_line(category, "A category", 100, required=False)
         feed.save(update_fields=["title", "category"])
     return feed
 

@@ -20,6 +20,7 @@ from broadsheet.core import access
 from broadsheet.core.access import User
 from broadsheet.core.errors import InvalidInput, LimitReached
 from broadsheet.core.models import TAG_MAX_CHARS, TAGS_PER_ITEM_MAX, Item, ItemTag, Tag
+from broadsheet.core.text_input import one_line
 
 
 def tag_key(name: str) -> str:
@@ -28,18 +29,15 @@ def tag_key(name: str) -> str:
 
 
 def clean_tag(value: object) -> str:
-    """A tag's name as stored, or InvalidInput saying what is wrong with it."""
-    if not isinstance(value, str):
-        raise InvalidInput("A tag is a name (text).")
-    name = " ".join(
-        "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch.isspace()).split()
-    )
-    if not name:
-        raise InvalidInput("A tag needs a name.")
+    """A tag's name as stored (``text_input.one_line``, and no invisible format characters such
+    as zero-width spaces, which would make two tags that look the same), or InvalidInput."""
+    name = one_line(value, "A tag", TAG_MAX_CHARS)
+    if any(unicodedata.category(ch) == "Cf" for ch in name):
+        name = " ".join("".join(ch for ch in name if unicodedata.category(ch) != "Cf").split())
+        if not name:
+            raise InvalidInput("A tag can't be empty.")
     if "," in name:
-        raise InvalidInput(f"A tag cannot hold a comma: “{name[:TAG_MAX_CHARS]}”.")
-    if len(name) > TAG_MAX_CHARS:
-        raise InvalidInput(f"A tag is at most {TAG_MAX_CHARS} characters.")
+        raise InvalidInput(f"A tag cannot hold a comma: “{name}”.")
     return name
 
 

@@ -17,8 +17,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from broadsheet.core import services
-from broadsheet.core.models import ActionLink, ApiToken, Feed, FeedEntry, Fold, Item, Note, Topic
+from broadsheet.core import access, services, tagging
+from broadsheet.core.models import (
+    ActionLink,
+    ApiToken,
+    Feed,
+    FeedEntry,
+    Fold,
+    Item,
+    ItemTag,
+    Note,
+    Tag,
+    Topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +43,7 @@ PARAMETERS = {
     "action_id": "action",
     "feed_id": "feed",
     "entry_id": "entry",
+    "tag_id": "tag",
 }
 SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
 # The JSON body an API route needs to do its work (the others take {}): the owner's request must
@@ -44,6 +56,7 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "api/v1/topics/<topic_id>/actions": {"url": "https://act.example/petition", "title": "Sign"},
     "api/v1/topics/<topic_id>/actions/<action_id>": {"state": "dismissed"},
     "api/v1/feeds/<feed_id>": {"category": "Science"},
+    "api/v1/tags/<tag_id>": {"name": "Rivers"},
 }
 # And the form fields a web route needs, beside `next`.
 WEB_BODIES: dict[str, str] = {
@@ -125,7 +138,9 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
     entry = FeedEntry.objects.create(
         feed=feed, user=user, guid="g1", url="https://news.example/entry", title="An entry"
     )
+    tagging.set_tags(user, item.pk, ["Dams"])
     return {
+        "tag": access.tags_of(user).get().pk,
         "item": item.pk,
         "token": token.token.pk,
         "note": note.pk,
@@ -146,7 +161,11 @@ def _snapshot(user: AbstractBaseUser) -> list[Any]:
     )
     feeds = list(Feed.objects.filter(user=user).order_by("pk").values("pk", "title", "category"))
     entries = list(FeedEntry.objects.filter(user=user).order_by("pk").values("pk", "item_id"))
-    return [items, tokens, notes, topics, actions, feeds, entries]
+    tags = list(Tag.objects.filter(user=user).order_by("pk").values("pk", "name"))
+    item_tags = list(
+        ItemTag.objects.filter(item__user=user).order_by("pk").values("item_id", "tag_id")
+    )
+    return [items, tokens, notes, topics, actions, feeds, entries, tags, item_tags]
 
 
 @pytest.mark.parametrize("route", ROUTES)

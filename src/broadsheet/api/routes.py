@@ -42,12 +42,15 @@ from broadsheet.api.schemas import (
     RelatedOut,
     SaveIn,
     SuggestionOut,
+    TagList,
+    TagOut,
+    TagPatch,
     TopicIn,
     TopicList,
     TopicOut,
     TopicPatch,
 )
-from broadsheet.core import access, export, queries, related, services
+from broadsheet.core import access, export, queries, related, services, tagging
 from broadsheet.core.errors import (
     AlreadySaved,
     AlreadySubscribed,
@@ -143,7 +146,7 @@ def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
 @api.get("/items", response=responses({200: ItemList}, 422))
 def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
     """The reader's items, newest first, `limit` at a time from `offset`."""
-    qs = queries.items(request.user, filters.state, with_body=True)
+    qs = queries.items(request.user, filters.state, with_body=True).prefetch_related("tags")
     total = qs.count()
     page = qs[filters.offset : filters.offset + filters.limit]
     return ItemList(
@@ -167,10 +170,10 @@ def get_item(request: HttpRequest, item_id: int) -> ItemOut:
 
 @api.patch("/items/{item_id}", response=responses({200: ItemOut}, 404, 422))
 def patch_item(request: HttpRequest, item_id: int, payload: PatchIn) -> ItemOut:
-    """Archive or unarchive an item."""
-    if payload.archived is None:
-        return _item_out(access.item_for(request.user, item_id))
-    return _item_out(services.set_archived(request.user, item_id, payload.archived))
+    """Archive or unarchive an item, star it, record reading progress, set its tags: any of
+    them, all or none."""
+    changes = payload.model_dump(exclude_unset=True)
+    return _item_out(services.update_item(request.user, item_id, **changes))
 
 
 @api.put("/items/{item_id}/rating", response=responses({200: ItemOut}, 404, 422))
@@ -299,6 +302,27 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Status[TopicOut]:
     else:
         topic = services.create_topic(request.user, payload.name, payload.query)
     return Status(201, _topic_out(topic))
+
+
+@api.get("/tags", response=responses({200: TagList}))
+def list_tags(request: HttpRequest) -> TagList:
+    """The reader's tags, by name, with how many stories carry each."""
+    rows = queries.tag_counts(request.user)
+    return TagList(tags=[TagOut(**vars(t)) for t in rows], count=len(rows))
+
+
+@api.patch("/tags/{tag_id}", response=responses({200: TagOut}, 404, 422))
+def rename_tag(request: HttpRequest, tag_id: int, payload: TagPatch) -> TagOut:
+    """Rename a tag; onto the name of another tag, the two merge."""
+    kept = tagging.rename_tag(request.user, tag_id, payload.name)
+    return TagOut(**vars(queries.tag_counts(request.user, kept.pk)[0]))
+
+
+@api.delete("/tags/{tag_id}", response=responses({204: None}, 404, 422))
+def delete_tag(request: HttpRequest, tag_id: int) -> Status[None]:
+    """Delete a tag; its stories stay, without it."""
+    tagging.delete_tag(request.user, tag_id)
+    return Status(204, None)
 
 
 @api.get("/topics/{topic_id}", response=responses({200: TopicOut}, 404, 422))

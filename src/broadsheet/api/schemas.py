@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from broadsheet.core import schedule
@@ -18,6 +18,8 @@ from broadsheet.core.models import (
     NOTES_PER_ITEM_MAX,
     RATING_MAX,
     RATING_MIN,
+    TAG_MAX_CHARS,
+    TAGS_PER_ITEM_MAX,
     TOPIC_NAME_MAX_CHARS,
 )
 
@@ -49,6 +51,20 @@ def _optional_boolean(schema: dict[str, Any]) -> None:
     schema["type"] = "boolean"
 
 
+def _optional(kind: str) -> Any:
+    """The JSON schema of a field that may be left out but not sent as null (see
+    `_optional_boolean`), for any JSON type."""
+
+    def fix(schema: dict[str, Any]) -> None:
+        any_of = schema.pop("anyOf", [])
+        schema.pop("default", None)
+        for option in any_of:
+            if option.get("type") == kind:
+                schema.update(option)
+
+    return fix
+
+
 class RatingIn(Strict):
     stars: int = Field(
         ...,
@@ -68,6 +84,17 @@ class RatingIn(Strict):
         return value
 
 
+# A tag's name: some text and no comma (core.tagging), at most TAG_MAX_CHARS characters.
+TagName = Annotated[
+    str,
+    StringConstraints(
+        min_length=1,
+        max_length=TAG_MAX_CHARS,
+        pattern=r"^[^,]*[^\s\x00-\x1f\x7f-\x9f,][^,]*$",
+    ),
+]
+
+
 class PatchIn(Strict):
     # strict: JSON true or false only. Lax pydantic takes "yes", 1, 0 and "false", and null meant
     # "no change"; a client that sends any of them means something we cannot know. Absent still
@@ -80,7 +107,31 @@ class PatchIn(Strict):
         json_schema_extra=_optional_boolean,
     )
 
-    @field_validator("archived", mode="before")
+    favorite: bool | None = Field(
+        None,
+        strict=True,
+        description="`true` to star the story, `false` to unstar it; leave it out to change "
+        "nothing.",
+        json_schema_extra=_optional_boolean,
+    )
+    progress: float | None = Field(
+        None,
+        strict=True,
+        ge=0.0,
+        le=1.0,
+        description="How far the reader has read, 0 to 1 of the story (the reader view "
+        "returns there); leave it out to change nothing.",
+        json_schema_extra=_optional("number"),
+    )
+    tags: list[TagName] | None = Field(
+        None,
+        max_length=TAGS_PER_ITEM_MAX,
+        description="The story's tags, all of them (the list replaces the old one; `[]` "
+        "clears them). Names that differ only in case or spacing are one tag.",
+        json_schema_extra=_optional("array"),
+    )
+
+    @field_validator("archived", "favorite", "progress", "tags", mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Validators run on what was sent, never on the default: only an explicit null gets here.
@@ -115,6 +166,35 @@ class ItemOut(Schema):
     fetched_at: datetime | None
     rating: int | None = Field(
         description="The reader's rating of the story, 1 to 5 stars; null when not rated."
+    )
+    favorite: bool = Field(description="Whether the reader starred the story.")
+    progress: float = Field(description="How far the reader has read, 0 to 1.")
+    tags: list[str] = Field(description="The story's tags, by name.")
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tag_names(cls, value: Any) -> Any:
+        """An item's tags come as Tag rows (prefetched in lists): their names."""
+        rows = value.all() if hasattr(value, "all") else value
+        return [getattr(tag, "name", tag) for tag in rows]
+
+
+class TagOut(Schema):
+    id: int
+    name: str
+    stories: int = Field(description="How many of the reader's stories carry the tag.")
+
+
+class TagList(Schema):
+    tags: list[TagOut]
+    count: int
+
+
+class TagPatch(Strict):
+    name: TagName = Field(
+        ...,
+        description="The new name. When the reader already has a tag of that name (whatever "
+        "its case), the two merge: the answer is the tag that stays.",
     )
 
 
@@ -156,20 +236,6 @@ class PageFilters(Strict):
     offset: int = Field(
         0, ge=0, le=MAX_OFFSET, description=f"How many to skip (at most {MAX_OFFSET:,})."
     )
-
-
-def _optional(kind: str) -> Any:
-    """The JSON schema of a field that may be left out but not sent as null (see
-    `_optional_boolean`), for any JSON type."""
-
-    def fix(schema: dict[str, Any]) -> None:
-        any_of = schema.pop("anyOf", [])
-        schema.pop("default", None)
-        for option in any_of:
-            if option.get("type") == kind:
-                schema.update(option)
-
-    return fix
 
 
 class NoNulls(Strict):

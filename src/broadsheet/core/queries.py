@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from broadsheet.core import access
 from broadsheet.core.models import FeedEntry, Fold, Item, Profile, Topic
@@ -117,3 +117,20 @@ def topic_terms(topic: Topic) -> list[str]:
 def terms_of(query: str) -> list[str]:
     """A query's terms, each as the reader writes it ("-football" for an exclusion)."""
     return [format_term(t.text, exclude=t.exclude) for t in parse_query(query).terms]
+
+
+@dataclass(frozen=True)
+class TagCount:
+    id: int
+    name: str
+    stories: int  # the reader's stories (not in the trash) that carry the tag
+
+
+def tag_counts(user: AbstractBaseUser | AnonymousUser, tag_id: int | None = None) -> list[TagCount]:
+    """The reader's tags by name (or the one ``tag_id``), each with how many stories carry it."""
+    tags = access.tags_of(user)
+    if tag_id is not None:
+        tags = tags.filter(pk=tag_id)
+    live = Q(items__deleted_at__isnull=True)
+    rows = tags.annotate(n=Count("items", filter=live)).order_by("key", "id")
+    return [TagCount(pk, name, n) for pk, name, n in rows.values_list("id", "name", "n")]

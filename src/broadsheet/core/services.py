@@ -7,6 +7,7 @@ import logging
 import re
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet import feeds
-from broadsheet.core import access, enqueue, following, queries, ratelimit, schedule
+from broadsheet.core import access, enqueue, following, queries, ratelimit, schedule, tagging
 from broadsheet.core.canonical import MAX_URL_LENGTH, canonicalize, normalize_input
 from broadsheet.core.errors import (
     AlreadySaved,
@@ -299,6 +300,30 @@ def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
             item.archived = archived
             item.archived_at = timezone.now() if archived else None
             item.save(update_fields=["archived", "archived_at", "updated_at"])
+    return item
+
+
+def update_item(
+    user: User,
+    item_id: int | str,
+    *,
+    archived: bool | None = None,
+    favorite: bool | None = None,
+    progress: float | None = None,
+    tags: Sequence[object] | None = None,
+) -> Item:
+    """Change any of an item's reader-owned states in one transaction: all or none (None: no
+    change)."""
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if archived is not None:
+            item = set_archived(user, item.pk, archived)
+        if favorite is not None:
+            item = set_favorite(user, item.pk, favorite)
+        if progress is not None:
+            item = set_progress(user, item.pk, progress)
+        if tags is not None:
+            item = tagging.set_tags(user, item.pk, tags)
     return item
 
 

@@ -24,18 +24,16 @@ from broadsheet.core.text_input import one_line
 
 
 def tag_key(name: str) -> str:
-    """What makes two names one tag: case-folded, spaces collapsed."""
-    return " ".join(name.casefold().split())
+    """What makes two names one tag: case-folded, spaces collapsed, invisible format characters
+    (zero-width spaces and joiners, soft hyphens) ignored, so two tags that look the same are
+    one."""
+    visible = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.casefold().split())
 
 
 def clean_tag(value: object) -> str:
-    """A tag's name as stored (``text_input.one_line``, and no invisible format characters such
-    as zero-width spaces, which would make two tags that look the same), or InvalidInput."""
+    """A tag's name as stored (``text_input.one_line``, without commas), or InvalidInput."""
     name = one_line(value, "A tag", TAG_MAX_CHARS)
-    if any(unicodedata.category(ch) == "Cf" for ch in name):
-        name = " ".join("".join(ch for ch in name if unicodedata.category(ch) != "Cf").split())
-        if not name:
-            raise InvalidInput("A tag can't be empty.")
     if "," in name:
         raise InvalidInput(f"A tag cannot hold a comma: “{name}”.")
     return name

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from broadsheet.core import services
 from broadsheet.core.models import TAGS_PER_ITEM_MAX, Item
@@ -110,3 +112,52 @@ def test_tags_list_rename_merge_delete(
     assert other.get("/api/v1/tags").json() == {"tags": [], "count": 0}
     bad = api.patch(f"/api/v1/tags/{ids['Energy']}", {"name": "a, b"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
+
+
+def test_list_filters_by_tag_and_star_and_sorts(alice: AbstractBaseUser, api: ApiClient) -> None:
+    ids = [_save(api, f"s{n}") for n in range(4)]
+    minutes = [7, 2, 9, 2]
+    sites = ["Zeta News", "alpha Times", "Beta Post", "alpha Times"]
+    for item_id, m, site in zip(ids, minutes, sites, strict=True):
+        Item.objects.filter(pk=item_id).update(reading_minutes=m, site_name=site)
+    api.patch(f"/api/v1/items/{ids[0]}", {"tags": ["Climate"], "favorite": True})
+    api.patch(f"/api/v1/items/{ids[2]}", {"tags": ["climate", "Energy"]})
+
+    def listed(**params: Any) -> list[int]:
+        response = api.get("/api/v1/items", **params)
+        assert response.status_code == 200, response.content
+        return [i["id"] for i in response.json()["items"]]
+
+    assert listed() == ids[::-1]
+    assert listed(sort="oldest") == ids
+    assert listed(tag="CLIMATE") == [ids[2], ids[0]]
+    assert listed(tag="climate", favorite="true") == [ids[0]]
+    assert listed(favorite="false") == [ids[3], ids[2], ids[1]]
+    assert listed(tag="no such tag") == []
+    assert listed(sort="reading_time") == [ids[3], ids[1], ids[0], ids[2]]
+    assert listed(sort="site") == [ids[3], ids[1], ids[2], ids[0]]
+    day = timezone.now() - timedelta(days=3)
+    Item.objects.filter(pk=ids[1]).update(published=day)
+    Item.objects.filter(pk=ids[2]).update(published=day - timedelta(days=1))
+    assert listed(sort="published") == [ids[1], ids[2], ids[3], ids[0]]  # undated last
+    assert api.get("/api/v1/items", tag="climate").json()["count"] == 2
+    for bad in ({"sort": "random"}, {"favorite": "maybe"}, {"fields": "some"}, {"tag": "a,b"}):
+        response = api.get("/api/v1/items", **bad)
+        assert response.status_code == 422, bad
+
+
+def test_metadata_listing_leaves_the_bodies_out_and_never_loads_them(
+    alice: AbstractBaseUser, api: ApiClient
+) -> None:
+    ids = [_save(api, f"s{n}") for n in range(5)]
+    Item.objects.filter(pk__in=ids).update(text="The whole story. " * 50, html="<p>The story</p>")
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get("/api/v1/items", fields="metadata").json()
+    assert [i["text"] for i in body["items"]] == [""] * 5
+    assert {i["html"] for i in body["items"]} == {""}
+    assert {i["reading_minutes"] for i in body["items"]} == {0}
+    sqls = [q["sql"] for q in queries.captured_queries]
+    assert any('"core_item"."url"' in sql for sql in sqls)  # the listing is among them
+    assert not any('"core_item"."text"' in sql for sql in sqls)  # and no row loads its story
+    full = api.get("/api/v1/items").json()
+    assert full["items"][0]["text"].startswith("The whole story.")

@@ -136,6 +136,16 @@ def _item_out(item: Any) -> ItemOut:
     return ItemOut.model_validate(item, from_attributes=True)
 
 
+def _metadata_out(item: Any) -> ItemOut:
+    """The item without its story (``fields=metadata``): its deferred text and HTML are never
+    read, so never loaded."""
+    data = {name: getattr(item, name) for name in ItemOut.model_fields if name not in _BODY}
+    return ItemOut.model_validate({**data, "text": "", "html": ""})
+
+
+_BODY = frozenset({"text", "html"})
+
+
 @api.post("/items", response=responses({201: ItemOut}, 409, 422))
 def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
     """Save a story. Answers at once with `status: pending`; fetching runs in the background."""
@@ -146,11 +156,19 @@ def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
 @api.get("/items", response=responses({200: ItemList}, 422))
 def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
     """The reader's items, newest first, `limit` at a time from `offset`."""
-    qs = queries.items(request.user, filters.state, with_body=True).prefetch_related("tags")
+    with_body = filters.fields == "all"
+    qs = queries.items(
+        request.user,
+        filters.state,
+        with_body=with_body,
+        tag=filters.tag,
+        favorite=filters.favorite,
+        sort=filters.sort,
+    ).prefetch_related("tags")
     total = qs.count()
     page = qs[filters.offset : filters.offset + filters.limit]
     return ItemList(
-        items=[_item_out(i) for i in page],
+        items=[_item_out(i) if with_body else _metadata_out(i) for i in page],
         count=total,
         limit=filters.limit,
         offset=filters.offset,

@@ -518,6 +518,26 @@ class RelatedOut(Schema):
 
 class ListFilters(Strict):
     state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
+    tag: TagName | None = Field(
+        None,
+        description="Only stories with this tag (by name, whatever its case).",
+        json_schema_extra=_optional("string"),
+    )
+    favorite: bool | None = Field(
+        None,
+        description="`true`: only starred stories; `false`: only the others.",
+        json_schema_extra=_optional_boolean,
+    )
+    sort: Literal["saved", "oldest", "published", "reading_time", "site"] = Field(
+        "saved",
+        description="`saved` (newest saved first), `oldest`, `published` (newest published "
+        "first, undated last), `reading_time` (shortest first) or `site` (by site name).",
+    )
+    fields: Literal["all", "metadata"] = Field(
+        "all",
+        description='`metadata`: leave the stories\' text and HTML out (they come as ""), for '
+        "clients that list without reading.",
+    )
     limit: int = Field(50, ge=1, le=500, description="Items per page (at most 500).")
     offset: int = Field(
         0, ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET:,})."

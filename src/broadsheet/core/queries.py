@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Lower
 
 from broadsheet.core import access
 from broadsheet.core.models import FeedEntry, Fold, Item, Profile, Topic
+from broadsheet.core.tagging import tag_key
 from broadsheet.similar.topics import QueryError, format_term, parse_query
 
 State = Literal["unread", "archived", "all"]
@@ -54,9 +56,30 @@ def counter(user: AbstractBaseUser | AnonymousUser) -> Counter:
     return Counter(saved=access.items_of(user).count(), limit=quota_of(user))
 
 
+#: The orders a list can take: newest saved first (the default), oldest saved first, newest
+#: published first (undated stories last), shortest read first, and by site name.
+Sort = Literal["saved", "oldest", "published", "reading_time", "site"]
+_ORDER: dict[str, tuple[Any, ...]] = {
+    "saved": ("-saved_at", "-id"),
+    "oldest": ("saved_at", "id"),
+    "published": (F("published").desc(nulls_last=True), "-saved_at", "-id"),
+    "reading_time": ("reading_minutes", "-saved_at", "-id"),
+    "site": (Lower("site_name"), "-saved_at", "-id"),
+}
+
+
 def items(
-    user: AbstractBaseUser | AnonymousUser, state: State = "unread", *, with_body: bool = False
+    user: AbstractBaseUser | AnonymousUser,
+    state: State = "unread",
+    *,
+    with_body: bool = False,
+    tag: str | None = None,
+    favorite: bool | None = None,
+    sort: Sort = "saved",
 ) -> QuerySet[Item]:
+    """A reader's list: one state, optionally one tag (by name, whatever its case) and starred
+    or not, in one of the ``Sort`` orders. Without ``with_body`` the story's text and HTML are
+    not loaded."""
     qs = access.items_of(user)
     if not with_body:
         qs = qs.defer("text", "html")
@@ -64,7 +87,11 @@ def items(
         qs = qs.filter(archived=False)
     elif state == "archived":
         qs = qs.filter(archived=True)
-    return qs.order_by("-saved_at", "-id")
+    if tag is not None:
+        qs = qs.filter(tags__key=tag_key(tag))  # a reader's keys are unique: no duplicates
+    if favorite is not None:
+        qs = qs.filter(favorite=favorite)
+    return qs.order_by(*_ORDER[sort])
 
 
 def unseen_folds(user: AbstractBaseUser | AnonymousUser) -> list[Fold]:

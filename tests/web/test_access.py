@@ -66,6 +66,8 @@ WEB_BODIES: dict[str, str] = {
     "topics/<int:topic_id>/actions/": "&url=https%3A%2F%2Fact.example%2Fjoin&title=Join",
     "topics/<int:topic_id>/actions/<int:action_id>/": "&state=kept",
     "feeds/<int:feed_id>/": "&title=Renamed&category=Science",
+    "tags/<int:tag_id>/": "&name=Rivers",
+    "items/<int:item_id>/tags/": "&tags=rivers%2C+dams",
 }
 
 

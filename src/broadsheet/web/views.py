@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, cast
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
@@ -35,6 +35,7 @@ from broadsheet.core import (
     related,
     schedule,
     services,
+    tagging,
 )
 from broadsheet.core.canonical import NO_ADDRESS
 from broadsheet.core.errors import (
@@ -60,12 +61,35 @@ def _not_found(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "broadsheet/not_found.html", {"reason": reason}, status=404)
 
 
-def _list(request: HttpRequest, state: queries.State, template_tab: str) -> HttpResponse:
-    paginator = Paginator(queries.items(request.user, state), queries.PAGE_SIZE)
+# The list's orders, as the sort menu names them (queries.Sort).
+SORTS: dict[str, str] = {
+    "saved": "Newest saved",
+    "oldest": "Oldest saved",
+    "published": "Newest published",
+    "reading_time": "Shortest read",
+    "site": "Site, A to Z",
+}
+
+
+def _list(
+    request: HttpRequest,
+    state: queries.State,
+    template_tab: str,
+    *,
+    favorite: bool | None = None,
+) -> HttpResponse:
+    """A list page: one state (and starred only, for the Starred tab), narrowed to one tag by
+    `?tag=`, in the order `?sort=` names (an unknown one is the default)."""
+    tag = " ".join(request.GET.get("tag", "").split())[:100] or None
+    asked = request.GET.get("sort", "saved")
+    sort = cast("queries.Sort", asked if asked in SORTS else "saved")
+    qs = queries.items(request.user, state, tag=tag, favorite=favorite, sort=sort)
+    paginator = Paginator(qs.prefetch_related("tags"), queries.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     folds = queries.unseen_folds(request.user)
     if folds:
         services.mark_folds_seen(request.user)
+    kept = {k: v for k, v in (("tag", tag), ("sort", sort if sort != "saved" else None)) if v}
     return render(
         request,
         "broadsheet/list.html",
@@ -74,6 +98,10 @@ def _list(request: HttpRequest, state: queries.State, template_tab: str) -> Http
             "tab": template_tab,
             "folds": folds,
             "rating_choices": range(RATING_MIN, RATING_MAX + 1),
+            "tag": tag,
+            "sort": sort,
+            "sorts": SORTS.items(),
+            "page_query": urlencode(kept),
         },
     )
 
@@ -82,6 +110,12 @@ def _list(request: HttpRequest, state: queries.State, template_tab: str) -> Http
 @require_GET
 def unread(request: HttpRequest) -> HttpResponse:
     return _list(request, "unread", "unread")
+
+
+@login_required
+@require_GET
+def starred(request: HttpRequest) -> HttpResponse:
+    return _list(request, "all", "starred", favorite=True)
 
 
 @login_required
@@ -268,6 +302,9 @@ def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
         elif action == "retry":
             services.retry_item(request.user, item_id)
             messages.success(request, "Fetching it again.")
+        elif action in ("star", "unstar"):
+            services.set_favorite(request.user, item_id, action == "star")
+            messages.success(request, "Starred." if action == "star" else "No longer starred.")
     except NotFound:
         return _not_found(request)
     except BroadsheetError as exc:
@@ -325,6 +362,76 @@ def rate(request: HttpRequest, item_id: int) -> HttpResponse:
             request, f"Rated {item.rating} of 5." if item.rating else "Rating cleared."
         )
     return HttpResponseRedirect(_next_url(request, item_id, "rate"))
+
+
+@login_required
+@require_POST
+def star(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _item_action(request, item_id, "star")
+
+
+@login_required
+@require_POST
+def unstar(request: HttpRequest, item_id: int) -> HttpResponse:
+    return _item_action(request, item_id, "unstar")
+
+
+@login_required
+@require_POST
+def item_tags(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The reader view's tag box: names separated by commas, all the story's tags."""
+    names = [n for n in request.POST.get("tags", "").split(",") if n.strip()]
+    try:
+        item = tagging.set_tags(request.user, item_id, names)
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+    else:
+        count = item.tags.count()
+        messages.success(request, f"Tags saved ({count})." if count else "Tags cleared.")
+    return HttpResponseRedirect(_next_url(request, item_id, "tags"))
+
+
+@login_required
+@require_GET
+def tags_page(request: HttpRequest) -> HttpResponse:
+    """Every tag with its number of stories, to rename (or merge) and delete."""
+    return render(
+        request,
+        "broadsheet/tags.html",
+        {"tags": queries.tag_counts(request.user), "tab": "tags"},
+    )
+
+
+@login_required
+@require_POST
+def tag_rename(request: HttpRequest, tag_id: int) -> HttpResponse:
+    try:
+        old = access.tag_for(request.user, tag_id).name
+        kept = tagging.rename_tag(request.user, tag_id, request.POST.get("name", ""))
+    except NotFound:
+        return _not_found(request)
+    except BroadsheetError as exc:
+        messages.error(request, exc.message)
+    else:
+        if kept.pk == tag_id:
+            messages.success(request, f"Renamed “{old}” to “{kept.name}”.")
+        else:
+            messages.success(request, f"Merged “{old}” into “{kept.name}”.")
+    return redirect("web:tags")
+
+
+@login_required
+@require_POST
+def tag_delete(request: HttpRequest, tag_id: int) -> HttpResponse:
+    try:
+        name = access.tag_for(request.user, tag_id).name
+        tagging.delete_tag(request.user, tag_id)
+    except NotFound:
+        return _not_found(request)
+    messages.success(request, f"Deleted the tag “{name}”; its stories stay.")
+    return redirect("web:tags")
 
 
 @login_required

@@ -268,6 +268,7 @@ def _reader(
         "broadsheet/item.html",
         {
             "item": item,
+            "tags": list(item.tags.all()),  # read once: the tag box and its links
             "rating_choices": range(RATING_MIN, RATING_MAX + 1),
             "notes": access.notes_of(request.user).filter(item=item).order_by("created_at", "id"),
             "note_max": NOTE_MAX_CHARS,

@@ -147,3 +147,13 @@ def canonicalize(raw: str) -> str:
     if len(key) > MAX_URL_LENGTH:  # percent-encoding can lengthen an address
         raise InvalidURL(TOO_LONG)
     return key
+
+
+def site_host(url: str) -> str:
+    """The site part of an address for filtering and ordering by site: the host name lower-cased,
+    without a trailing dot or a leading "www."; "" when the address has none."""
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")[:255]

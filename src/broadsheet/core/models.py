@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Profile(models.Model):
@@ -76,6 +77,9 @@ class Item(models.Model):
     agency = models.CharField(max_length=200, blank=True, default="")
     published = models.DateTimeField(null=True, blank=True)
     site_name = models.CharField(max_length=300, blank=True, default="")
+    # The host of the saved address, lower-cased, without "www." (`site:` in search, the site
+    # filter and the site order).
+    host = models.CharField(max_length=255, blank=True, default="")
     language = models.CharField(max_length=32, blank=True, default="")
     image = models.CharField(max_length=4096, blank=True, default="")
     text = models.TextField(blank=True, default="")
@@ -92,7 +96,8 @@ class Item(models.Model):
     vector_version = models.CharField(max_length=100, blank=True, default="")
     archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
-    saved_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Not auto_now_add: an import keeps the date the reader saved the story elsewhere.
+    saved_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -138,6 +143,7 @@ class Item(models.Model):
             models.Index(fields=["status", "lease_until"], name="item_sweep"),
             models.Index(fields=["deleted_at"], name="item_trash"),
             models.Index(fields=["user", "favorite", "-saved_at"], name="item_favorites"),
+            models.Index(fields=["user", "host", "-saved_at"], name="item_by_host"),
         ]
         ordering = ["-saved_at", "-id"]
 
@@ -485,3 +491,77 @@ class ItemTag(models.Model):
 
     def __str__(self) -> str:
         return f"tag {self.tag_id} on item {self.item_id}"
+
+
+# A highlight's quote is at most this many characters; its note at most NOTE_MAX_CHARS; its
+# prefix and suffix (the context that anchors it) at most HIGHLIGHT_CONTEXT_CHARS each.
+HIGHLIGHT_QUOTE_MAX_CHARS = 5_000
+HIGHLIGHT_CONTEXT_CHARS = 64
+HIGHLIGHTS_PER_ITEM_MAX = 500
+
+
+class Highlight(models.Model):
+    """A passage the reader marked, anchored like a W3C Web Annotation TextQuoteSelector (the
+    quote with some text before and after it) plus a TextPositionSelector hint (character
+    offsets into the story's text), so it is found again after re-rendering or re-extraction
+    where the words still exist. ``orphaned_at`` is set when the quote is no longer in the
+    story's text."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="highlights")
+    quote = models.TextField()
+    prefix = models.CharField(max_length=HIGHLIGHT_CONTEXT_CHARS, blank=True, default="")
+    suffix = models.CharField(max_length=HIGHLIGHT_CONTEXT_CHARS, blank=True, default="")
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    orphaned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["item", "start"], name="highlight_in_item"),
+            models.Index(fields=["user", "-created_at"], name="highlight_by_user"),
+        ]
+        ordering = ["item_id", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"highlight {self.pk} on item {self.item_id}"
+
+
+class ImportJob(models.Model):
+    """One library import (a file uploaded on the web page or given to the CLI), run in the
+    background. The counters move as rows are read; ``problems`` lists the skipped rows
+    ({"line": n, "reason": "..."}, the first few hundred)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(max_length=32)
+    filename = models.CharField(max_length=255, blank=True, default="")
+    # Where the uploaded file waits (a name in the default storage); emptied when done.
+    upload = models.CharField(max_length=500, blank=True, default="")
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.CharField(max_length=500, blank=True, default="")
+    read_bytes = models.PositiveBigIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    existing = models.PositiveIntegerField(default=0)
+    over_limit = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.format}, {self.status})"

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from broadsheet import feeds
 from broadsheet.core import access, enqueue, following, queries, ratelimit, schedule, tagging
-from broadsheet.core.canonical import MAX_URL_LENGTH, canonicalize, normalize_input
+from broadsheet.core.canonical import MAX_URL_LENGTH, canonicalize, normalize_input, site_host
 from broadsheet.core.errors import (
     AlreadySaved,
     AlreadySubscribed,
@@ -272,6 +272,7 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
                 user_id=user.pk,
                 url=address,
                 canonical_url=canonical,
+                host=site_host(address),
                 task_token=str(uuid.uuid4()),
             )
             if html is not None:

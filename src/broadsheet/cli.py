@@ -138,7 +138,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
-    from broadsheet.core import related
+    from broadsheet.core import related, search_index
     from broadsheet.core.copies import backfill
     from broadsheet.core.enqueue import sweep_digests, sweep_feeds, sweep_stalled
     from broadsheet.core.services import purge_deleted
@@ -151,8 +151,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     def sweeper() -> None:
         """Beside the task loop: re-enqueue stalled fetches, purge the trash past the undo
-        window, hand out the newsletters and feed polls that are due, fingerprint older
-        stories. A failure of one (the database away for a moment) is logged and tried
+        window, hand out the newsletters and feed polls that are due, fingerprint and index
+        older stories. A failure of one (the database away for a moment) is logged and tried
         again."""
         from django.db import close_old_connections
 
@@ -164,6 +164,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 sweep_feeds,
                 backfill,
                 related.backfill,
+                search_index.sweep,
             ):
                 try:
                     job()

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from broadsheet import extract, fetch
-from broadsheet.core import copies
+from broadsheet.core import copies, highlighting, search_index
 from broadsheet.core.canonical import canonicalize, normalize_input
 from broadsheet.core.errors import FetchFailed, InvalidURL
 from broadsheet.core.models import Fold, Item, PageSnapshot
@@ -235,6 +235,7 @@ def _extract_and_store(item_id: int, token: str, snapshot: PageSnapshot) -> Proc
         item.fetched_at = timezone.now()
         item.save()
         copies.record_bands(item)
+        search_index.refresh_on_commit([item.pk])
     return Processed(Outcome.READY, absorbed=absorbed)
 
 
@@ -264,6 +265,8 @@ def apply_article(item: Item, article: extract.Article, *, final_url: str) -> No
     item.near_print = copies.compute(article.text)
     item.error = ""
     item.error_code = ""
+    # The text changed: find the reader's highlights in it again (or mark them orphaned).
+    highlighting.reanchor(item)
 
 
 def _fold(old: Item, *, into: Item) -> None:
@@ -319,4 +322,5 @@ def reextract(item: Item) -> Outcome:
         item.status = Item.Status.READY
         item.save()
         copies.record_bands(item)
+        search_index.refresh_on_commit([item.pk])
     return Outcome.READY

@@ -59,7 +59,7 @@ def counter(user: AbstractBaseUser | AnonymousUser) -> Counter:
 #: The orders a list can take: newest saved first (the default), oldest saved first, newest
 #: published first (undated stories last), shortest read first, and by site name.
 Sort = Literal["saved", "oldest", "published", "reading_time", "site"]
-_ORDER: dict[str, tuple[Any, ...]] = {
+ORDER: dict[str, tuple[Any, ...]] = {
     "saved": ("-saved_at", "-id"),
     "oldest": ("saved_at", "id"),
     "published": (F("published").desc(nulls_last=True), "-saved_at", "-id"),
@@ -91,7 +91,7 @@ def items(
         qs = qs.filter(tags__key=tag_key(tag))  # a reader's keys are unique: no duplicates
     if favorite is not None:
         qs = qs.filter(favorite=favorite)
-    return qs.order_by(*_ORDER[sort])
+    return qs.order_by(*ORDER[sort])
 
 
 def unseen_folds(user: AbstractBaseUser | AnonymousUser) -> list[Fold]:

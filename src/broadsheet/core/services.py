@@ -19,7 +19,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet import feeds
-from broadsheet.core import access, enqueue, following, queries, ratelimit, schedule, tagging
+from broadsheet.core import (
+    access,
+    enqueue,
+    following,
+    queries,
+    ratelimit,
+    schedule,
+    search_index,
+    tagging,
+)
 from broadsheet.core.canonical import MAX_URL_LENGTH, canonicalize, normalize_input, site_host
 from broadsheet.core.errors import (
     AlreadySaved,
@@ -285,6 +294,7 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
                     raw_size=len(data),
                 )
             enqueue.fetch_on_commit(item)
+            search_index.refresh_on_commit([item.pk])
     except IntegrityError:
         # The same address saved by a concurrent request won the unique constraint.
         existing = _existing_item_id(user, canonical)
@@ -398,6 +408,7 @@ def add_note(user: User, item_id: int | str, text: object) -> Note:
         item = access.item_for(user, item_id, for_update=True)
         if Note.objects.filter(item=item).count() >= NOTES_PER_ITEM_MAX:
             raise LimitReached(f"A story holds at most {NOTES_PER_ITEM_MAX} notes.")
+        search_index.refresh_on_commit([item.pk])
         return Note.objects.create(user_id=item.user_id, item=item, text=cleaned)
 
 
@@ -408,12 +419,15 @@ def edit_note(user: User, note_id: int | str, text: object) -> Note:
         if note.text != cleaned:
             note.text = cleaned
             note.save(update_fields=["text", "updated_at"])
+            search_index.refresh_on_commit([note.item_id])
     return note
 
 
 def delete_note(user: User, note_id: int | str) -> None:
     with transaction.atomic():
-        access.note_for(user, note_id, for_update=True).delete()
+        note = access.note_for(user, note_id, for_update=True)
+        note.delete()
+        search_index.refresh_on_commit([note.item_id])
 
 
 # --- topics and their action links ---------------------------------------------------------------

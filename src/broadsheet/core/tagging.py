@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from broadsheet.core import access
+from broadsheet.core import access, search_index
 from broadsheet.core.access import User
 from broadsheet.core.errors import InvalidInput, LimitReached
 from broadsheet.core.models import TAG_MAX_CHARS, TAGS_PER_ITEM_MAX, Item, ItemTag, Tag
@@ -65,9 +65,37 @@ def _tags_named(user: User, names: Sequence[str]) -> list[Tag]:
     return [have[k] for k in keys]
 
 
+def tags_by_key(user: User, names: Iterable[str]) -> dict[str, Tag]:
+    """The reader's tags of these (clean) names, made when missing, by key: one query to read
+    and at most one insert and one more read, however many stories they are for (an import's
+    batch). The first spelling of a new key names the tag."""
+    wanted: dict[str, str] = {}
+    for name in names:
+        wanted.setdefault(tag_key(name), name)
+    if not wanted:
+        return {}
+    have = {t.key: t for t in access.tags_of(user).filter(key__in=list(wanted))}
+    missing = [Tag(user_id=user.pk, name=n, key=k) for k, n in wanted.items() if k not in have]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        have = {t.key: t for t in access.tags_of(user).filter(key__in=list(wanted))}
+    return have
+
+
+def link_many(pairs: Iterable[tuple[int, int]]) -> None:
+    """Put tags on stories: (item id, tag id) pairs, a pair already there left as it is."""
+    rows = [ItemTag(item_id=i, tag_id=t) for i, t in pairs]
+    ItemTag.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+
+
 def _link(items: Iterable[int], tags: Iterable[Tag]) -> None:
     rows = [ItemTag(item_id=i, tag_id=t.pk) for i in items for t in tags]
     ItemTag.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _tagged(tag: Tag) -> list[int]:
+    """The ids of the stories that carry the tag (whose index rows change with it)."""
+    return list(ItemTag.objects.filter(tag=tag).values_list("item_id", flat=True))
 
 
 def set_tags(user: User, item_id: int | str, tags: Iterable[object]) -> Item:
@@ -79,6 +107,7 @@ def set_tags(user: User, item_id: int | str, tags: Iterable[object]) -> Item:
         ItemTag.objects.filter(item_id=item.pk).exclude(tag__in=wanted).delete()
         _link([item.pk], wanted)
         item.save(update_fields=["updated_at"])
+        search_index.refresh_on_commit([item.pk])
     return item
 
 
@@ -113,6 +142,7 @@ def add_tags(user: User, item_ids: Sequence[int | str], tags: Iterable[object]) 
         if crowded.exists():
             raise LimitReached(f"A story holds at most {TAGS_PER_ITEM_MAX} tags.")
         Item.objects.filter(pk__in=items).update(updated_at=timezone.now())
+        search_index.refresh_on_commit(items)
     return len(items)
 
 
@@ -126,6 +156,7 @@ def remove_tags(user: User, item_ids: Sequence[int | str], tags: Iterable[object
         gone = access.tags_of(user).filter(key__in=keys)
         ItemTag.objects.filter(item_id__in=items, tag__in=gone).delete()
         Item.objects.filter(pk__in=items).update(updated_at=timezone.now())
+        search_index.refresh_on_commit(items)
     return len(items)
 
 
@@ -135,6 +166,7 @@ def rename_tag(user: User, tag_id: int | str, name: object) -> Tag:
     clean = clean_tag(name)
     with transaction.atomic():
         tag = access.tag_for(user, tag_id, for_update=True)
+        search_index.refresh_on_commit(_tagged(tag))
         other = access.tags_of(user).filter(key=tag_key(clean)).exclude(pk=tag.pk).first()
         if other is None:
             tag.name, tag.key = clean, tag_key(clean)
@@ -151,6 +183,7 @@ def merge_tags(user: User, tag_ids: Sequence[int | str], into: int | str) -> Tag
     with transaction.atomic():
         target = access.tag_for(user, into, for_update=True)
         sources = list(access.tags_of(user).filter(pk__in=_ids(tag_ids)).exclude(pk=target.pk))
+        search_index.refresh_on_commit(i for t in sources for i in _tagged(t))
         moved = ItemTag.objects.filter(tag__in=sources).values_list("item_id", flat=True)
         _link(list(moved), [target])
         Tag.objects.filter(pk__in=[t.pk for t in sources]).delete()
@@ -160,4 +193,6 @@ def merge_tags(user: User, tag_ids: Sequence[int | str], into: int | str) -> Tag
 def delete_tag(user: User, tag_id: int | str) -> None:
     """Delete a tag; its stories stay, without it."""
     with transaction.atomic():
-        access.tag_for(user, tag_id, for_update=True).delete()
+        tag = access.tag_for(user, tag_id, for_update=True)
+        search_index.refresh_on_commit(_tagged(tag))
+        tag.delete()

@@ -75,7 +75,9 @@ def tags_by_key(user: User, names: Iterable[str]) -> dict[str, Tag]:
     if not wanted:
         return {}
     have = {t.key: t for t in access.tags_of(user).filter(key__in=list(wanted))}
-    missing = [Tag(user_id=user.pk, name=n, key=k) for k, n in wanted.items() if k not in have]
+    owner = user.pk
+    assert owner is not None
+    missing = [Tag(user_id=owner, name=n, key=k) for k, n in wanted.items() if k not in have]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
         have = {t.key: t for t in access.tags_of(user).filter(key__in=list(wanted))}
@@ -111,7 +113,7 @@ def set_tags(user: User, item_id: int | str, tags: Iterable[object]) -> Item:
     return item
 
 
-def _ids(values: Sequence[int | str]) -> list[int]:
+def parse_ids(values: Sequence[int | str]) -> list[int]:
     out = []
     for value in values:
         try:
@@ -128,7 +130,7 @@ def add_tags(user: User, item_ids: Sequence[int | str], tags: Iterable[object]) 
     names = clean_tags(tags)
     with transaction.atomic():
         items = list(
-            access.items_of(user).filter(pk__in=_ids(item_ids)).values_list("pk", flat=True)
+            access.items_of(user).filter(pk__in=parse_ids(item_ids)).values_list("pk", flat=True)
         )
         if not items or not names:
             return len(items)
@@ -151,7 +153,7 @@ def remove_tags(user: User, item_ids: Sequence[int | str], tags: Iterable[object
     keys = [tag_key(clean_tag(t)) for t in tags]
     with transaction.atomic():
         items = list(
-            access.items_of(user).filter(pk__in=_ids(item_ids)).values_list("pk", flat=True)
+            access.items_of(user).filter(pk__in=parse_ids(item_ids)).values_list("pk", flat=True)
         )
         gone = access.tags_of(user).filter(key__in=keys)
         ItemTag.objects.filter(item_id__in=items, tag__in=gone).delete()
@@ -182,7 +184,7 @@ def merge_tags(user: User, tag_ids: Sequence[int | str], into: int | str) -> Tag
     """Fold several tags into one: their stories take ``into`` and they are gone."""
     with transaction.atomic():
         target = access.tag_for(user, into, for_update=True)
-        sources = list(access.tags_of(user).filter(pk__in=_ids(tag_ids)).exclude(pk=target.pk))
+        sources = list(access.tags_of(user).filter(pk__in=parse_ids(tag_ids)).exclude(pk=target.pk))
         search_index.refresh_on_commit(i for t in sources for i in _tagged(t))
         moved = ItemTag.objects.filter(tag__in=sources).values_list("item_id", flat=True)
         _link(list(moved), [target])

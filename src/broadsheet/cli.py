@@ -111,6 +111,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             port=port,
             threads=settings.BROADSHEET_THREADS,
             ident="Broadsheet",
+            # waitress's own cap (1 GiB) must not refuse an import file the setting allows.
+            max_request_body_size=max(1 << 30, settings.BROADSHEET_IMPORT_MAX_BYTES + (1 << 20)),
         )
     except KeyboardInterrupt:
         pass
@@ -140,7 +142,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from broadsheet.core import related, search_index
     from broadsheet.core.copies import backfill
-    from broadsheet.core.enqueue import sweep_digests, sweep_feeds, sweep_stalled
+    from broadsheet.core.enqueue import sweep_digests, sweep_feeds, sweep_imported, sweep_stalled
     from broadsheet.core.services import purge_deleted
 
     stop = threading.Event()
@@ -159,6 +161,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         while not stop.is_set():
             for job in (
                 sweep_stalled,
+                sweep_imported,
                 purge_deleted,
                 sweep_digests,
                 sweep_feeds,
@@ -374,17 +377,148 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write all of a user's items as CSV or JSON (the file the web and the API export)."""
-    _setup()
-    from broadsheet.core import export
+def _ids(raw: str) -> list[int]:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError("item ids separated by commas, e.g. 12,40,41")
+    if len(parts) > 200:
+        raise argparse.ArgumentTypeError("at most 200 ids")
+    return [int(p) for p in parts]
 
-    data = export.export(_user(args.user), args.format)
-    if args.output:
-        Path(args.output).write_text(data, encoding="utf-8", newline="")
-        print(f"Wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(data)
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a user's items in one of the export formats (the file the web and the API
+    export), a chunk at a time."""
+    _setup()
+    from broadsheet.core import export, export_data
+    from broadsheet.core.errors import NotFound
+
+    user = _user(args.user)
+    ids = None
+    if args.ids is not None:
+        try:
+            ids = export_data.selected(user, args.ids)
+        except NotFound:
+            raise SystemExit(f"broadsheet: {args.user!r} has no item among {args.ids}") from None
+    fmt = args.format
+    if not args.output:
+        if fmt in export.TEXT_FORMATS:
+            for text in export.text_stream(user, fmt, ids):
+                sys.stdout.write(text)
+            return 0
+        if sys.stdout.isatty():
+            raise UsageError(f"a {fmt} export is a binary file: give --output FILE or redirect")
+        for chunk in export.stream(user, fmt, ids):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.output)
+    try:
+        with target.open("wb") as out:
+            for chunk in export.stream(user, fmt, ids):
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)  # no half-written file left behind
+        raise
+    print(f"Wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+# The report lists this many of the skipped rows (the web page shows them all).
+PROBLEMS_SHOWN = 20
+
+
+def _open_import(name: str) -> tuple[Any, int]:
+    """The file NAME opened for reading in binary, and its size; standard input ("-") is copied
+    to a temporary file first (readers seek)."""
+    import tempfile
+
+    if name == "-":
+        spool = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the caller)
+        size = 0
+        while chunk := sys.stdin.buffer.read(1 << 20):
+            spool.write(chunk)
+            size += len(chunk)
+        spool.seek(0)
+        return spool, size
+    try:
+        f = Path(name).open("rb")  # noqa: SIM115  (closed by the caller)
+    except IsADirectoryError:
+        raise UsageError(f"{name} is a directory, not a file") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"no such file: {name}") from None
+    except PermissionError:
+        raise UsageError(f"cannot read {name}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    return f, os.fstat(f.fileno()).st_size
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a library export (Pocket, Instapaper, ...) into a user's list, here and now, with a
+    progress bar on standard error and the report on standard output."""
+    _setup()
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from broadsheet.core import importers, importing
+    from broadsheet.core.errors import ImportFormatUnknown, UnreadableImport
+
+    user = _user(args.user)
+    fileobj, size = _open_import(args.file)
+    name = "stdin" if args.file == "-" else Path(args.file).name
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeElapsedColumn(),
+    )
+    with fileobj:
+        try:
+            fmt = importing.detect_format(fileobj, name, args.format)
+            label = importers.reader(fmt).label
+            console = Console(stderr=True)
+            with Progress(
+                *columns, console=console, transient=True, disable=not console.is_terminal
+            ) as bar:
+                task = bar.add_task(f"Importing {label}", total=size or None)
+
+                def progress(report: importing.ImportReport) -> None:
+                    bar.update(
+                        task,
+                        completed=min(report.read_bytes, size) if size else report.read_bytes,
+                        description=f"{report.rows:,} rows, {report.imported:,} imported",
+                    )
+
+                report = importing.import_file(
+                    user, fileobj, name, format=fmt, on_progress=progress
+                )
+        except (ImportFormatUnknown, UnreadableImport) as exc:
+            print(f"Failed to import: {exc.message}", file=sys.stderr)
+            return 1
+    stories = "story" if report.imported == 1 else "stories"
+    print(f"Imported {report.imported:,} {stories} from {_one_line(name)}.")
+    print(f"Already there: {report.existing:,}")
+    print(f"Over the limit: {report.over_limit:,}")
+    print(f"Invalid: {report.invalid:,}")
+    if report.problems:
+        print("Problems:")
+        for problem in report.problems[:PROBLEMS_SHOWN]:
+            where = f"line {problem.line}: " if problem.line else ""
+            print(f"  {where}{_one_line(problem.reason)}")
+        total = report.invalid + (1 if report.over_limit else 0)
+        more = total - min(len(report.problems), PROBLEMS_SHOWN)
+        if more > 0:
+            print(f"  ... and {more:,} more")
+    pending = importing.pending_count(user)
+    if pending:
+        waits = "story waits" if pending == 1 else "stories wait"
+        print(
+            f"{pending:,} {waits} to be fetched by the worker "
+            "(broadsheet run, or broadsheet worker), a few a minute."
+        )
     return 0
 
 
@@ -1004,11 +1138,31 @@ def build_parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true", help="print JSON")
     lst.set_defaults(func=cmd_list)
 
-    exp = sub.add_parser("export", help="write all of a user's items as CSV or JSON")
+    exp = sub.add_parser(
+        "export", help="write a user's items as JSON, CSV, bookmarks, Markdown or EPUB"
+    )
     exp.add_argument("--user", required=True)
-    exp.add_argument("--format", choices=["csv", "json"], default="json")
+    exp.add_argument(
+        "--format", choices=["csv", "json", "html", "markdown", "epub"], default="json"
+    )
     exp.add_argument("--output", help="file to write (default: standard output)")
+    exp.add_argument(
+        "--ids", type=_ids, help="only these items, ids separated by commas (at most 200)"
+    )
     exp.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser(
+        "import", help="import a library export (Pocket, Instapaper, ...) into a user's list"
+    )
+    imp.add_argument("file", metavar="FILE", help='the exported file ("-": standard input)')
+    imp.add_argument("--user", required=True)
+    imp.add_argument(
+        "--format",
+        metavar="FORMAT",
+        help="the service the file comes from (default: detected from the file); "
+        "see docs/import.md for the names",
+    )
+    imp.set_defaults(func=cmd_import)
 
     ex = sub.add_parser("extract", help="print the article of an address or file without saving it")
     ex.add_argument("source", help="an http(s) address or a local HTML file")

@@ -200,6 +200,18 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         lambda n, r: _int(n, r, minimum=1),
         "Seconds an SMTP server may take to answer before the send is given up.",
     ),
+    Setting(
+        "BROADSHEET_IMPORT_MAX_BYTES",
+        "1073741824",
+        lambda n, r: _int(n, r, minimum=1),
+        "Largest library file (Pocket, Instapaper, ... export) the import page takes, in bytes.",
+    ),
+    Setting(
+        "BROADSHEET_IMPORT_FETCH_RATE",
+        "30",
+        _int,
+        "Imported stories without their text fetched per minute, all hosts together (0: none).",
+    ),
     Setting("DATABASE_URL", "", _str, "Database URL; empty means SQLite in the data directory."),
 )
 

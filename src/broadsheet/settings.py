@@ -123,6 +123,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Files (uploaded imports waiting for the worker, ...) live in the data directory by default.
+MEDIA_ROOT = str(DATA_DIR / "files")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -138,7 +140,7 @@ TASKS = {
 }
 
 # Security headers. The whole app sends a strict CSP (no inline script anywhere) from
-# broadsheet.web.headers; the reader view adds nothing to it.
+# broadsheet.web.headers; the reader view allows its one script of ours ('self').
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -225,3 +227,5 @@ BROADSHEET_LOGIN_MAX_FAILURES_PER_ACCOUNT: int = CONFIG["BROADSHEET_LOGIN_MAX_FA
 BROADSHEET_LOGIN_MAX_FAILURES_PER_ADDRESS: int = CONFIG["BROADSHEET_LOGIN_MAX_FAILURES_PER_ADDRESS"]
 BROADSHEET_LOGIN_WINDOW: int = CONFIG["BROADSHEET_LOGIN_WINDOW"]
 BROADSHEET_TRUSTED_PROXIES: tuple[Any, ...] = CONFIG["BROADSHEET_TRUSTED_PROXIES"]
+BROADSHEET_IMPORT_MAX_BYTES: int = CONFIG["BROADSHEET_IMPORT_MAX_BYTES"]
+BROADSHEET_IMPORT_FETCH_RATE: int = CONFIG["BROADSHEET_IMPORT_FETCH_RATE"]

@@ -84,12 +84,19 @@ def test_csv_round_trips_with_the_csv_module() -> None:
 # --- web, API and CLI give the same file ----------------------------------------------------------
 
 
+def _undated(content: bytes) -> Any:
+    """The JSON export without the moment it was made (which differs from call to call)."""
+    data = json.loads(content)
+    assert data.pop("exported_at")
+    return data
+
+
 def test_web_export_csv(web: Client, hostile_items: list[Any]) -> None:
     r = web.get("/export/items.csv")
     assert r.status_code == 200
     assert r["Content-Type"] == "text/csv; charset=utf-8"
     assert r["Content-Disposition"] == 'attachment; filename="broadsheet-items.csv"'
-    rows = list(csv.DictReader(io.StringIO(r.content.decode(), newline="")))
+    rows = list(csv.DictReader(io.StringIO(r.getvalue().decode(), newline="")))
     assert len(rows) == len(HOSTILE)
     by_id = {int(row["id"]): row for row in rows}
     for item in hostile_items:
@@ -108,11 +115,13 @@ def test_web_export_json(web: Client, hostile_items: list[Any]) -> None:
     assert r.status_code == 200
     assert r["Content-Type"] == "application/json; charset=utf-8"
     assert r["Content-Disposition"] == 'attachment; filename="broadsheet-items.json"'
-    data = json.loads(r.content)
+    data = json.loads(r.getvalue())
     assert data["count"] == len(HOSTILE)
     titles = {i["id"]: i["title"] for i in data["items"]}
     assert titles == {item.pk: item.title for item in hostile_items}  # exact, unneutralised
-    assert list(data["items"][0]) == list(export.COLUMNS)
+    assert list(data["items"][0]) == list(export.JSON_FIELDS)  # the CSV columns come first
+    assert list(export.JSON_FIELDS[: len(export.COLUMNS)]) == list(export.COLUMNS)
+    assert (data["format"], data["version"]) == ("broadsheet", 1)
 
 
 def test_web_export_includes_archived_and_only_own(
@@ -120,7 +129,7 @@ def test_web_export_includes_archived_and_only_own(
 ) -> None:
     mine = item_with(alice, 1, title="Mine, archived", archived=True)
     item_with(bob, 2, title="Bob's secret")
-    data = json.loads(web.get("/export/items.json").content)
+    data = json.loads(web.get("/export/items.json").getvalue())
     assert [(i["id"], i["title"], i["archived"]) for i in data["items"]] == [
         (mine.pk, "Mine, archived", True)
     ]
@@ -136,11 +145,11 @@ def test_api_export(api: ApiClient, hostile_items: list[Any], web: Client) -> No
     r = api.get("/api/v1/export", format="csv")
     assert r.status_code == 200 and r["Content-Type"] == "text/csv; charset=utf-8"
     assert r["Content-Disposition"] == 'attachment; filename="broadsheet-items.csv"'
-    assert r.content == web.get("/export/items.csv").content
+    assert r.getvalue() == web.get("/export/items.csv").getvalue()
     j = api.get("/api/v1/export", format="json")
     assert j.status_code == 200 and j["Content-Type"] == "application/json; charset=utf-8"
-    assert json.loads(j.content) == json.loads(web.get("/export/items.json").content)
-    assert api.get("/api/v1/export").json()["count"] == len(HOSTILE)  # json by default
+    assert _undated(j.getvalue()) == _undated(web.get("/export/items.json").getvalue())
+    assert json.loads(api.get("/api/v1/export").getvalue())["count"] == len(HOSTILE)  # default
     bad = api.get("/api/v1/export", format="xlsx")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
     assert Client().get("/api/v1/export").status_code == 401
@@ -154,13 +163,13 @@ def test_cli_export(
     tmp_path: Any,
 ) -> None:
     assert cli.main(["export", "--user", "alice", "--format", "csv"]) == 0
-    assert capsys.readouterr().out == web.get("/export/items.csv").content.decode()
+    assert capsys.readouterr().out == web.get("/export/items.csv").getvalue().decode()
     out = tmp_path / "items.json"
     assert cli.main(["export", "--user", "alice", "--format", "json", "--output", str(out)]) == 0
-    assert json.loads(out.read_text("utf-8")) == json.loads(web.get("/export/items.json").content)
+    assert _undated(out.read_bytes()) == _undated(web.get("/export/items.json").getvalue())
     csv_file = tmp_path / "items.csv"
     cli.main(["export", "--user", "alice", "--format", "csv", "--output", str(csv_file)])
-    assert csv_file.read_bytes() == web.get("/export/items.csv").content
+    assert csv_file.read_bytes() == web.get("/export/items.csv").getvalue()
 
 
 def test_control_characters_leave_every_output(
@@ -168,8 +177,8 @@ def test_control_characters_leave_every_output(
 ) -> None:
     item = item_with(alice, 1, title=CONTROL, byline=CONTROL, site_name=CONTROL, summary=CONTROL)
     expected = "ctrl[31mend"
-    assert json.loads(web.get("/export/items.json").content)["items"][0]["title"] == expected
-    row = next(csv.DictReader(io.StringIO(web.get("/export/items.csv").content.decode())))
+    assert json.loads(web.get("/export/items.json").getvalue())["items"][0]["title"] == expected
+    row = next(csv.DictReader(io.StringIO(web.get("/export/items.csv").getvalue().decode())))
     assert row["title"] == expected
     atom = web.get(f"/feeds/{feed.key_for(alice)}/unread.atom").content
     entry = ET.fromstring(atom).find(f"{ATOM}entry")

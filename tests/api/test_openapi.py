@@ -78,10 +78,16 @@ def test_the_document_is_valid_openapi_3_1() -> None:
     validate(doc, cls=OpenAPIV31SpecValidator)
 
 
-def test_the_export_documents_both_files() -> None:
+def test_the_export_documents_every_file() -> None:
     op = _document()["paths"]["/api/v1/export"]["get"]
     content = op["responses"]["200"]["content"]
-    assert set(content) == {"application/json", "text/csv"}
+    assert set(content) == {
+        "application/json",
+        "text/csv",
+        "text/html",
+        "application/zip",
+        "application/epub+zip",
+    }
 
 
 # --- every status each operation can answer -------------------------------------------------------

@@ -128,7 +128,7 @@ def test_save_stores_pending_item_and_enqueues_after_commit(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         item = services.save_item(alice, "  HTTPS://News.Example/story?utm_source=x#top ")
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the fetch enqueued, the story indexed for search
     item.refresh_from_db()
     assert item.status == Item.Status.PENDING
     assert item.url == "HTTPS://News.Example/story?utm_source=x#top"

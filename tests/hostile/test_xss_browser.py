@@ -5,6 +5,12 @@ through the API and processed by the server's own worker; then its reader page i
 every element of the story is hovered and focused. A case fails if any script runs (a global
 set, a dialog opened, the title changed), if the page tries anything the CSP has to block, or
 if the page makes a request anywhere but the app and the story server.
+
+The reader view runs one script of ours (`script-src 'self'`, for highlights and the reading
+position), so each story also carries a highlight with a hostile note (drawn by the server as
+`<mark>` inside the hostile HTML), the whole story is selected (the script reads its text), and
+the page must show that our script ran and that it is the only script in the document. Payloads
+may name the app's own origin as `{app}` (a script from there is what 'self' would allow).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.hostile.corpus import Case, load, params
-from tests.hostile.pages import AFTER, BEFORE, xss_page
+from tests.hostile.pages import AFTER, BEFORE, MIDDLE, xss_page
 from tests.hostile.servers import ScriptServer, reply
 from tests.support.live import LiveServer, live_server
 
@@ -34,6 +40,8 @@ PIXEL = bytes.fromhex(
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
 EVENTS = ["mouseover", "mouseenter", "pointerenter", "focus", "animationstart", "toggle"]
+# A highlight's note that would run if it were ever pasted into the page as HTML.
+HOSTILE_NOTE = '"><img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
 
 
 @dataclass
@@ -73,6 +81,11 @@ def reader(site: ScriptServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
     from playwright.sync_api import sync_playwright
 
     with live_server(tmp_path_factory.mktemp("hostile-live")) as server:
+        # Payloads that aim at the app's own origin name it as {app}.
+        for case in load("xss"):
+            payload = str(case.get("payload")).replace("{app}", server.base_url)
+            page = xss_page(f"XSS case {case.name}", payload)
+            site.routes[f"/xss/{case.name}"] = reply(200, [("Content-Type", "text/html")], page)
         server.cli("user", "create", "reader", "--password", PASSWORD, "--quota", "unlimited")
         token = server.cli("token", "create", "reader").stdout.strip().splitlines()[-1]
         items = {}
@@ -89,6 +102,9 @@ def reader(site: ScriptServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 break
             assert time.monotonic() < deadline, f"still pending: {pending}\n{server.log()[-2000:]}"
             time.sleep(0.25)
+        for item_id in items.values():
+            body = {"quote": MIDDLE, "note": HOSTILE_NOTE}
+            _api(server, token, "POST", f"/api/v1/items/{item_id}/highlights", body)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -129,9 +145,23 @@ def test_no_script_runs_in_the_reader_view(case: Case, reader: Reader, tmp_path:
     try:
         response = page.goto(reader.server.url(f"/items/{reader.items[case.name]}/"))
         assert response is not None and response.status == 200
+        assert "script-src 'self'" in response.headers["content-security-policy"]
         page.wait_for_load_state("load")
         body = page.inner_text(".story-body")
         assert BEFORE in body and AFTER in body, "the story is not shown"
+        # Our script ran (the policy lets 'self' run) and is the only script in the document.
+        page.wait_for_selector("#reader[data-script='ready']", state="attached")
+        scripts = page.evaluate("[...document.scripts].map(e => e.src)")
+        assert scripts == [reader.server.url("/static/broadsheet/reader.js")], scripts
+        # The highlight is drawn by the server around the middle sentence, its note as text.
+        marked = "".join(page.locator(".story-body mark").all_inner_texts())
+        assert MIDDLE in marked, f"the highlight is not drawn: {marked!r}"
+        assert page.locator(".story-body mark").first.get_attribute("title") == HOSTILE_NOTE
+        # The script reads the story's text when the reader selects it.
+        page.evaluate(
+            "() => window.getSelection().selectAllChildren(document.getElementById('story-body'))"
+        )
+        page.wait_for_selector("#highlight-bar", state="visible")
         page.evaluate(
             """(events) => {
                 for (const el of document.querySelectorAll('.story-body *')) {

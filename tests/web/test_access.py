@@ -17,13 +17,15 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from broadsheet.core import access, services, tagging
+from broadsheet.core import access, highlighting, services, tagging
 from broadsheet.core.models import (
     ActionLink,
     ApiToken,
     Feed,
     FeedEntry,
     Fold,
+    Highlight,
+    ImportJob,
     Item,
     ItemTag,
     Note,
@@ -44,6 +46,8 @@ PARAMETERS = {
     "feed_id": "feed",
     "entry_id": "entry",
     "tag_id": "tag",
+    "highlight_id": "highlight",
+    "job_id": "import_job",
 }
 SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
 # The JSON body an API route needs to do its work (the others take {}): the owner's request must
@@ -57,6 +61,8 @@ API_BODIES: dict[str, dict[str, Any]] = {
     "api/v1/topics/<topic_id>/actions/<action_id>": {"state": "dismissed"},
     "api/v1/feeds/<feed_id>": {"category": "Science"},
     "api/v1/tags/<tag_id>": {"name": "Rivers"},
+    "api/v1/items/<item_id>/highlights": {"quote": "farmers downstream"},
+    "api/v1/highlights/<highlight_id>": {"note": "Another note"},
 }
 # And the form fields a web route needs, beside `next`.
 WEB_BODIES: dict[str, str] = {
@@ -68,6 +74,9 @@ WEB_BODIES: dict[str, str] = {
     "feeds/<int:feed_id>/": "&title=Renamed&category=Science",
     "tags/<int:tag_id>/": "&name=Rivers",
     "items/<int:item_id>/tags/": "&tags=rivers%2C+dams",
+    "items/<int:item_id>/highlights/": "&quote=farmers+downstream&note=Why",
+    "items/<int:item_id>/progress/": "&progress=0.5",
+    "highlights/<int:highlight_id>/": "&note=Another+note",
 }
 
 
@@ -129,7 +138,11 @@ def _request(
 
 def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
     item = services.save_item(user, "https://news.example/private-story")
-    Item.objects.filter(pk=item.pk).update(status=Item.Status.FAILED, error="The site answered 500")
+    Item.objects.filter(pk=item.pk).update(
+        status=Item.Status.FAILED,
+        error="The site answered 500",
+        html="<p>What the farmers downstream say.</p>",  # kept from an earlier fetch
+    )
     token = services.create_token(user, "laptop")
     note = services.add_note(user, item.pk, "What the farmers downstream say")
     topic = services.create_topic(user, "Dams", "dam, river")
@@ -141,6 +154,8 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
         feed=feed, user=user, guid="g1", url="https://news.example/entry", title="An entry"
     )
     tagging.set_tags(user, item.pk, ["Dams"])
+    highlight = highlighting.add_highlight(user, item.pk, "farmers downstream", note="Ask")
+    job = ImportJob.objects.create(user=user, format="pocket", filename="ril_export.csv")
     return {
         "tag": access.tags_of(user).get().pk,
         "item": item.pk,
@@ -150,6 +165,8 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
         "action": action.pk,
         "feed": feed.pk,
         "entry": entry.pk,
+        "highlight": highlight.pk,
+        "import_job": job.pk,
     }
 
 
@@ -167,7 +184,10 @@ def _snapshot(user: AbstractBaseUser) -> list[Any]:
     item_tags = list(
         ItemTag.objects.filter(item__user=user).order_by("pk").values("item_id", "tag_id")
     )
-    return [items, tokens, notes, topics, actions, feeds, entries, tags, item_tags]
+    highlights = list(
+        Highlight.objects.filter(user=user).order_by("pk").values("pk", "quote", "note")
+    )
+    return [items, tokens, notes, topics, actions, feeds, entries, tags, item_tags, highlights]
 
 
 @pytest.mark.parametrize("route", ROUTES)

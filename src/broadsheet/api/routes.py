@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from broadsheet.api import errors
+from broadsheet.api import errors, highlights
 from broadsheet.api.auth import BearerToken
 from broadsheet.api.errors import responses
 from broadsheet.api.schemas import (
@@ -50,15 +51,26 @@ from broadsheet.api.schemas import (
     TopicOut,
     TopicPatch,
 )
-from broadsheet.core import access, export, queries, related, services, tagging
+from broadsheet.core import (
+    access,
+    export,
+    export_data,
+    queries,
+    related,
+    search,
+    services,
+    tagging,
+)
 from broadsheet.core.errors import (
     AlreadySaved,
     AlreadySubscribed,
     BroadsheetError,
     Folded,
+    InvalidInput,
     NotFound,
     RateLimited,
 )
+from broadsheet.core.search_query import SearchSyntaxError
 
 api = NinjaAPI(
     title="Broadsheet API",
@@ -71,6 +83,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
 )
+api.add_router("", highlights.router)  # /items/{item_id}/highlights, /highlights
 
 # The typed errors, mapped once: core's by their own code and status, then what ninja raises.
 
@@ -139,7 +152,11 @@ def _item_out(item: Any) -> ItemOut:
 def _metadata_out(item: Any) -> ItemOut:
     """The item without its story (``fields=metadata``): its deferred text and HTML are never
     read, so never loaded."""
-    data = {name: getattr(item, name) for name in ItemOut.model_fields if name not in _BODY}
+    data = {
+        name: getattr(item, name)
+        for name in ItemOut.model_fields
+        if name not in _BODY and name != "snippet"
+    }
     return ItemOut.model_validate({**data, "text": "", "html": ""})
 
 
@@ -155,15 +172,18 @@ def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
 
 @api.get("/items", response=responses({200: ItemList}, 422))
 def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
-    """The reader's items, newest first, `limit` at a time from `offset`."""
+    """The reader's items, newest first, `limit` at a time from `offset`; with `q`, the ones
+    that match the search, best match first, each with a snippet."""
     with_body = filters.fields == "all"
+    if filters.q is not None and filters.q.strip():
+        return _search(request, filters, with_body=with_body)
     qs = queries.items(
         request.user,
-        filters.state,
+        filters.state or "unread",
         with_body=with_body,
         tag=filters.tag,
         favorite=filters.favorite,
-        sort=filters.sort,
+        sort="saved" if filters.sort is None or filters.sort == "relevance" else filters.sort,
     ).prefetch_related("tags")
     total = qs.count()
     page = qs[filters.offset : filters.offset + filters.limit]
@@ -173,6 +193,27 @@ def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
         limit=filters.limit,
         offset=filters.offset,
     )
+
+
+def _search(request: HttpRequest, filters: ListFilters, *, with_body: bool) -> ItemList:
+    try:
+        found = search.search(
+            request.user,
+            filters.q or "",
+            state=filters.state or "all",
+            tag=filters.tag,
+            favorite=filters.favorite,
+            order=filters.sort or "relevance",
+            offset=filters.offset,
+            limit=filters.limit,
+            with_body=with_body,
+        )
+    except SearchSyntaxError as exc:
+        raise InvalidInput(f"q: {exc}") from None
+    out = [_item_out(h.item) if with_body else _metadata_out(h.item) for h in found.hits]
+    for item, hit in zip(out, found.hits, strict=True):
+        item.snippet = str(hit.snippet) if found.query.has_text else None
+    return ItemList(items=out, count=found.count, limit=filters.limit, offset=filters.offset)
 
 
 @api.get("/items/{item_id}", response=responses({200: ItemOut}, 404, 422))
@@ -568,24 +609,36 @@ def patch_me(request: HttpRequest, payload: MePatch) -> MeOut:
 
 @api.get(
     "/export",
-    response=responses({200: ExportFile}, 422),
-    # The CSV file beside the JSON one. The key is the int 200, as ninja's own are: a string
+    response=responses({200: ExportFile}, 404, 422),
+    # The other files beside the JSON one. The key is the int 200, as ninja's own are: a string
     # "200" would be a second key "200" in the JSON document, which the rendered docs refuse
     # ("duplicated mapping key").
     openapi_extra={
         "responses": {
             200: {
-                "description": "Every item, unread and archived, as a file to download.",
-                "content": {"text/csv": {"schema": {"type": "string"}}},
+                "description": "The reader's stories, unread and archived, as a file to "
+                "download (streamed): JSON, CSV, a Netscape bookmark file, a ZIP of Markdown "
+                "files or an EPUB book.",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "text/html": {"schema": {"type": "string"}},
+                    "application/zip": {"schema": {"type": "string", "format": "binary"}},
+                    "application/epub+zip": {"schema": {"type": "string", "format": "binary"}},
+                },
             }
         }
     },
 )
-def export_items(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponse:
-    """All of the reader's items as CSV (formula-safe) or JSON, the same file the web exports."""
+def export_items(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponseBase:
+    """The reader's stories as a file: `json` (complete, re-importable), `csv` (formula-safe),
+    `html` (Netscape bookmarks), `markdown` (ZIP) or `epub`; all of them, or `ids`. The same
+    files the web and the CLI export."""
     fmt = filters.format
-    response = HttpResponse(
-        export.export(request.user, fmt), content_type=export.CONTENT_TYPES[fmt]
+    ids = None
+    if filters.ids is not None:
+        ids = export_data.selected(request.user, [int(i) for i in filters.ids.split(",")])
+    response = StreamingHttpResponse(
+        export.stream(request.user, fmt, ids), content_type=export.CONTENT_TYPES[fmt]
     )
     response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
     response["Cache-Control"] = "private, no-store"

@@ -170,6 +170,11 @@ class ItemOut(Schema):
     favorite: bool = Field(description="Whether the reader starred the story.")
     progress: float = Field(description="How far the reader has read, 0 to 1.")
     tags: list[str] = Field(description="The story's tags, by name.")
+    snippet: str | None = Field(
+        None,
+        description="In a search (`q`): the words around what matched, as HTML: escaped text "
+        "with the matching words in `<mark>`. Null outside a search.",
+    )
 
     @field_validator("tags", mode="before")
     @classmethod
@@ -517,7 +522,6 @@ class RelatedOut(Schema):
 
 
 class ListFilters(Strict):
-    state: Literal["unread", "archived", "all"] = Field("unread", description="Which list.")
     tag: TagName | None = Field(
         None,
         description="Only stories with this tag (by name, whatever its case).",
@@ -528,10 +532,29 @@ class ListFilters(Strict):
         description="`true`: only starred stories; `false`: only the others.",
         json_schema_extra=_optional_boolean,
     )
-    sort: Literal["saved", "oldest", "published", "reading_time", "site"] = Field(
-        "saved",
-        description="`saved` (newest saved first), `oldest`, `published` (newest published "
-        "first, undated last), `reading_time` (shortest first) or `site` (by site name).",
+    q: str | None = Field(
+        None,
+        max_length=500,
+        description="A search, in the search box's syntax (docs/search.md): words, "
+        '`"phrases"`, `-word`, `tag:x`, `site:example.com`, `is:unread|archived|favorite`, '
+        "`rated:>=4`. With `q`, `state` defaults to `all` and the order to `relevance`.",
+        json_schema_extra=_optional("string"),
+    )
+    state: Literal["unread", "archived", "all"] | None = Field(
+        None,
+        description="Which list: `unread` (the default), `archived` or `all` (the default "
+        "with `q`).",
+        json_schema_extra=_optional("string"),
+    )
+    sort: Literal["relevance", "saved", "oldest", "published", "reading_time", "site"] | None = (
+        Field(
+            None,
+            description="`relevance` (best match first: the default with `q`; newest saved "
+            "first without), `saved` (newest saved first: the default), `oldest`, `published` "
+            "(newest published first, undated last), `reading_time` (shortest first) or `site` "
+            "(by site name).",
+            json_schema_extra=_optional("string"),
+        )
     )
     fields: Literal["all", "metadata"] = Field(
         "all",
@@ -545,7 +568,25 @@ class ListFilters(Strict):
 
 
 class ExportFilters(Strict):
-    format: Literal["csv", "json"] = Field("json", description="`csv` or `json`.")
+    format: Literal["csv", "json", "html", "markdown", "epub"] = Field(
+        "json",
+        description="`json` (complete, re-importable), `csv`, `html` (Netscape bookmarks), "
+        "`markdown` (a ZIP of Markdown files) or `epub` (an EPUB 3 book).",
+    )
+    ids: str | None = Field(
+        None,
+        max_length=2000,
+        pattern=r"^\d{1,18}(,\d{1,18})*$",
+        description="Only these stories, in this order: item ids separated by commas (at most "
+        "200). Without it: every story (the EPUB: the newest 200).",
+    )
+
+    @field_validator("ids")
+    @classmethod
+    def _at_most_200(cls, value: str | None) -> str | None:
+        if value is not None and value.count(",") >= 200:
+            raise ValueError("at most 200 ids")
+        return value
 
 
 class ExportNote(Schema):
@@ -553,8 +594,18 @@ class ExportNote(Schema):
     created_at: str
 
 
+class ExportHighlight(Schema):
+    quote: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    note: str
+    created_at: str
+
+
 class ExportRow(Schema):
-    """One item in the export file (the CSV file has the same columns)."""
+    """One item in the export file (the CSV file has the first columns, up to `notes`)."""
 
     id: int
     url: str
@@ -569,9 +620,22 @@ class ExportRow(Schema):
     word_count: int
     rating: int | None = Field(description="1 to 5 stars; null when not rated.")
     notes: list[ExportNote] = Field(description="The reader's notes on the story, oldest first.")
+    archived_at: str | None
+    favorite: bool
+    favorited_at: str | None
+    progress: float = Field(description="How far the reader has read, 0 to 1.")
+    language: str
+    summary: str
+    tags: list[str]
+    highlights: list[ExportHighlight]
+    text: str
+    html: str = Field(description="The story's sanitised HTML.")
 
 
 class ExportFile(Schema):
+    format: Literal["broadsheet"]
+    version: int = Field(description="The version of the format: 1.")
+    exported_at: str
     items: list[ExportRow]
     count: int
 

@@ -18,6 +18,8 @@ from broadsheet.core.models import (
     Feed,
     FeedEntry,
     Fold,
+    Highlight,
+    ImportJob,
     Item,
     Note,
     Tag,
@@ -87,6 +89,19 @@ def notes_of(user: User) -> QuerySet[Note]:
 
 def note_for(user: User, note_id: int | str, *, for_update: bool = False) -> Note:
     return _one(notes_of(user), note_id, for_update=for_update)
+
+
+def highlights_of(user: User) -> QuerySet[Highlight]:
+    """The user's highlights, on items that are not in the trash."""
+    if not user.is_authenticated:
+        return Highlight.objects.none()
+    return Highlight.objects.filter(
+        user_id=user.pk, item__user_id=user.pk, item__deleted_at__isnull=True
+    )
+
+
+def highlight_for(user: User, highlight_id: int | str, *, for_update: bool = False) -> Highlight:
+    return _one(highlights_of(user), highlight_id, for_update=for_update)
 
 
 def tags_of(user: User) -> QuerySet[Tag]:
@@ -190,3 +205,14 @@ def user_for_token(secret: str) -> AbstractBaseUser | None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+def import_jobs_of(user: User) -> QuerySet[ImportJob]:
+    """The user's library imports, newest first."""
+    if not user.is_authenticated:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(user_id=user.pk)
+
+
+def import_job_for(user: User, job_id: int | str, *, for_update: bool = False) -> ImportJob:
+    return _one(import_jobs_of(user), job_id, for_update=for_update)

@@ -65,6 +65,8 @@ TOO_LONG = "That address is too long."
 
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _HOST_RE = re.compile(r"^[a-z0-9_.:%-]+$")
+# White space (str.isspace's, Unicode's) or a control character: never inside an address.
+_SPACE_OR_CONTROL_RE = re.compile(r"[\s\x00-\x1f]")
 _STRAY_PERCENT_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -94,7 +96,7 @@ def normalize_input(raw: str) -> str:
         raise InvalidURL(NO_ADDRESS)
     if len(url) > MAX_URL_LENGTH:
         raise InvalidURL(TOO_LONG)
-    if any(ch.isspace() for ch in url) or any(ord(ch) < 32 for ch in url):
+    if _SPACE_OR_CONTROL_RE.search(url):
         raise InvalidURL("That is not a web address.")
     if url.startswith("//"):
         url = "https:" + url
@@ -121,10 +123,12 @@ def normalize_input(raw: str) -> str:
     return url
 
 
-def canonicalize(raw: str) -> str:
+def canonicalize(raw: str, *, normalized: bool = False) -> str:
     """The comparison key of an address: scheme and host lower-case, default port, fragment and
-    tracking parameters dropped, remaining query sorted, path percent-encoding normalised."""
-    url = normalize_input(raw)
+    tracking parameters dropped, remaining query sorted, path percent-encoding normalised.
+    `normalized`: `raw` is already `normalize_input`'s answer (an import's 100,000 addresses
+    are not checked twice)."""
+    url = raw if normalized else normalize_input(raw)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")

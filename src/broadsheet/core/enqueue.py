@@ -2,23 +2,31 @@
 
 Inside core the arrows run one way, kept by an import-linter contract:
 `services -> enqueue -> tasks -> processing`. Services call `fetch_on_commit` and `requeue`;
-the worker's sweeper calls `sweep_stalled`; the task reschedules its own retries.
+the worker's sweeper calls `sweep_stalled` and `sweep_imported`; the task reschedules its own
+retries.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.core import newsletter, polling
-from broadsheet.core.models import Feed, FeedEntry, Item, Topic
+from broadsheet.core.models import Feed, FeedEntry, ImportJob, Item, Topic
 from broadsheet.core.processing import fail_item, rotate_token
-from broadsheet.core.tasks import entry_text, fetch_item, poll_feed, rematch_topic, send_digest
+from broadsheet.core.tasks import (
+    entry_text,
+    fetch_item,
+    poll_feed,
+    rematch_topic,
+    run_import,
+    send_digest,
+)
 
 log = logging.getLogger("broadsheet.tasks")
 
@@ -51,19 +59,16 @@ def requeue(item: Item, *, run_after: datetime | None = None) -> None:
 
 def sweep_stalled() -> int:
     """Enqueue again the fetch of every pending item whose task died holding its lease (a worker
-    killed mid-fetch) or that never got a task. Returns how many were enqueued."""
+    killed mid-fetch). Returns how many were enqueued. The items that never got a task (an
+    import's) are `sweep_imported`'s, at its polite rate."""
     current = timezone.now()
-    lease = timedelta(seconds=settings.BROADSHEET_TASK_LEASE)
-    stalled = Item.objects.filter(status=Item.Status.PENDING).filter(
-        Q(lease_until__lt=current) | Q(task_token="", saved_at__lt=current - lease)
-    )
+    stalled = Item.objects.filter(status=Item.Status.PENDING, lease_until__lt=current)
     count = 0
     for item_id in stalled.values_list("id", flat=True)[:500]:
         with transaction.atomic():
             item = (
                 Item.objects.select_for_update()
-                .filter(pk=item_id, status=Item.Status.PENDING)
-                .filter(Q(lease_until__lt=current) | Q(task_token=""))
+                .filter(pk=item_id, status=Item.Status.PENDING, lease_until__lt=current)
                 .first()
             )
             if item is None:
@@ -76,6 +81,71 @@ def sweep_stalled() -> int:
             requeue(item)
             count += 1
     return count
+
+
+# One minute's hand-out of imported stories gives a site at most this many of its fetches, and
+# reads this many candidates a fetch to find other sites to take in turn.
+IMPORT_FETCHES_PER_HOST = 3
+_IMPORT_CANDIDATES = 20
+_MINUTE = timedelta(minutes=1)
+
+
+def sweep_imported() -> int:
+    """Hand out the fetches of imported stories (pending, never given a task: core.importing
+    stores them so) a minute's worth at a time: BROADSHEET_IMPORT_FETCH_RATE of them, their
+    tasks' start times spread over the minute, sites taken in turn and at most
+    IMPORT_FETCHES_PER_HOST of one site. The next minute's only once the last ones have started,
+    so the queue holds a minute of them at most however large the import, and a slow worker
+    slows the hand-out down. Returns how many were handed out."""
+    rate = settings.BROADSHEET_IMPORT_FETCH_RATE
+    if rate <= 0:
+        return 0
+    current = timezone.now()
+    lease = timedelta(seconds=settings.BROADSHEET_TASK_LEASE)
+    waiting = (
+        Item.objects.filter(status=Item.Status.PENDING, lease_until__isnull=True, attempts=0)
+        .filter(updated_at__gte=current - lease - _MINUTE)
+        .exclude(task_token="")
+    )
+    if waiting.exists():
+        return 0
+    untasked = Item.objects.filter(
+        status=Item.Status.PENDING, task_token="", lease_until__isnull=True, deleted_at__isnull=True
+    )
+    candidates = untasked.order_by("-saved_at", "-id").values_list("id", "host")
+    by_host: dict[str, list[int]] = {}
+    for item_id, host in candidates[: rate * _IMPORT_CANDIDATES]:
+        by_host.setdefault(host, []).append(item_id)
+    picked: list[int] = []
+    for turn in range(IMPORT_FETCHES_PER_HOST):
+        picked += [ids[turn] for ids in by_host.values() if turn < len(ids)]
+    picked = picked[:rate]
+    spacing = _MINUTE / rate
+    count = 0
+    with transaction.atomic():
+        for slot, item_id in enumerate(picked):
+            token = str(uuid.uuid4())
+            # Only if still untasked (another worker's sweep, a save of the same item).
+            if not untasked.filter(pk=item_id).update(task_token=token, updated_at=current):
+                continue
+            _fetch_later(item_id, token, current + slot * spacing)
+            count += 1
+    if count:
+        log.info("handed out %d imported stories to fetch over the next minute", count)
+    return count
+
+
+def _fetch_later(item_id: int, token: str, run_after: datetime) -> None:
+    def enqueue() -> None:
+        fetch_item.using(run_after=run_after).enqueue(item_id, token)
+
+    transaction.on_commit(enqueue)
+
+
+def import_on_commit(job: ImportJob) -> None:
+    """Once the import's job is written, let the worker run it."""
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import.enqueue(job_id))
 
 
 def sweep_digests() -> int:

@@ -143,6 +143,56 @@ class RateLimited(BroadsheetError):
         self.retry_after = retry_after
 
 
+class ImportFormatUnknown(BroadsheetError):
+    """An import file whose format was not recognised (or a format name we do not have)."""
+
+    code = "unknown_format"
+    status = 422
+
+    def __init__(self, formats: tuple[str, ...] | list[str], given: str | None = None) -> None:
+        names = ", ".join(formats)
+        if given:
+            message = f"“{given}” is not a format Broadsheet imports. Choose one of: {names}."
+        else:
+            message = (
+                "Broadsheet cannot tell which service this file comes from. "
+                f"Choose its format: {names}."
+            )
+        super().__init__(message)
+        self.formats = tuple(formats)
+
+
+class UnreadableImport(BroadsheetError):
+    """The import file cannot be read in its format (not a ZIP, no header the format has)."""
+
+    code = "unreadable_file"
+    status = 422
+
+
+def _size(n: int) -> str:
+    """Bytes in words a reader reads at a glance: "1 GB", "200 MB", "512 KB", "900 bytes"."""
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= factor:
+            value = n / factor
+            return (
+                f"{value:,.0f} {unit}"
+                if value >= 10 or value.is_integer()
+                else f"{value:.1f} {unit}"
+            )
+    return f"{n:,} bytes"
+
+
+class ImportTooLarge(BroadsheetError):
+    """An import file over BROADSHEET_IMPORT_MAX_BYTES."""
+
+    code = "too_large"
+    status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"An import file is at most {_size(limit)}; this one is larger.")
+        self.limit = limit
+
+
 class TokenInURL(BroadsheetError):
     """An API token sent in the address, where logs and browser history keep it."""
 

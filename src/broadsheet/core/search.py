@@ -37,6 +37,8 @@ User = AbstractBaseUser | AnonymousUser
 Order = Literal["relevance", "saved", "oldest", "published", "reading_time", "site"]
 ORDERS: Final[tuple[str, ...]] = get_args(Order)
 SNIPPET_WORDS: Final = 36
+# A snippet is looked for in the first this many characters of a text.
+SNIPPET_SCAN_CHARS: Final = 100_000
 # SQLite BM25 weights per column of the index: owner, title, body, site, tags, notes.
 _BM25: Final = "bm25(core_itemsearch, 0.0, 10.0, 1.0, 2.0, 5.0, 3.0)"
 
@@ -128,7 +130,8 @@ def search(
         return Results(query, [Hit(i, SafeString("")) for i in page], count, offset, limit)
     if user.pk is None:  # no reader, no stories
         return Results(query, [], 0, offset, limit)
-    ids, count = _matching(int(user.pk), query, base, order, offset, limit)
+    narrowed = state != "all" or tag is not None or favorite is not None or _filters(query)
+    ids, count = _matching(int(user.pk), query, base if narrowed else None, order, offset, limit)
     items = access.items_of(user).filter(pk__in=ids).prefetch_related("tags")
     if not with_body:
         items = items.defer("html")
@@ -137,16 +140,37 @@ def search(
     return Results(query, hits, count, offset, limit)
 
 
+def _filters(query: SearchQuery) -> bool:
+    """Whether the query narrows the stories by more than their words."""
+    return bool(
+        query.tags
+        or query.not_tags
+        or query.sites
+        or query.not_sites
+        or query.states
+        or query.not_states
+        or query.rating is not None
+    )
+
+
 def _matching(
     user_id: int,
     query: SearchQuery,
-    base: QuerySet[Item],
+    base: QuerySet[Item] | None,
     order: Order,
     offset: int,
     limit: int,
 ) -> tuple[list[int], int]:
-    """The ids of one page of matches in order, and how many match in all."""
-    inner, params = base.values("pk").query.sql_with_params()
+    """The ids of one page of matches in order, and how many match in all. ``base`` holds the
+    filtered stories; None when only the words narrow (the owner token in the full-text query
+    keeps to the reader's stories, and only the few in the trash are left out)."""
+    if base is None:
+        trash = Item.objects.filter(user_id=user_id, deleted_at__isnull=False).values("pk")
+        inner, params = trash.query.sql_with_params()
+        membership = "NOT IN"
+    else:
+        inner, params = base.values("pk").query.sql_with_params()
+        membership = "IN"
     if connection.vendor == "postgresql":
         match = "document @@ CAST(%s AS tsquery)"
         score = "ts_rank(document, CAST(%s AS tsquery))"
@@ -157,7 +181,9 @@ def _matching(
         score = _BM25
         expression = fts5_query(user_id, query)
         direction = "ASC"  # BM25 in SQLite: lower is better
-    where = f"{match} AND rowid IN ({inner})"
+    # "+rowid": the index is walked for the words, each match then looked up in the filtered
+    # ids (without the "+", SQLite would run a full-text lookup for every id of the reader).
+    where = f"{match} AND +rowid {membership} ({inner})"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [expression, *params])  # noqa: S608
         count = cursor.fetchone()[0]
@@ -215,6 +241,17 @@ def tsquery(user_id: int, query: SearchQuery) -> str:
 _TOKEN = re.compile(r"\S+")
 
 
+_ASCII_WORD = re.compile(r"\d+|[a-z]+")
+
+
+def _folded(token: str) -> list[str]:
+    """The words of one token of text, as the index holds them (the common ASCII case without
+    the full folding: the same words, faster)."""
+    if token.isascii() and "." not in token:
+        return _ASCII_WORD.findall(token.lower())
+    return words(token)
+
+
 def _wanted(query: SearchQuery) -> frozenset[str]:
     found = set(query.words)
     for phrase in query.phrases:
@@ -225,10 +262,10 @@ def _wanted(query: SearchQuery) -> frozenset[str]:
 def _marked(text: str, wanted: frozenset[str], *, window: int | None) -> tuple[int, str]:
     """How many wanted words `text` holds, and its best window as escaped HTML with them in
     <mark> (the whole text when `window` is None)."""
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, 0, SNIPPET_SCAN_CHARS)]
     if not tokens:
         return 0, ""
-    hits = [bool(wanted.intersection(words(text[a:b]))) for a, b in tokens]
+    hits = [bool(wanted.intersection(_folded(text[a:b]))) for a, b in tokens]
     total = sum(hits)
     first, last = 0, len(tokens)
     if window is not None and len(tokens) > window:

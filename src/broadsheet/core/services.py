@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -62,6 +63,7 @@ from broadsheet.core.models import (
     Feed,
     FeedEntry,
     Fold,
+    ImportJob,
     Item,
     LoginFailure,
     Note,
@@ -312,6 +314,75 @@ def set_archived(user: User, item_id: int | str, archived: bool) -> Item:
             item.archived_at = timezone.now() if archived else None
             item.save(update_fields=["archived", "archived_at", "updated_at"])
     return item
+
+
+# A bulk action takes at most this many stories at once (a page of the list is 50).
+BULK_MAX = 500
+
+
+def _bulk_ids(item_ids: Sequence[int | str]) -> list[int]:
+    ids = tagging.parse_ids(item_ids)
+    if len(ids) > BULK_MAX:
+        raise InvalidInput(f"A bulk action takes at most {BULK_MAX} stories at once.")
+    return ids
+
+
+def archive_items(user: User, item_ids: Sequence[int | str], archived: bool) -> int:
+    """Archive (or unarchive) many stories at once; how many of the reader's stories changed
+    (ids of other readers' stories, or of none, are passed over)."""
+    with transaction.atomic():
+        mine = access.items_of(user).filter(pk__in=_bulk_ids(item_ids), archived=not archived)
+        return mine.update(
+            archived=archived,
+            archived_at=timezone.now() if archived else None,
+            updated_at=timezone.now(),
+        )
+
+
+def star_items(user: User, item_ids: Sequence[int | str], favorite: bool) -> int:
+    """Star (or unstar) many stories at once; how many changed."""
+    with transaction.atomic():
+        mine = access.items_of(user).filter(pk__in=_bulk_ids(item_ids), favorite=not favorite)
+        return mine.update(
+            favorite=favorite,
+            favorited_at=timezone.now() if favorite else None,
+            updated_at=timezone.now(),
+        )
+
+
+def delete_items(user: User, item_ids: Sequence[int | str]) -> list[int]:
+    """Move many stories to the trash at once (each restorable like one, `restore_items`);
+    the ids of the reader's stories that went."""
+    with transaction.atomic():
+        mine = access.items_of(user).filter(pk__in=_bulk_ids(item_ids))
+        ids = list(mine.select_for_update().values_list("pk", flat=True))
+        Item.objects.filter(pk__in=ids).update(deleted_at=timezone.now(), updated_at=timezone.now())
+    return ids
+
+
+@dataclass(frozen=True)
+class Restored:
+    restored: int
+    refused: list[str]  # why the others could not come back (one line each, first few)
+
+
+def restore_items(user: User, item_ids: Sequence[int | str]) -> Restored:
+    """Undo a bulk delete: each story comes back as `restore_item` brings one back; those that
+    cannot (the limit reached meanwhile, saved again) stay in the trash, and the reasons say
+    why."""
+    restored = 0
+    refused: list[str] = []
+    for item_id in _bulk_ids(item_ids):
+        try:
+            restore_item(user, item_id)
+        except NotFound:
+            continue
+        except BroadsheetError as exc:
+            if len(refused) < 5 and exc.message not in refused:
+                refused.append(exc.message)
+            continue
+        restored += 1
+    return Restored(restored, refused)
 
 
 def update_item(
@@ -690,6 +761,48 @@ def import_opml(user: User, body: bytes) -> OpmlImported:
         if title:
             Feed.objects.filter(pk=feed.pk).update(title=title[:300])
     return OpmlImported(added=added, already=already, skipped=skipped)
+
+
+# --- library imports ------------------------------------------------------------------------------
+
+
+def start_import(
+    user: AbstractBaseUser, upload: UploadedFile, *, format: str | None = None
+) -> ImportJob:
+    """Keep an uploaded library export (Pocket, Instapaper, ...) in the default storage and queue
+    its import (tasks.run_import, which core.importing runs). The format is checked now (named
+    or detected from the file's first 64 KiB), so the reader hears at once of a file that is no
+    export we read. Raises ImportTooLarge past BROADSHEET_IMPORT_MAX_BYTES, ImportFormatUnknown,
+    UnreadableImport for an empty file."""
+    from pathlib import PurePath
+
+    from django.core.files.storage import default_storage
+
+    from broadsheet.core import importing
+    from broadsheet.core.errors import ImportTooLarge, UnreadableImport
+
+    limit = settings.BROADSHEET_IMPORT_MAX_BYTES
+    size = upload.size or 0
+    if size > limit:
+        raise ImportTooLarge(limit)
+    if size == 0:
+        raise UnreadableImport("The file is empty.")
+    name = PurePath((upload.name or "").replace("\\", "/")).name[:255]
+    upload.seek(0)
+    head = upload.read(importing.SNIFF_BYTES)
+    upload.seek(0)
+    reader = importing.reader_for(head, name, format)
+    stored = default_storage.save(f"imports/{uuid.uuid4().hex}.upload", upload)
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                user_id=user.pk, format=reader.name, filename=name, upload=stored, size=size
+            )
+            enqueue.import_on_commit(job)
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return job
 
 
 # What XML 1.0 cannot hold (and so no OPML file): controls but tab and line ends, lone

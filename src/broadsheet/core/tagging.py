@@ -84,12 +84,6 @@ def tags_by_key(user: User, names: Iterable[str]) -> dict[str, Tag]:
     return have
 
 
-def link_many(pairs: Iterable[tuple[int, int]]) -> None:
-    """Put tags on stories: (item id, tag id) pairs, a pair already there left as it is."""
-    rows = [ItemTag(item_id=i, tag_id=t) for i, t in pairs]
-    ItemTag.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-
-
 def _link(items: Iterable[int], tags: Iterable[Tag]) -> None:
     rows = [ItemTag(item_id=i, tag_id=t.pk) for i in items for t in tags]
     ItemTag.objects.bulk_create(rows, ignore_conflicts=True)

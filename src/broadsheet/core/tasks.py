@@ -12,7 +12,7 @@ import logging
 
 from django_tasks import task
 
-from broadsheet.core import following, newsletter, polling, related
+from broadsheet.core import following, importing, newsletter, polling, related
 from broadsheet.core.models import Feed, Item, Topic
 from broadsheet.core.processing import Outcome, Processed, fail_item, process_item
 
@@ -128,3 +128,10 @@ def poll_feed(feed_id: int) -> str:
 def entry_text(entry_id: int) -> str:
     """Fetch and extract one feed entry's story."""
     return polling.extract_entry(entry_id)
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """Run one uploaded library import (core.importing.run_job). Safe to run twice: a job that
+    is already running or finished is skipped."""
+    return importing.run_job(job_id)

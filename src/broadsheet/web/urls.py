@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from broadsheet.web import views
+from broadsheet.web import bulk, highlights, search_page, views
+from broadsheet.web import importing as import_pages
 
 app_name = "web"
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("tags/<int:tag_id>/", views.tag_rename, name="tag-rename"),
     path("tags/<int:tag_id>/delete/", views.tag_delete, name="tag-delete"),
     path("save/", views.save, name="save"),
+    path("search/", search_page.search_page, name="search"),
+    path("items/bulk/", bulk.bulk, name="items-bulk"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
     path("items/<int:item_id>/archive/", views.archive, name="item-archive"),
     path("items/<int:item_id>/unarchive/", views.unarchive, name="item-unarchive"),
@@ -25,6 +28,15 @@ urlpatterns = [
     path("items/<int:item_id>/tags/", views.item_tags, name="item-tags"),
     path("items/<int:item_id>/notes/", views.note_add, name="note-add"),
     path("notes/", views.notes, name="notes"),
+    path("items/<int:item_id>/highlights/", highlights.highlight_add, name="highlight-add"),
+    path("items/<int:item_id>/progress/", highlights.progress, name="item-progress"),
+    path("highlights/", highlights.highlights_page, name="highlights"),
+    path("highlights/<int:highlight_id>/", highlights.highlight_edit, name="highlight-edit"),
+    path(
+        "highlights/<int:highlight_id>/delete/",
+        highlights.highlight_delete,
+        name="highlight-delete",
+    ),
     path("items/<int:item_id>/follow/", views.follow, name="item-follow"),
     path("following/", views.following_page, name="following"),
     path("topics/new/", views.topic_create, name="topic-create"),
@@ -49,6 +61,8 @@ urlpatterns = [
     path("entries/<int:entry_id>/", views.entry_detail, name="entry"),
     path("entries/<int:entry_id>/save/", views.entry_save, name="entry-save"),
     path("settings/", views.settings_page, name="settings"),
+    path("import/", import_pages.import_page, name="import"),
+    path("import/<int:job_id>/", import_pages.import_job, name="import-job"),
     path("settings/newsletter/", views.newsletter_settings, name="newsletter-settings"),
     path("newsletter/preview/", views.newsletter_preview, name="newsletter-preview"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
@@ -60,6 +74,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("export/items.csv", views.export_csv, name="export-csv"),
     path("export/items.json", views.export_json, name="export-json"),
+    path("export/bookmarks.html", views.export_bookmarks, name="export-html"),
+    path("export/items.zip", views.export_markdown, name="export-markdown"),
+    path("export/items.epub", views.export_epub, name="export-epub"),
+    path("items/<int:item_id>/epub/", views.item_epub, name="item-epub"),
     path("feeds/<str:key>/unread.atom", views.unread_feed, name="feed-unread"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

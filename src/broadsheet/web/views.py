@@ -16,6 +16,7 @@ from django.http import (
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
+    StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -29,6 +30,7 @@ from broadsheet.core import (
     auth,
     export,
     following,
+    highlighting,
     newsletter,
     queries,
     ratelimit,
@@ -45,7 +47,13 @@ from broadsheet.core.errors import (
     QuotaExceeded,
     RateLimited,
 )
-from broadsheet.core.models import NOTE_MAX_CHARS, RATING_MAX, RATING_MIN, ActionLink
+from broadsheet.core.models import (
+    HIGHLIGHT_QUOTE_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    RATING_MAX,
+    RATING_MIN,
+    ActionLink,
+)
 from broadsheet.web import bookmarklet, feed, headers, notices
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
@@ -154,7 +162,7 @@ def _invalid_save(request: HttpRequest, message: str, typed: str) -> HttpRespons
     return render(request, "broadsheet/save_result.html", context, status=422)
 
 
-def _local(url: str) -> str:
+def local_path(url: str) -> str:
     """`url` if it is a path on this site (not `//host`, no backslash tricks), else ""."""
     local = url.startswith("/") and not url.startswith("//") and "\\" not in url
     return url if local and url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""
@@ -171,7 +179,7 @@ def _back(request: HttpRequest) -> str:
         parts = urlsplit(referer)
         from_referer = parts.path + (f"?{parts.query}" if parts.query else "")
     save_page = reverse("web:save")
-    for candidate in (_local(request.POST.get("next", "")), _local(from_referer)):
+    for candidate in (local_path(request.POST.get("next", "")), local_path(from_referer)):
         if candidate and not candidate.startswith(save_page):
             return candidate
     return reverse("web:unread")
@@ -263,11 +271,13 @@ def _reader(
     status: int = 200,
 ) -> HttpResponse:
     """The reader view of one story, and what follows it: the rating and the notes."""
-    return render(
+    marked = highlighting.mark_story(item, highlighting.highlights_on(request.user, item))
+    response = render(
         request,
         "broadsheet/item.html",
         {
             "item": item,
+            **_highlights(marked),
             "tags": list(item.tags.all()),  # read once: the tag box and its links
             "rating_choices": range(RATING_MIN, RATING_MAX + 1),
             "notes": access.notes_of(request.user).filter(item=item).order_by("created_at", "id"),
@@ -281,6 +291,21 @@ def _reader(
         },
         status=status,
     )
+    if item.status == "ready":
+        # The one page with a script of ours (highlights, reading position): see web.headers.
+        response["Content-Security-Policy"] = headers.READER_CSP
+    return response
+
+
+def _highlights(marked: highlighting.MarkedStory) -> dict[str, Any]:
+    """The story's HTML with the reader's marks, and its highlights: found, and no longer found
+    in the story's text."""
+    return {
+        "story_html": marked.html,
+        "highlights": [h for h in marked.highlights if h.pk not in marked.orphaned],
+        "lost_highlights": [h for h in marked.highlights if h.pk in marked.orphaned],
+        "highlight_quote_max": HIGHLIGHT_QUOTE_MAX_CHARS,
+    }
 
 
 def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpResponse:
@@ -314,7 +339,7 @@ def _item_action(request: HttpRequest, item_id: int, action: str) -> HttpRespons
 
 
 def _next_url(request: HttpRequest, item_id: int, action: str) -> str:
-    target = _local(request.POST.get("next", ""))
+    target = local_path(request.POST.get("next", ""))
     if target:
         if action == "delete" and target.startswith(f"/items/{item_id}/"):
             return reverse("web:unread")
@@ -456,7 +481,7 @@ def note_add(request: HttpRequest, item_id: int) -> HttpResponse:
 
 
 def _back_to_notes(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    return HttpResponseRedirect(_local(request.POST.get("next", "")) or fallback)
+    return HttpResponseRedirect(local_path(request.POST.get("next", "")) or fallback)
 
 
 @login_required
@@ -585,7 +610,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
         except BroadsheetError as exc:
             return _topic_page(request, topic, error=exc.message, draft=draft)
         messages.success(request, "Topic changed. Its stories are being found again.")
-        return HttpResponseRedirect(_local(request.POST.get("next", "")) or request.path)
+        return HttpResponseRedirect(local_path(request.POST.get("next", "")) or request.path)
     response = _topic_page(request, topic)
     services.mark_topic_seen(request.user, topic_id)
     return response
@@ -604,7 +629,7 @@ def topic_delete(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 def _back_to_topic(request: HttpRequest, topic_id: int) -> HttpResponseRedirect:
     fallback = reverse("web:topic", args=[topic_id]) + "#actions"
-    return HttpResponseRedirect(_local(request.POST.get("next", "")) or fallback)
+    return HttpResponseRedirect(local_path(request.POST.get("next", "")) or fallback)
 
 
 @login_required
@@ -1054,25 +1079,58 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- export and the feed --------------------------------------------------------------------------
 
 
-def _export(request: HttpRequest, fmt: export.Format) -> HttpResponse:
-    response = HttpResponse(
-        export.export(request.user, fmt), content_type=export.CONTENT_TYPES[fmt]
+def _export(
+    request: HttpRequest, fmt: export.Format, ids: list[int] | None = None
+) -> StreamingHttpResponse:
+    """The file, streamed: a library of any size is never one string in memory."""
+    response = StreamingHttpResponse(
+        export.stream(request.user, fmt, ids), content_type=export.CONTENT_TYPES[fmt]
     )
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(fmt)}"'
+    name = export.filename(fmt) if ids is None else f"broadsheet-story-{ids[0]}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, "csv")
 
 
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse:
+def export_json(request: HttpRequest) -> StreamingHttpResponse:
     return _export(request, "json")
+
+
+@login_required
+@require_GET
+def export_bookmarks(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "html")
+
+
+@login_required
+@require_GET
+def export_markdown(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "markdown")
+
+
+@login_required
+@require_GET
+def export_epub(request: HttpRequest) -> StreamingHttpResponse:
+    return _export(request, "epub")
+
+
+@login_required
+@require_GET
+def item_epub(request: HttpRequest, item_id: int) -> HttpResponse | StreamingHttpResponse:
+    """One story as an EPUB book (the reader view's EPUB link)."""
+    try:
+        item = access.item_for(request.user, item_id)
+    except NotFound:
+        return _not_found(request)
+    return _export(request, "epub", [item.pk])
 
 
 @require_GET

@@ -107,3 +107,17 @@ def detect(head: bytes, name: str) -> Reader | None:
         if candidate.sniff(head, name):
             return candidate
     return None
+
+
+from broadsheet.core.importers import broadsheet_json  # noqa: E402, F401
+
+# The other services' formats; detect() tries them in this order (ZIPs, then CSV headers, then
+# HTML and JSON markers: no two of these sniffers accept the same file).
+# isort: off
+from broadsheet.core.importers import omnivore  # noqa: E402, F401
+from broadsheet.core.importers import pocket  # noqa: E402, F401
+from broadsheet.core.importers import instapaper  # noqa: E402, F401
+from broadsheet.core.importers import readwise  # noqa: E402, F401
+from broadsheet.core.importers import netscape  # noqa: E402, F401
+from broadsheet.core.importers import wallabag  # noqa: E402, F401
+# isort: on

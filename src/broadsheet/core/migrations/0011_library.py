@@ -4,9 +4,11 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def fill_hosts(apps, schema_editor):
+def fill_hosts(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """Every item's `host`, from its saved address."""
     from broadsheet.core.canonical import site_host
 

@@ -1,7 +1,11 @@
 """The full-text index (core.search_index): an FTS5 table on SQLite, a tsvector table with a GIN
 index on PostgreSQL. The worker's sweeper fills it for the items saved before it existed."""
 
+from collections.abc import Callable
+
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 SQLITE_FORWARD = [
     # The text is folded in Python (similar.topics.words) before it is stored: the tokenizer
@@ -17,19 +21,34 @@ SQLITE_BACKWARD = [
     "DROP TABLE IF EXISTS core_itemsearch",
 ]
 POSTGRES_FORWARD = [
+    # No foreign key to core_item (Django's flush truncates core_item without knowing of this
+    # table): triggers remove a deleted item's row, and empty the table when core_item is.
     "CREATE TABLE core_itemsearch ("
-    "rowid bigint PRIMARY KEY REFERENCES core_item (id) ON DELETE CASCADE "
-    "DEFERRABLE INITIALLY DEFERRED, "
+    "rowid bigint PRIMARY KEY, "
     "user_id bigint NOT NULL, "
     "document tsvector NOT NULL)",
     "CREATE INDEX core_itemsearch_document ON core_itemsearch USING gin (document)",
     "CREATE INDEX core_itemsearch_user ON core_itemsearch (user_id)",
+    "CREATE FUNCTION core_itemsearch_gone() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN DELETE FROM core_itemsearch WHERE rowid = OLD.id; RETURN NULL; END $$",
+    "CREATE TRIGGER core_itemsearch_gone AFTER DELETE ON core_item "
+    "FOR EACH ROW EXECUTE FUNCTION core_itemsearch_gone()",
+    "CREATE FUNCTION core_itemsearch_emptied() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN TRUNCATE core_itemsearch; RETURN NULL; END $$",
+    "CREATE TRIGGER core_itemsearch_emptied AFTER TRUNCATE ON core_item "
+    "FOR EACH STATEMENT EXECUTE FUNCTION core_itemsearch_emptied()",
 ]
-POSTGRES_BACKWARD = ["DROP TABLE IF EXISTS core_itemsearch"]
+POSTGRES_BACKWARD = [
+    "DROP TRIGGER IF EXISTS core_itemsearch_emptied ON core_item",
+    "DROP TRIGGER IF EXISTS core_itemsearch_gone ON core_item",
+    "DROP FUNCTION IF EXISTS core_itemsearch_emptied()",
+    "DROP FUNCTION IF EXISTS core_itemsearch_gone()",
+    "DROP TABLE IF EXISTS core_itemsearch",
+]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
+def _run(statements_by_vendor: dict[str, list[str]]) -> Callable[..., None]:
+    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         statements = statements_by_vendor.get(schema_editor.connection.vendor)
         if statements is None:
             raise RuntimeError(

@@ -23,6 +23,7 @@ from typing import Final, Literal, get_args
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.core import access, queries
@@ -185,20 +186,26 @@ def _matching(
     # ids (without the "+", SQLite would run a full-text lookup for every id of the reader).
     where = f"{match} AND +rowid {membership} ({inner})"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [expression, *params])  # noqa: S608
-        count = cursor.fetchone()[0]
         if order == "relevance":
+            # One walk of the matches: ranked, and counted beside (a window over all of them).
             score_params = [expression] if connection.vendor == "postgresql" else []
             cursor.execute(
-                f"SELECT rowid, {score} AS score FROM {TABLE} WHERE {where} "  # noqa: S608
-                f"ORDER BY score {direction}, rowid DESC LIMIT %s OFFSET %s",
+                "SELECT id, score, count(*) OVER () FROM "  # noqa: S608
+                f"(SELECT rowid AS id, {score} AS score FROM {TABLE} WHERE {where}) AS matches "
+                f"ORDER BY score {direction}, id DESC LIMIT %s OFFSET %s",
                 [*score_params, expression, *params, limit, offset],
             )
-            return [row[0] for row in cursor.fetchall()], count
-        cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {where}", [expression, *params])  # noqa: S608
-        found = [row[0] for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+            if rows:
+                return [row[0] for row in rows], rows[0][2]
+        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [expression, *params])  # noqa: S608
+        count = cursor.fetchone()[0]
+    if order == "relevance":
+        return [], count  # a page past the last
+    sql = f"SELECT rowid FROM {TABLE} WHERE {where}"  # noqa: S608 - fixed text, values bound
+    matches = RawSQL(sql, [expression, *params])  # noqa: S611
     ordered = (
-        Item.objects.filter(pk__in=found)
+        Item.objects.filter(pk__in=matches)
         .order_by(*queries.ORDER[order])
         .values_list("pk", flat=True)[offset : offset + limit]
     )

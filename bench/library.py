@@ -63,10 +63,12 @@ def vocabulary(rng: random.Random) -> list[str]:
     return list(seen)
 
 
-def setup(db: str, postgres: str, data_dir: Path) -> None:
+def setup(db: str, postgres: str, data_dir: Path, *, reuse: bool = False) -> None:
     os.environ.setdefault("BROADSHEET_SECRET_KEY", "bench-only")
     os.environ["BROADSHEET_DATA_DIR"] = str(data_dir)
-    if db == "postgres":
+    if db == "postgres" and reuse:
+        os.environ["DATABASE_URL"] = f"{postgres.rsplit('/', 1)[0]}/{BENCH_DB}"
+    elif db == "postgres":
         import psycopg
 
         with psycopg.connect(postgres, autocommit=True) as conn:
@@ -85,6 +87,23 @@ def setup(db: str, postgres: str, data_dir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
+def reused() -> dict[str, Any]:
+    """What the queries need to know about a library an earlier run filled (--keep)."""
+    from django.contrib.auth import get_user_model
+
+    rng = random.Random(SEED)
+    vocab = vocabulary(rng)
+    hosts = [f"{_word(rng)}-{_word(rng)}.example" for _ in range(SITES)]
+    users = get_user_model().objects.filter(username__startswith="reader")
+    return {
+        "user": users.get(username="reader0"),
+        "vocab": vocab,
+        "hosts": hosts,
+        "fill_seconds": float("nan"),
+        "readers": users.count(),
+    }
+
+
 def fill(rows: int, user_rows: int, words_per_story: int) -> dict[str, Any]:
     """The made-up library; what the queries need to know about it."""
     from django.contrib.auth import get_user_model
@@ -96,8 +115,8 @@ def fill(rows: int, user_rows: int, words_per_story: int) -> dict[str, Any]:
 
     rng = random.Random(SEED)
     vocab = vocabulary(rng)
-    weights = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(vocab))))
     hosts = [f"{_word(rng)}-{_word(rng)}.example" for _ in range(SITES)]
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(vocab))))
     users = [
         get_user_model().objects.create_user(f"reader{n}", password=None)
         for n in range((rows + user_rows - 1) // user_rows)
@@ -275,8 +294,13 @@ def report(db: str, args: argparse.Namespace, library: dict[str, Any], results: 
         f"--user-rows {args.user_rows} --words {args.words} --runs {args.runs}`",
         "",
         f"{args.rows:,} stories of {library['readers']} readers ({args.words} words each); the "
-        f"first reader's {args.user_rows:,} are queried. Filled in "
-        f"{library['fill_seconds']:.0f} s. Each case runs {args.runs} times after one warm-up.",
+        f"first reader's {args.user_rows:,} are queried. "
+        + (
+            "Filled by an earlier run (--keep, then --reuse). "
+            if args.reuse
+            else f"Filled in {library['fill_seconds']:.0f} s. "
+        )
+        + f"Each case runs {args.runs} times after one warm-up.",
         "",
         "| what | case | p50 ms | p95 ms | max ms |",
         "|---|---|---:|---:|---:|",
@@ -309,12 +333,27 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=150, help="words per made-up story")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the filled SQLite database in this directory (PostgreSQL's stays anyway)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query the library an earlier run filled (--keep DIR on SQLite) instead of filling",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     with tempfile.TemporaryDirectory(prefix="broadsheet-bench-library-") as tmp:
-        setup(args.db, args.postgres, Path(tmp))
-        print(f"filling {args.rows:,} stories on {args.db}", file=sys.stderr)
-        library = fill(args.rows, args.user_rows, args.words)
+        data_dir = args.keep or Path(tmp)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        setup(args.db, args.postgres, data_dir, reuse=args.reuse)
+        if args.reuse:
+            library = reused()
+        else:
+            print(f"filling {args.rows:,} stories on {args.db}", file=sys.stderr)
+            library = fill(args.rows, args.user_rows, args.words)
         results = measure(library, args.runs)
         text = report(args.db, args, library, results)
     print(text)

@@ -259,3 +259,23 @@ def test_the_sweeper_indexes_stories_from_before_the_index(
 def test_a_pending_story_is_found_by_its_address(alice: AbstractBaseUser, story: Make) -> None:
     story("", url="https://papers.example/2024/glacier-retreat")
     assert len(search.search(alice, "glacier").hits) == 1
+
+
+def test_a_search_considers_the_newest_matches_up_to_the_window(
+    alice: AbstractBaseUser, story: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "MATCH_WINDOW", 3)
+    story("Tide tables", "tide")  # the best match, but the oldest
+    for n in range(4):
+        story(f"Later {n}", "the tide")
+    results = search.search(alice, "tide")
+    assert results.count == 3 and results.capped
+    assert _titles(results) == ["Later 3", "Later 2", "Later 1"]
+    assert search.search(alice, "tide", order="oldest").count == 3
+    assert _titles(search.search(alice, "tide", order="oldest")) == [
+        "Later 1",
+        "Later 2",
+        "Later 3",
+    ]
+    narrowed = search.search(alice, "tide tables")
+    assert _titles(narrowed) == ["Tide tables"] and not narrowed.capped

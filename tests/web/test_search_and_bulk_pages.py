@@ -133,3 +133,16 @@ def test_bulk_touches_only_the_readers_own_stories_and_refuses_nonsense(
     assert "is not a story" in bad.content.decode()
     away = web.post("/items/bulk/", {"ids": [mine.pk], "action": "star", "next": "//evil.example/"})
     assert away["Location"] == "/"
+
+
+def test_a_search_past_the_window_says_so(
+    alice: AbstractBaseUser, web: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from broadsheet.core import search
+
+    monkeypatch.setattr(search, "MATCH_WINDOW", 2)
+    for n in range(3):
+        _story(alice, f"tide-{n}", "tide")
+    page = web.get("/search/", {"q": "tide"}).content.decode()
+    assert "2 or more stories match" in page and "Add a word or a filter" in page
+    assert "2 or more" not in web.get("/search/", {"q": "tide-2"}).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -144,6 +145,28 @@ class Item(models.Model):
             models.Index(fields=["deleted_at"], name="item_trash"),
             models.Index(fields=["user", "favorite", "-saved_at"], name="item_favorites"),
             models.Index(fields=["user", "host", "-saved_at"], name="item_by_host"),
+            # A reader's live stories by state and date: the lists, their counts and a search's
+            # filters read this index alone (the full one above would look up every row to
+            # leave the trash out).
+            models.Index(
+                fields=["user", "archived", "-saved_at"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="item_live",
+            ),
+            # The same in the site order (queries.ORDER["site"]).
+            models.Index(
+                models.F("user"),
+                models.F("archived"),
+                Lower("site_name"),
+                models.F("saved_at").desc(),
+                condition=models.Q(deleted_at__isnull=True),
+                name="item_live_by_site",
+            ),
+            # A reader's trash (a search leaves it out): a few rows, found without reading the
+            # reader's whole list.
+            models.Index(
+                fields=["user"], condition=models.Q(deleted_at__isnull=False), name="item_trash_of"
+            ),
         ]
         ordering = ["-saved_at", "-id"]
 

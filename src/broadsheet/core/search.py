@@ -14,6 +14,8 @@ its notes) around the words that matched, HTML-escaped, with the words in ``<mar
 
 from __future__ import annotations
 
+import bisect
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -38,6 +40,9 @@ User = AbstractBaseUser | AnonymousUser
 Order = Literal["relevance", "saved", "oldest", "published", "reading_time", "site"]
 ORDERS: Final[tuple[str, ...]] = get_args(Order)
 SNIPPET_WORDS: Final = 36
+# A search with words considers at most this many of the matching stories: the ones added to
+# the library last. Ranking (or another order) is among them, and the count stops there.
+MATCH_WINDOW: Final = 2_000
 # A snippet is looked for in the first this many characters of a text.
 SNIPPET_SCAN_CHARS: Final = 100_000
 # SQLite BM25 weights per column of the index: owner, title, body, site, tags, notes.
@@ -59,6 +64,12 @@ class Results:
     count: int
     offset: int
     limit: int
+
+    @property
+    def capped(self) -> bool:
+        """Whether more stories may match than were considered (MATCH_WINDOW)."""
+        searched = self.query.has_text or bool(self.query.excluded)
+        return searched and self.count >= MATCH_WINDOW
 
 
 def filtered(
@@ -84,9 +95,9 @@ def filtered(
         (s, True) for s in query.not_states
     ]:
         condition = {
-            "unread": Q(archived=False),
-            "archived": Q(archived=True),
-            "favorite": Q(favorite=True),
+            "unread": Q(queries.flag("archived", False)),
+            "archived": Q(queries.flag("archived", True)),
+            "favorite": Q(queries.flag("favorite", True)),
         }[state_name]
         qs = qs.exclude(condition) if negative else qs.filter(condition)
     if query.rating is not None:
@@ -166,8 +177,8 @@ def _matching(
     filtered stories; None when only the words narrow (the owner token in the full-text query
     keeps to the reader's stories, and only the few in the trash are left out)."""
     if base is None:
-        trash = Item.objects.filter(user_id=user_id, deleted_at__isnull=False).values("pk")
-        inner, params = trash.query.sql_with_params()
+        trash = Item.objects.filter(user_id=user_id, deleted_at__isnull=False).order_by()
+        inner, params = trash.values("pk").query.sql_with_params()
         membership = "NOT IN"
     else:
         inner, params = base.values("pk").query.sql_with_params()
@@ -184,28 +195,33 @@ def _matching(
         direction = "ASC"  # BM25 in SQLite: lower is better
     # "+rowid": the index is walked for the words, each match then looked up in the filtered
     # ids (without the "+", SQLite would run a full-text lookup for every id of the reader).
-    where = f"{match} AND +rowid {membership} ({inner})"
+    # Newest first and at most MATCH_WINDOW: both engines walk their postings in rowid order
+    # and stop there, so a word in most stories costs no more than a rarer one.
+    newest = (
+        f"SELECT rowid AS id/*score*/ FROM {TABLE} WHERE {match} "  # noqa: S608 - values bound
+        f"AND +rowid {membership} ({inner}) ORDER BY rowid DESC LIMIT {MATCH_WINDOW}"
+    )
     with connection.cursor() as cursor:
         if order == "relevance":
-            # One walk of the matches: ranked, and counted beside (a window over all of them).
+            # One walk of the matches: ranked, and counted beside.
             score_params = [expression] if connection.vendor == "postgresql" else []
             cursor.execute(
                 "SELECT id, score, count(*) OVER () FROM "  # noqa: S608
-                f"(SELECT rowid AS id, {score} AS score FROM {TABLE} WHERE {where}) AS matches "
+                f"({newest.replace('/*score*/', f', {score} AS score')}) AS matches "
                 f"ORDER BY score {direction}, id DESC LIMIT %s OFFSET %s",
                 [*score_params, expression, *params, limit, offset],
             )
             rows = cursor.fetchall()
             if rows:
                 return [row[0] for row in rows], rows[0][2]
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [expression, *params])  # noqa: S608
+        plain = newest.replace("/*score*/", "")
+        cursor.execute(f"SELECT count(*) FROM ({plain}) AS matches", [expression, *params])  # noqa: S608
         count = cursor.fetchone()[0]
     if order == "relevance":
         return [], count  # a page past the last
-    sql = f"SELECT rowid FROM {TABLE} WHERE {where}"  # noqa: S608 - fixed text, values bound
-    matches = RawSQL(sql, [expression, *params])  # noqa: S611
+    sql = f"SELECT id FROM ({plain}) AS matches"  # noqa: S608 - fixed text, values bound
     ordered = (
-        Item.objects.filter(pk__in=matches)
+        Item.objects.filter(pk__in=RawSQL(sql, [expression, *params]))  # noqa: S611
         .order_by(*queries.ORDER[order])
         .values_list("pk", flat=True)[offset : offset + limit]
     )
@@ -259,6 +275,34 @@ def _folded(token: str) -> list[str]:
     return words(token)
 
 
+@functools.lru_cache(maxsize=64)
+def _ascii_pattern(wanted: frozenset[str]) -> re.Pattern[str] | None:
+    """The wanted words as whole words of lower-cased ASCII text: letters not next to letters,
+    digits not next to digits (as `words` splits "cop29")."""
+    parts = [
+        f"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isalpha() else f"(?<!\\d){re.escape(w)}(?!\\d)"
+        for w in sorted(wanted, key=len, reverse=True)
+        if w.isascii()
+    ]
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _hits(text: str, tokens: list[tuple[int, int]], wanted: frozenset[str]) -> list[bool]:
+    """Which tokens hold a wanted word. ASCII text is matched in one pass of a regular
+    expression (a dotted acronym such as "U.S." is then not marked); other text is folded token
+    by token as the index folds it."""
+    if not text.isascii():
+        return [bool(wanted.intersection(_folded(text[a:b]))) for a, b in tokens]
+    hits = [False] * len(tokens)
+    pattern = _ascii_pattern(wanted)
+    if pattern is None:
+        return hits
+    starts = [a for a, _ in tokens]
+    for match in pattern.finditer(text.lower(), 0, SNIPPET_SCAN_CHARS):
+        hits[bisect.bisect_right(starts, match.start()) - 1] = True
+    return hits
+
+
 def _wanted(query: SearchQuery) -> frozenset[str]:
     found = set(query.words)
     for phrase in query.phrases:
@@ -272,7 +316,7 @@ def _marked(text: str, wanted: frozenset[str], *, window: int | None) -> tuple[i
     tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text, 0, SNIPPET_SCAN_CHARS)]
     if not tokens:
         return 0, ""
-    hits = [bool(wanted.intersection(_folded(text[a:b]))) for a, b in tokens]
+    hits = _hits(text, tokens, wanted)
     total = sum(hits)
     first, last = 0, len(tokens)
     if window is not None and len(tokens) > window:

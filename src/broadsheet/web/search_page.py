@@ -77,5 +77,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             matches = cast("Sequence[Item]", _Matches(request, query, order))
             paginator: Paginator[Item] = Paginator(matches, queries.PAGE_SIZE)
             context["page"] = paginator.get_page(request.GET.get("page"))
+            searched = query.has_text or bool(query.excluded)
+            context["capped"] = searched and paginator.count >= search.MATCH_WINDOW
     status = 400 if "error" in context else 200
     return render(request, "broadsheet/search.html", context, status=status)

@@ -69,3 +69,12 @@ def test_a_query_that_cannot_be_read_is_422_with_the_reason(
     error = response.json()["error"]
     assert error["code"] == "invalid_input" and says in error["message"]
     assert api.get("/api/v1/items", q="x" * 501).status_code == 422
+
+
+def test_the_list_filters_by_site(alice: AbstractBaseUser, api: ApiClient) -> None:
+    here = _story(alice, 1, "Here", "x", host="news.example")
+    _story(alice, 2, "Else", "x", host="other.example")
+    got = api.get("/api/v1/items", site="https://www.news.example/").json()
+    assert [i["id"] for i in got["items"]] == [here]
+    assert api.get("/api/v1/items", site="news.example", q="x").json()["count"] == 1
+    assert api.get("/api/v1/items", site="").status_code == 422

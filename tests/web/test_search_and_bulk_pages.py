@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
 from broadsheet.core import access, search_index
+from broadsheet.core.canonical import site_host
 from broadsheet.core.models import Item
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,22 @@ def test_a_search_past_the_window_says_so(
     page = web.get("/search/", {"q": "tide"}).content.decode()
     assert "2 or more stories match" in page and "Add a word or a filter" in page
     assert "2 or more" not in web.get("/search/", {"q": "tide-2"}).content.decode()
+
+
+def test_the_list_narrowed_to_a_site_from_its_link(alice: AbstractBaseUser, web: Client) -> None:
+    for slug, url in [
+        ("bbc", "https://www.bbc.co.uk/a"),
+        ("bbc-news", "https://news.bbc.co.uk/b"),
+        ("lookalike", "https://bbc.co.uk.example/c"),
+    ]:
+        item = _story(alice, slug)
+        Item.objects.filter(pk=item.pk).update(url=url, canonical_url=url, host=site_host(url))
+    page = web.get("/").content.decode()
+    assert 'href="?site=bbc.co.uk"' in page  # the site's name links to its stories
+    narrowed = web.get("/", {"site": "bbc.co.uk"}).content.decode()
+    assert sorted(_titles(narrowed)) == ["Bbc", "Bbc-News"]
+    assert "From <strong>bbc.co.uk</strong>" in narrowed
+    assert (
+        "No story from nowhere.example here."
+        in web.get("/", {"site": "nowhere.example"}).content.decode()
+    )

@@ -183,6 +183,7 @@ def list_items(request: HttpRequest, filters: Query[ListFilters]) -> ItemList:
         with_body=with_body,
         tag=filters.tag,
         favorite=filters.favorite,
+        site=filters.site,
         sort="saved" if filters.sort is None or filters.sort == "relevance" else filters.sort,
     ).prefetch_related("tags")
     total = qs.count()
@@ -203,6 +204,7 @@ def _search(request: HttpRequest, filters: ListFilters, *, with_body: bool) -> I
             state=filters.state or "all",
             tag=filters.tag,
             favorite=filters.favorite,
+            site=filters.site,
             order=filters.sort or "relevance",
             offset=filters.offset,
             limit=filters.limit,

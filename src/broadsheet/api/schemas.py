@@ -532,6 +532,14 @@ class ListFilters(Strict):
         description="`true`: only starred stories; `false`: only the others.",
         json_schema_extra=_optional_boolean,
     )
+    site: str | None = Field(
+        None,
+        min_length=1,
+        max_length=255,
+        description="Only stories from this site or any host under it (`site=bbc.co.uk` is "
+        "www.bbc.co.uk and news.bbc.co.uk).",
+        json_schema_extra=_optional("string"),
+    )
     q: str | None = Field(
         None,
         max_length=500,

@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 
 from broadsheet.core import access
+from broadsheet.core.canonical import site_host
 from broadsheet.core.models import FeedEntry, Fold, Item, ItemTag, Profile, Topic
 from broadsheet.core.tagging import tag_key
 from broadsheet.similar.topics import QueryError, format_term, parse_query
@@ -69,6 +70,13 @@ ORDER: dict[str, tuple[Any, ...]] = {
 }
 
 
+def from_site(site: str) -> Q:
+    """Stories from this site (a host name or an address) or any host under it:
+    "bbc.co.uk" is www.bbc.co.uk and news.bbc.co.uk, not bbc.co.uk.example."""
+    host = site_host(site if "//" in site else f"//{site.strip()}") or site.strip().lower()
+    return Q(host=host) | Q(host__endswith="." + host)
+
+
 def flag(field: str, value: bool) -> Exact[bool]:
     """``field = value`` for a boolean column, written as an equality. (Django writes
     ``archived=False`` as ``NOT archived``, which no index on the column serves: SQLite then
@@ -83,6 +91,7 @@ def items(
     with_body: bool = False,
     tag: str | None = None,
     favorite: bool | None = None,
+    site: str | None = None,
     sort: Sort = "saved",
 ) -> QuerySet[Item]:
     """A reader's list: one state, optionally one tag (by name, whatever its case) and starred
@@ -102,6 +111,8 @@ def items(
         qs = qs.filter(pk__in=tagged.values("item_id"))
     if favorite is not None:
         qs = qs.filter(flag("favorite", favorite))
+    if site is not None:
+        qs = qs.filter(from_site(site))
     return qs.order_by(*ORDER[sort])
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -79,18 +80,19 @@ def filtered(
     state: queries.State = "all",
     tag: str | None = None,
     favorite: bool | None = None,
+    site: str | None = None,
 ) -> QuerySet[Item]:
     """The reader's stories that pass the query's filters (not its words), bodies deferred."""
-    qs = queries.items(user, state, tag=tag, favorite=favorite).order_by()
+    qs = queries.items(user, state, tag=tag, favorite=favorite, site=site).order_by()
     for name in query.tags:
         qs = qs.filter(pk__in=access.items_of(user).filter(tags__key=tag_key(name)).values("pk"))
     if query.not_tags:
         keys = [tag_key(name) for name in query.not_tags]
         qs = qs.exclude(pk__in=access.items_of(user).filter(tags__key__in=keys).values("pk"))
-    if query.sites:
-        qs = qs.filter(_sites(query.sites))
-    if query.not_sites:
-        qs = qs.exclude(_sites(query.not_sites))
+    if query.sites:  # any of them (a story is from one site)
+        qs = qs.filter(functools.reduce(operator.or_, map(queries.from_site, query.sites)))
+    for site in query.not_sites:
+        qs = qs.exclude(queries.from_site(site))
     for state_name, negative in [(s, False) for s in query.states] + [
         (s, True) for s in query.not_states
     ]:
@@ -109,14 +111,6 @@ def filtered(
     return qs
 
 
-def _sites(hosts: Sequence[str]) -> Q:
-    """The stories from these hosts or any host under them."""
-    condition = Q()
-    for host in hosts:
-        condition |= Q(host=host) | Q(host__endswith="." + host)
-    return condition
-
-
 def search(
     user: User,
     text: str | SearchQuery,
@@ -124,6 +118,7 @@ def search(
     state: queries.State = "all",
     tag: str | None = None,
     favorite: bool | None = None,
+    site: str | None = None,
     order: Order = "relevance",
     offset: int = 0,
     limit: int = queries.PAGE_SIZE,
@@ -133,7 +128,7 @@ def search(
     cannot be read). Without words in the query, or with an order other than relevance, the
     stories come in that list order (relevance without words is newest saved first)."""
     query = parse(text) if isinstance(text, str) else text
-    base = filtered(user, query, state=state, tag=tag, favorite=favorite)
+    base = filtered(user, query, state=state, tag=tag, favorite=favorite, site=site)
     if not query.has_text and not query.excluded:
         sort: queries.Sort = "saved" if order == "relevance" else order
         listed = base.order_by(*queries.ORDER[sort])
@@ -142,7 +137,13 @@ def search(
         return Results(query, [Hit(i, SafeString("")) for i in page], count, offset, limit)
     if user.pk is None:  # no reader, no stories
         return Results(query, [], 0, offset, limit)
-    narrowed = state != "all" or tag is not None or favorite is not None or _filters(query)
+    narrowed = (
+        state != "all"
+        or tag is not None
+        or favorite is not None
+        or site is not None
+        or _filters(query)
+    )
     ids, count = _matching(int(user.pk), query, base if narrowed else None, order, offset, limit)
     items = access.items_of(user).filter(pk__in=ids).prefetch_related("tags")
     if not with_body:

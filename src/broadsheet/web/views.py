@@ -89,15 +89,20 @@ def _list(
     """A list page: one state (and starred only, for the Starred tab), narrowed to one tag by
     `?tag=`, in the order `?sort=` names (an unknown one is the default)."""
     tag = " ".join(request.GET.get("tag", "").split())[:100] or None
+    site = "".join(request.GET.get("site", "").split())[:255] or None
     asked = request.GET.get("sort", "saved")
     sort = cast("queries.Sort", asked if asked in SORTS else "saved")
-    qs = queries.items(request.user, state, tag=tag, favorite=favorite, sort=sort)
+    qs = queries.items(request.user, state, tag=tag, favorite=favorite, site=site, sort=sort)
     paginator = Paginator(qs.prefetch_related("tags"), queries.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     folds = queries.unseen_folds(request.user)
     if folds:
         services.mark_folds_seen(request.user)
-    kept = {k: v for k, v in (("tag", tag), ("sort", sort if sort != "saved" else None)) if v}
+    kept = {
+        k: v
+        for k, v in (("tag", tag), ("site", site), ("sort", sort if sort != "saved" else None))
+        if v
+    }
     return render(
         request,
         "broadsheet/list.html",
@@ -107,6 +112,7 @@ def _list(
             "folds": folds,
             "rating_choices": range(RATING_MIN, RATING_MAX + 1),
             "tag": tag,
+            "site": site,
             "sort": sort,
             "sorts": SORTS.items(),
             "page_query": urlencode(kept),

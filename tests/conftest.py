@@ -138,12 +138,13 @@ class Site:
     def add(
         self,
         path: str,
-        html: str,
+        html: str | bytes,
         *,
         status: int = 200,
         content_type: str = "text/html; charset=utf-8",
     ) -> str:
-        self.pages[path] = (status, content_type, html.encode("utf-8"))
+        body = html.encode("utf-8") if isinstance(html, str) else html
+        self.pages[path] = (status, content_type, body)
         return self.base_url + path
 
 

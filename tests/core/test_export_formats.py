@@ -7,13 +7,11 @@ from __future__ import annotations
 import io
 import json
 import struct
-import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -25,6 +23,7 @@ from lxml import etree
 from broadsheet.core import export, export_epub, export_markdown, services, tagging
 from broadsheet.core.models import Highlight, Item
 from tests.accounts.conftest import HOSTILE, item_with
+from tests.conftest import Site
 
 pytestmark = pytest.mark.django_db
 
@@ -52,40 +51,11 @@ def _png(width: int = 1, height: int = 1) -> bytes:
 PNG = _png()
 
 
-class ImageServer:
-    """Images on a real HTTP server on 127.0.0.1: what a test adds, 404 for the rest."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, tuple[str, bytes]] = {}
-        self.hits: dict[str, int] = {}
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                ctype, body = server.files.get(self.path, ("text/plain", b"not here"))
-                self.send_response(200 if self.path in server.files else 404)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def add(self, path: str, body: bytes, ctype: str = "image/png") -> str:
-        self.files[path] = (ctype, body)
-        return self.base + path
-
-
 @pytest.fixture(scope="module")
-def images() -> Iterator[ImageServer]:
-    server = ImageServer()
+def images() -> Iterator[Site]:
+    """Images on a real HTTP server on 127.0.0.1 (the suite's `Site`, one for this module, so
+    its hit counts are this module's): what a test adds, 404 for the rest."""
+    server = Site()
     try:
         yield server
     finally:
@@ -350,12 +320,14 @@ def _chapters(book: Any) -> list[Any]:
 
 
 def test_epub_of_one_story_with_its_images(
-    alice: AbstractBaseUser, images: ImageServer, allow_loopback: None, tmp_path: Any
+    alice: AbstractBaseUser, images: Site, allow_loopback: None, tmp_path: Any
 ) -> None:
-    good = images.add("/photo.png", PNG)
-    fake = images.add("/not-really.png", b"<svg onload=alert(1)>", "image/png")
-    svg = images.add("/drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml")
-    missing = images.base + "/gone.png"
+    good = images.add("/photo.png", PNG, content_type="image/png")
+    fake = images.add("/not-really.png", b"<svg onload=alert(1)>", content_type="image/png")
+    svg = images.add(
+        "/drawing.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml"
+    )
+    missing = images.base_url + "/gone.png"
     html = (
         f'<p>Before.</p><figure><img src="{good}" alt="A harbour"><figcaption>Caption'
         f'</figcaption></figure><p>Text <img src="{missing}" alt="gone"> after the missing one.'
@@ -385,12 +357,12 @@ def test_epub_of_one_story_with_its_images(
 
 
 def test_epub_images_need_the_fetcher_to_allow_the_address(
-    alice: AbstractBaseUser, images: ImageServer, settings: Any, tmp_path: Any
+    alice: AbstractBaseUser, images: Site, settings: Any, tmp_path: Any
 ) -> None:
     """The SSRF guard holds for EPUB images: a private address is refused (the image goes),
     and the book is made all the same."""
     settings.BROADSHEET_FETCH_ALLOW_PRIVATE = "false"
-    url = images.add("/private.png", PNG)
+    url = images.add("/private.png", PNG, content_type="image/png")
     item = _rich(alice, 1, html=f'<p>Story</p><p><img src="{url}" alt="x"></p>')
     book = _open_epub(_bytes(alice, "epub", [item.pk]), tmp_path)
     assert list(book.get_items_of_type(ITEM_IMAGE)) == []
@@ -400,13 +372,13 @@ def test_epub_images_need_the_fetcher_to_allow_the_address(
 
 def test_epub_image_size_cap(
     alice: AbstractBaseUser,
-    images: ImageServer,
+    images: Site,
     allow_loopback: None,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Any,
 ) -> None:
-    big = images.add("/big.png", _png(200, 200))
-    small = images.add("/small.png", PNG)
+    big = images.add("/big.png", _png(200, 200), content_type="image/png")
+    small = images.add("/small.png", PNG, content_type="image/png")
     monkeypatch.setattr(export_epub, "IMAGE_MAX_BYTES", len(PNG) + 10)
     item = _rich(alice, 1, html=f'<p>A</p><p><img src="{big}"><img src="{small}"></p>')
     book = _open_epub(_bytes(alice, "epub", [item.pk]), tmp_path)

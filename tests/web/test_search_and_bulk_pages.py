@@ -113,7 +113,7 @@ def test_bulk_delete_has_an_undo_for_all_of_them(alice: AbstractBaseUser, web: C
     )
     assert "Restored 2 stories." in back.content.decode()
     assert sorted(_titles(back.content.decode())) == ["Alpha", "Beta", "Gamma"]
-    assert c.pk  # untouched throughout
+    assert Item.objects.get(pk=c.pk).deleted_at is None  # never ticked, never deleted
 
 
 def test_bulk_touches_only_the_readers_own_stories_and_refuses_nonsense(

@@ -26,7 +26,7 @@ from broadsheet.core.models import (
     Highlight,
     Item,
 )
-from broadsheet.core.text_input import CONTROL
+from broadsheet.core.text_input import CONTROL, note_text
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -73,20 +73,8 @@ def _position(value: object, what: str) -> int | None:
 
 
 def clean_highlight_note(text: object) -> str:
-    """A highlight's note: like a story's note (line ends kept, control characters dropped,
-    blank edges trimmed, at most NOTE_MAX_CHARS), but it may be empty."""
-    if text is None:
-        return ""
-    if not isinstance(text, str):
-        raise InvalidInput("A note is text.")
-    if len(text) > 4 * NOTE_MAX_CHARS:
-        raise InvalidInput(f"A note is at most {NOTE_MAX_CHARS:,} characters.")
-    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL).strip()
-    if len(cleaned) > NOTE_MAX_CHARS:
-        raise InvalidInput(
-            f"A note is at most {NOTE_MAX_CHARS:,} characters; this one has {len(cleaned):,}."
-        )
-    return cleaned
+    """A highlight's note: like a story's note (`text_input.note_text`), but it may be empty."""
+    return "" if text is None else note_text(text, NOTE_MAX_CHARS, required=False)
 
 
 def add_highlight(

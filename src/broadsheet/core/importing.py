@@ -34,7 +34,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from broadsheet import extract
-from broadsheet.core import access, importers, queries, search_index, tagging
+from broadsheet.core import access, importers, profiles, search_index, tagging
 from broadsheet.core.canonical import canonicalize, normalize_input, site_host
 from broadsheet.core.errors import (
     BroadsheetError,
@@ -59,7 +59,6 @@ from broadsheet.core.models import (
     Item,
     ItemTag,
     Note,
-    Profile,
 )
 from broadsheet.core.processing import fingerprint
 from broadsheet.core.text_input import CONTROL
@@ -295,17 +294,6 @@ def _highlight(
 # --- writing --------------------------------------------------------------------------------------
 
 
-def _locked_profile(user: AbstractBaseUser) -> Profile:
-    """The user's profile locked for this transaction, as core.services locks it for a save
-    (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds the write lock already)."""
-    profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
-    if profile is None:
-        defaults = {"quota": queries.default_quota(user)}
-        Profile.objects.get_or_create(user_id=user.pk, defaults=defaults)
-        profile = Profile.objects.select_for_update().get(user_id=user.pk)
-    return profile
-
-
 def _already_had(user: AbstractBaseUser, canonicals: list[str]) -> set[str]:
     """Which of these addresses the reader has already (services._existing_item_id, for many):
     an item's address or its page's canonical one, or an address folded into an item."""
@@ -331,7 +319,7 @@ def _write_batch(
     assert isinstance(user_id, int)
     now = timezone.now()
     with transaction.atomic():
-        profile = _locked_profile(user)
+        profile = profiles.locked(user)
         had = _already_had(user, [r.canonical for r in rows]) if rows else set()
         fresh: list[_Row] = []
         for row in rows:

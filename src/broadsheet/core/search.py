@@ -190,7 +190,7 @@ def _matching(
         # statistics.
         match = f"user_id = {int(user_id)} AND document @@ CAST(%s AS tsquery)"
         score = "ts_rank(document, CAST(%s AS tsquery))"
-        expression = tsquery(user_id, query)
+        expression = tsquery(query)
         direction = "DESC"
     else:
         match = f"{TABLE} MATCH %s"
@@ -206,7 +206,7 @@ def _matching(
         f"AND +rowid {membership} ({inner}) ORDER BY rowid DESC LIMIT {MATCH_WINDOW}"
     )
     with connection.cursor() as cursor:
-        if order == "relevance":
+        if order == "relevance" and limit > 0:
             # One walk of the matches: ranked, and counted beside.
             score_params = [expression] if connection.vendor == "postgresql" else []
             cursor.execute(
@@ -221,8 +221,8 @@ def _matching(
         plain = newest.replace("/*score*/", "")
         cursor.execute(f"SELECT count(*) FROM ({plain}) AS matches", [expression, *params])  # noqa: S608
         count = cursor.fetchone()[0]
-    if order == "relevance":
-        return [], count  # a page past the last
+    if order == "relevance" or limit == 0:
+        return [], count  # a page past the last, or only the count asked for
     sql = f"SELECT id FROM ({plain}) AS matches"  # noqa: S608 - fixed text, values bound
     ordered = (
         Item.objects.filter(pk__in=RawSQL(sql, [expression, *params]))  # noqa: S611
@@ -254,11 +254,11 @@ def _tsquery_term(folded: Sequence[str]) -> str:
     return "(" + " <-> ".join(quote_lexeme(w) for w in folded) + ")"
 
 
-def tsquery(user_id: int, query: SearchQuery) -> str:
-    """The same as a PostgreSQL tsquery literal (quoted lexemes: no parser involved), without
-    the owner token: on PostgreSQL the row's user_id column keeps to the reader's stories, and
-    the planner estimates it well (the token and the column together would look twice as
-    selective as they are, and mislead it)."""
+def tsquery(query: SearchQuery) -> str:
+    """The same as a PostgreSQL tsquery literal (quoted lexemes: no parser involved). No owner
+    token: on PostgreSQL the row's user_id column keeps to the reader's stories, and the planner
+    estimates it well (a token and the column together would look twice as selective as they
+    are, and mislead it)."""
     parts = [_tsquery_term([w]) for w in query.words]
     parts.extend(_tsquery_term(p) for p in query.phrases)
     parts.extend("!" + _tsquery_term(e) for e in query.excluded)

@@ -6,9 +6,10 @@ PostgreSQL (migration 0012). Both hold the same words: the text is folded in Pyt
 ``similar.topics.words`` (accents, case, "COP29" as "cop 29") before either engine sees it, so
 a query finds the same stories on both databases, whatever their tokenizers and locales.
 
-Each row also holds its reader's owner token (``u<user id>``: letters and digits are split
-apart in words, so no word is ever one), which every query includes; a reader's search walks
-the index's list for their own stories, not everyone's.
+Each row is its reader's: on SQLite an ``owner`` column holds the owner token (``u<user id>``:
+letters and digits are split apart in words, so no word is ever one), which every query
+includes, so a search walks the reader's own postings; on PostgreSQL a ``user_id`` column with
+an index of each reader's rows newest first does that.
 
 Every write that changes what an item is found by calls ``refresh_on_commit(item_ids)`` inside
 its transaction; the rows are rewritten once the transaction commits (a rolled-back write leaves
@@ -123,9 +124,7 @@ def tsvector_literal(doc: Document) -> str:
         start, weight = _STARTS[name], _WEIGHTS[name]
         for offset, word in enumerate(doc.field(name)):
             positions[word].append(f"{start + offset}{weight}")
-    lexemes = [f"{quote_lexeme(owner_token(doc.user_id))}"]
-    lexemes.extend(f"{quote_lexeme(w)}:{','.join(p)}" for w, p in positions.items())
-    return " ".join(lexemes)
+    return " ".join(f"{quote_lexeme(w)}:{','.join(p)}" for w, p in positions.items())
 
 
 def quote_lexeme(word: str) -> str:

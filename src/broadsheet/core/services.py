@@ -24,7 +24,7 @@ from broadsheet.core import (
     access,
     enqueue,
     following,
-    queries,
+    profiles,
     ratelimit,
     schedule,
     search_index,
@@ -72,7 +72,7 @@ from broadsheet.core.models import (
     Topic,
 )
 from broadsheet.core.snapshots import compress
-from broadsheet.core.text_input import CONTROL, one_line
+from broadsheet.core.text_input import CONTROL, note_text, one_line
 from broadsheet.feeds.urls import http_url
 from broadsheet.similar.topics import QueryError, parse_query
 
@@ -198,7 +198,7 @@ def update_newsletter(
             "The time zone is a name like Europe/Paris or America/New_York (IANA's list)."
         )
     with transaction.atomic():
-        profile = _locked_profile(user)
+        profile = profiles.locked(user)
         account = get_user_model().objects.select_for_update().get(pk=user.pk)
         if clean_email is not None and clean_email != account.email:
             account.email = clean_email
@@ -230,17 +230,6 @@ def set_quota(user: AbstractBaseUser, quota: int | None) -> None:
     Profile.objects.update_or_create(user_id=user.pk, defaults={"quota": quota})
 
 
-def _locked_profile(user: AbstractBaseUser) -> Profile:
-    """The user's profile, locked for this transaction (PostgreSQL row lock; on SQLite the
-    IMMEDIATE transaction already holds the database's write lock)."""
-    profile = Profile.objects.select_for_update().filter(user_id=user.pk).first()
-    if profile is None:
-        defaults = {"quota": queries.default_quota(user)}
-        Profile.objects.get_or_create(user_id=user.pk, defaults=defaults)
-        profile = Profile.objects.select_for_update().get(user_id=user.pk)
-    return profile
-
-
 # --- items ----------------------------------------------------------------------------------------
 
 
@@ -268,7 +257,7 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
     canonical = canonicalize(address)
     try:
         with transaction.atomic():
-            profile = _locked_profile(user)
+            profile = profiles.locked(user)
             existing = _existing_item_id(user, canonical)
             if existing is not None:
                 raise AlreadySaved(existing)
@@ -454,22 +443,8 @@ def rate_item(user: User, item_id: int | str, stars: int | None) -> Item:
 
 
 def clean_note(text: object) -> str:
-    """A note's text as stored: line ends as LF, no other control characters, no blank edges.
-    Raises InvalidInput for an empty note or one longer than NOTE_MAX_CHARS (refused whole, never
-    cut: the reader keeps their words)."""
-    if not isinstance(text, str):
-        raise InvalidInput("A note is text.")
-    if len(text) > 4 * NOTE_MAX_CHARS:
-        # Far too long to be worth cleaning first.
-        raise InvalidInput(f"A note is at most {NOTE_MAX_CHARS:,} characters.")
-    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL).strip()
-    if not cleaned:
-        raise InvalidInput("A note can't be empty.")
-    if len(cleaned) > NOTE_MAX_CHARS:
-        raise InvalidInput(
-            f"A note is at most {NOTE_MAX_CHARS:,} characters; this one has {len(cleaned):,}."
-        )
-    return cleaned
+    """A note's text as stored (`text_input.note_text`); a note can't be empty."""
+    return note_text(text, NOTE_MAX_CHARS)
 
 
 def add_note(user: User, item_id: int | str, text: object) -> Note:
@@ -527,7 +502,7 @@ def create_topic(user: User, name: object, query: object) -> Topic:
     if not user.is_authenticated:
         raise NotFound()
     with transaction.atomic():
-        _locked_profile(user)  # one topic at a time per reader: the cap holds
+        profiles.locked(user)  # one topic at a time per reader: the cap holds
         _room_for_a_topic(user)
         topic = Topic.objects.create(user_id=user.pk, name=clean_name, query=clean_query)
         enqueue.rematch_on_commit(topic)
@@ -542,7 +517,7 @@ def follow_item(user: User, item_id: int | str) -> Topic:
         proposal = following.propose(item)
         if proposal is None:
             raise Conflict("This story has no key terms to follow yet; write the topic yourself.")
-        _locked_profile(user)  # type: ignore[arg-type]
+        profiles.locked(user)  # type: ignore[arg-type]
         _room_for_a_topic(user)
         topic = Topic.objects.create(
             user_id=item.user_id, name=proposal.name, query=proposal.query, from_item=item
@@ -684,7 +659,7 @@ def subscribe(user: User, url: object, *, category: str = "") -> Feed:
     if not user.is_authenticated:
         raise NotFound()
     with transaction.atomic():
-        _locked_profile(user)
+        profiles.locked(user)
         existing = access.feeds_of(user).filter(Q(url=address) | Q(given_url=address)).first()
         if existing is not None:
             raise AlreadySubscribed(existing.pk)
@@ -871,7 +846,7 @@ def restore_item(user: User, item_id: int | str) -> Item:
     with transaction.atomic():
         # The profile first, as save_item locks it: saves and restores serialise, the limit
         # holds, and the locks are always taken in the same order.
-        profile = _locked_profile(user)
+        profile = profiles.locked(user)
         try:
             item = access.trashed_item_for(
                 user, item_id, deleted_since=_undo_since(), for_update=True

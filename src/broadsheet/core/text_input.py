@@ -25,3 +25,22 @@ def one_line(value: object, what: str, limit: int, *, required: bool = True) -> 
     if len(text) > limit:
         raise InvalidInput(f"{what} is at most {limit:,} characters.")
     return text
+
+
+def note_text(value: object, limit: int, *, required: bool = True) -> str:
+    """A note's text as stored: line ends as LF, no other control characters, no blank edges.
+    InvalidInput when empty (if required) or longer than `limit` (refused whole, never cut: the
+    reader keeps their words)."""
+    if not isinstance(value, str):
+        raise InvalidInput("A note is text.")
+    if len(value) > 4 * limit:
+        # Far too long to be worth cleaning first.
+        raise InvalidInput(f"A note is at most {limit:,} characters.")
+    cleaned = value.replace("\r\n", "\n").replace("\r", "\n").translate(CONTROL).strip()
+    if required and not cleaned:
+        raise InvalidInput("A note can't be empty.")
+    if len(cleaned) > limit:
+        raise InvalidInput(
+            f"A note is at most {limit:,} characters; this one has {len(cleaned):,}."
+        )
+    return cleaned

@@ -35,7 +35,8 @@ class _Matches:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = search.search(self.request.user, self.query, limit=1).count
+            # No page of results: only the count (no ranking, no snippets).
+            self._count = search.search(self.request.user, self.query, limit=0).count
         return self._count
 
     def __len__(self) -> int:

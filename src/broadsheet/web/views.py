@@ -1100,32 +1100,9 @@ def _export(
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    return _export(request, "csv")
-
-
-@login_required
-@require_GET
-def export_json(request: HttpRequest) -> StreamingHttpResponse:
-    return _export(request, "json")
-
-
-@login_required
-@require_GET
-def export_bookmarks(request: HttpRequest) -> StreamingHttpResponse:
-    return _export(request, "html")
-
-
-@login_required
-@require_GET
-def export_markdown(request: HttpRequest) -> StreamingHttpResponse:
-    return _export(request, "markdown")
-
-
-@login_required
-@require_GET
-def export_epub(request: HttpRequest) -> StreamingHttpResponse:
-    return _export(request, "epub")
+def export_file(request: HttpRequest, fmt: export.Format) -> StreamingHttpResponse:
+    """The whole library in one format (the format comes from the route: web/urls.py)."""
+    return _export(request, fmt)
 
 
 @login_required

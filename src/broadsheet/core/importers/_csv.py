@@ -21,11 +21,12 @@ from __future__ import annotations
 import csv
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from broadsheet.core.importers import Invalid, UnreadableFile, limits
+from broadsheet.core.importers import Entry, Invalid, Record, UnreadableFile, limits
+from broadsheet.core.importers._fields import BadRow
 
 _ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 
@@ -172,3 +173,23 @@ class Table:
     def invalid(self, row: Row, reason: str) -> Invalid:
         """The Invalid for a row the reader could not use."""
         return Invalid(row.line, reason)
+
+
+def records(
+    text: TextIO, export: str, record: Callable[[Row], Record], *, column: str = "URL"
+) -> Iterator[Entry]:
+    """Every row of a CSV export as a Record (made by `record`) or an Invalid saying why;
+    UnreadableFile when the file has no url column at all (`export` names the export, "a
+    Pocket CSV export", and `column` its address column as the service spells it)."""
+    table = Table(text)
+    if not table.has("url"):
+        found = ", ".join(table.columns) or "none"
+        raise UnreadableFile(f"not {export}: it has no {column} column (columns: {found})")
+    for row in table:
+        if isinstance(row, Invalid):
+            yield row
+            continue
+        try:
+            yield record(row)
+        except BadRow as exc:
+            yield table.invalid(row, exc.reason)

@@ -15,15 +15,12 @@ from typing import BinaryIO
 from broadsheet.core.importers import (
     Entry,
     HighlightRecord,
-    Invalid,
     Reader,
     Record,
-    UnreadableFile,
     _fields,
     register,
 )
-from broadsheet.core.importers._csv import Row, Table
-from broadsheet.core.importers._fields import BadRow
+from broadsheet.core.importers._csv import Row, records
 from broadsheet.core.importers._streams import header_cells, text_stream
 
 HEADER = ("url", "title", "selection", "folder")
@@ -68,20 +65,7 @@ def _record(row: Row) -> Record:
 
 
 def read(fileobj: BinaryIO, name: str) -> Iterator[Entry]:
-    table = Table(text_stream(fileobj))
-    if not table.has("url"):
-        found = ", ".join(table.columns) or "none"
-        raise UnreadableFile(
-            f"not an Instapaper CSV export: it has no URL column (columns: {found})"
-        )
-    for row in table:
-        if isinstance(row, Invalid):
-            yield row
-            continue
-        try:
-            yield _record(row)
-        except BadRow as exc:
-            yield table.invalid(row, exc.reason)
+    return records(text_stream(fileobj), "an Instapaper CSV export", _record)
 
 
 def sniff(head: bytes, name: str) -> bool:

@@ -27,7 +27,7 @@ from broadsheet.core.importers import (
     limits,
     register,
 )
-from broadsheet.core.importers._csv import Row, Table
+from broadsheet.core.importers._csv import Row, records
 from broadsheet.core.importers._fields import BadRow
 from broadsheet.core.importers._streams import StreamError, header_cells, is_html, text_stream
 
@@ -47,18 +47,7 @@ def _record(row: Row) -> Record:
 
 
 def _read_csv(text: TextIO) -> Iterator[Entry]:
-    table = Table(text)
-    if not table.has("url"):
-        found = ", ".join(table.columns) or "none"
-        raise UnreadableFile(f"not a Pocket CSV export: it has no url column (columns: {found})")
-    for row in table:
-        if isinstance(row, Invalid):
-            yield row
-            continue
-        try:
-            yield _record(row)
-        except BadRow as exc:
-            yield table.invalid(row, exc.reason)
+    return records(text, "a Pocket CSV export", _record, column="url")
 
 
 def _is_part(name: str) -> bool:

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from broadsheet.core import ratelimit, services
+from broadsheet.core import profiles, ratelimit, services
 from broadsheet.core.errors import QuotaExceeded, RateLimited
 from broadsheet.core.models import Item, LoginFailure
 
@@ -49,7 +49,7 @@ def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, dict[str, Any
 def test_a_save_waits_for_the_profile_row_lock(alice: AbstractBaseUser) -> None:
     services.set_quota(alice, 1)
     with transaction.atomic():
-        profile = services._locked_profile(alice)  # what a concurrent save holds
+        profile = profiles.locked(alice)  # what a concurrent save holds
         # The other save must wait here, not count the items and insert past the limit.
         thread, out = _in_thread(lambda: services.save_item(alice, "https://news.example/second"))
         thread.join(WAIT)

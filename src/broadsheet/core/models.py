@@ -34,6 +34,25 @@ class Profile(models.Model):
     timezone = models.CharField(max_length=64, default="UTC")
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # The private key of the reader's save-by-mail address (save+KEY@BROADSHEET_MAIL_DOMAIN);
+    # None until the reader asks for one. A new key retires the old address.
+    mail_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
+
+    class Face(models.TextChoices):
+        SERIF = "serif", "Serif"
+        SANS = "sans", "Sans-serif"
+
+    class Theme(models.TextChoices):
+        SYSTEM = "system", "As the device"
+        LIGHT = "light", "Light"
+        SEPIA = "sepia", "Sepia"
+        DARK = "dark", "Dark"
+
+    # Reader settings kept with the account; a device may override them (a cookie).
+    reader_font_size = models.PositiveSmallIntegerField(default=100, help_text="Percent.")
+    reader_width = models.PositiveSmallIntegerField(default=34, help_text="Line width in em.")
+    reader_face = models.CharField(max_length=8, choices=Face.choices, default=Face.SERIF)
+    reader_theme = models.CharField(max_length=8, choices=Theme.choices, default=Theme.SYSTEM)
 
     class Meta:
         constraints = [
@@ -588,3 +607,104 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.format}, {self.status})"
+
+
+class ApiClient(models.Model):
+    """An OAuth2 client of the wallabag-compatible API (one per app or device, made by the
+    reader). Its public id is ``f"{id}_{random_id}"``, as wallabag's; the secret is kept so the
+    settings page can show it again, as wallabag's developer page does."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_clients"
+    )
+    name = models.CharField(max_length=100, blank=True, default="")
+    random_id = models.CharField(max_length=64, unique=True)
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"API client {self.pk} ({self.name or 'unnamed'})"
+
+
+class OAuthGrant(models.Model):
+    """One access token and its refresh token, issued to a reader through a client. Only the
+    SHA-256 digests are stored. A refresh replaces the row (the old refresh token is revoked);
+    deleting the client deletes its grants."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="grants")
+    access_digest = models.CharField(max_length=64, unique=True)
+    access_expires_at = models.DateTimeField()
+    refresh_digest = models.CharField(max_length=64, unique=True)
+    refresh_expires_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"grant {self.pk} of client {self.client_id}"
+
+
+class AppPassword(models.Model):
+    """A password for one device or app (an e-reader's OPDS catalog, a wallabag app), usable in
+    place of the account password where HTTP Basic or a password grant asks for one, and as a
+    revocable key in an OPDS address. Only its SHA-256 digest is stored; shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="app_passwords"
+    )
+    name = models.CharField(max_length=100, blank=True, default="")
+    prefix = models.CharField(max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"app password {self.prefix}… ({self.name or 'unnamed'})"
+
+
+class StoredImage(models.Model):
+    """An image fetched once through broadsheet.fetch and kept in the file storage, named by the
+    SHA-256 of its bytes (one file however many stories use it)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    # The name in the default storage.
+    name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"image {self.digest[:12]} ({self.content_type})"
+
+
+class ItemImage(models.Model):
+    """An image of a story: the address the page gave, and the stored copy once fetched (None
+    when it could not be fetched or was refused: too big, not an image)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="images")
+    source_url = models.CharField(max_length=4096)
+    image = models.ForeignKey(
+        StoredImage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # 0 for the story's lead image (the thumbnail), then the order in the body.
+    position = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "source_url"], name="item_image_once")
+        ]
+        ordering = ["item_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"image {self.position} of item {self.item_id}"

@@ -1,0 +1,1 @@
+"""The mail-in door: an SMTP server (aiosmtpd) that turns mail to save+KEY@ into saves."""

@@ -90,6 +90,9 @@ class Item(models.Model):
     error_code = models.CharField(max_length=64, blank=True, default="")
     error = models.CharField(max_length=500, blank=True, default="")
     title = models.CharField(max_length=1000, blank=True, default="")
+    # The reader gave the title (an app's "rename", a title sent with the save): extraction
+    # keeps it instead of the page's headline.
+    title_given = models.BooleanField(default=False)
     summary = models.TextField(blank=True, default="")
     byline = models.CharField(max_length=500, blank=True, default="")
     # The wire agency or organisation the byline credits ("Reuters" for "By Ann Lee, Reuters");

@@ -249,7 +249,8 @@ def apply_article(item: Item, article: extract.Article, *, final_url: str) -> No
         except InvalidURL:
             page_canonical = ""
     item.page_canonical_url = page_canonical
-    item.title = article.title[:1000]
+    if not item.title_given:
+        item.title = article.title[:1000]
     item.summary = article.summary
     item.byline = article.byline[:500]
     item.agency = article.agency[:200]

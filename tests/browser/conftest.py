@@ -50,7 +50,7 @@ class StorySite:
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {".html": "text/html; charset=utf-8", ".svg": "image/svg+xml"}
+    extensions_map = {".html": "text/html; charset=utf-8", ".png": "image/png"}
 
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -96,8 +96,16 @@ def test_sign_up_save_read_archive_delete(
     assert caption.count() == 1
     assert "The ferry leaves the north quay on its first crossing." in caption.inner_text()
     assert "Photo: Ivo Brandt" in caption.inner_text()
-    # The photo loads from the story's site under the page's CSP (it is lazy: poll for it).
+    # The photo is served by Broadsheet itself (the worker stores it after the text: reload until
+    # it has), never by the story's site, under the page's CSP (it is lazy: poll for it).
+    for _ in range(60):
+        if reader.locator(".story-body figure img").count() == 1:
+            break
+        s.page.wait_for_timeout(500)
+        s.page.reload()
     assert reader.locator(".story-body figure img").count() == 1
+    src = reader.locator(".story-body figure img").get_attribute("src") or ""
+    assert src.startswith(f"/images/{item_id}/"), src
     s.page.wait_for_function(
         "() => [...document.querySelectorAll('.story-body img')]"
         ".every(i => i.complete && i.naturalWidth > 0)",
@@ -129,6 +137,7 @@ def test_sign_up_save_read_archive_delete(
     assert s.counter() == "Saved (1 of 20 items)", "archived items still count"
 
     # Unarchive from the Archive list: back to Unread.
+    archived.locator(".row-menu summary").click()  # the row's actions are in its menu
     archived.locator("button:has-text('Unarchive')").click()
     assert "Moved back to your unread list." in s.page.inner_text(".messages")
     assert s.page.locator(f"li[data-item-id='{item_id}']").count() == 0
@@ -137,6 +146,7 @@ def test_sign_up_save_read_archive_delete(
     assert back.count() == 1
 
     # Delete: the counter drops, and the message offers an Undo.
+    back.locator(".row-menu summary").click()
     back.locator("button:has-text('Delete')").click()
     assert s.page.inner_text(".messages").split() == ["Deleted.", "Undo"]
     assert s.page.locator(f"li[data-item-id='{item_id}']").count() == 0
@@ -149,6 +159,7 @@ def test_sign_up_save_read_archive_delete(
     assert restored.locator("a.item-title").inner_text().strip() == HEADLINE
     assert s.counter() == "Saved (1 of 20 items)"
     # Deleted again, for good this time (no Undo): not found.
+    restored.locator(".row-menu summary").click()
     restored.locator("button:has-text('Delete')").click()
     assert s.counter() == "Saved (0 of 20 items)"
     s.go(f"/items/{item_id}/", status=404)

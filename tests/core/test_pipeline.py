@@ -70,7 +70,8 @@ def test_story_becomes_ready_without_chrome(
     url = site.add(_path(), article_html(seed=11))
     item = services.save_item(alice, url)
     assert DBTaskResult.objects.filter(status="READY").count() == 1
-    assert run_tasks() == 2  # the fetch, then what the ready story adds (its followed topics)
+    # The fetch, then what the ready story adds: its followed topics, its stored images.
+    assert run_tasks() == 3
     item.refresh_from_db()
     assert item.status == Item.Status.READY, item.error
     assert item.title == "Harbour ferry returns after winter repairs"

@@ -7,6 +7,8 @@ from typing import Any
 
 import lxml.html
 
+from broadsheet.extract.sanitize import LOCAL_IMAGE_PATH
+
 BEFORE = "Before the payload, the harbour council met on Tuesday evening to vote on the budget."
 MIDDLE = "In the middle of the story the engineers described the winter repairs to the bridge."
 AFTER = "After the payload, residents asked the mayor about the new ferry schedule and funding."
@@ -105,8 +107,11 @@ def stored_html_problems(stored: str) -> list[str]:
             for name, value in el.attrib.items():
                 if name.lower() not in SAFE_ATTRIBUTES:
                     problems.append(f"<{tag} {name}>")
-                if name.lower() in ("href", "src") and not value.strip().lower().startswith(
-                    ("http://", "https://")
+                ours = tag == "img" and name == "src" and LOCAL_IMAGE_PATH.fullmatch(value)
+                if (
+                    name.lower() in ("href", "src")
+                    and not ours
+                    and not value.strip().lower().startswith(("http://", "https://"))
                 ):
                     problems.append(f"<{tag} {name}={value!r}>")
             if tag == "a" and el.get("href") is not None:

@@ -186,8 +186,10 @@ def _handler(state: FixtureServer) -> type[BaseHTTPRequestHandler]:
                     name = segs[2]
                     if name.startswith(SYNTHETIC_PREFIX):
                         self._send(200, synthetic_article(name[len(SYNTHETIC_PREFIX) :]))
-                    else:
+                    elif (PAGES / name).is_file():
                         self._send(200, (PAGES / name).read_bytes())
+                    else:  # an image the page names, say: not here
+                        self._send(404, b"<html><body>Not found</body></html>")
                 elif segs[:1] == ["redirect"] and len(segs) == 2:
                     self._send(302, b"", extra={"Location": f"/pages/{segs[1]}"})
                 elif segs[:1] == ["type"]:

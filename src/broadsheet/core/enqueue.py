@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.core import newsletter, polling
+from broadsheet.core import images, newsletter, polling
 from broadsheet.core.models import Feed, FeedEntry, ImportJob, Item, Topic
 from broadsheet.core.processing import fail_item, rotate_token
 from broadsheet.core.tasks import (
@@ -26,6 +26,7 @@ from broadsheet.core.tasks import (
     rematch_topic,
     run_import,
     send_digest,
+    store_images,
 )
 
 log = logging.getLogger("broadsheet.tasks")
@@ -173,3 +174,31 @@ def sweep_feeds() -> int:
     for feed_id in claimed:
         poll_feed.enqueue(feed_id)
     return len(claimed)
+
+
+# The images sweep runs at most this often (it reads the ready stories' HTML), and hands out at
+# most this many stories a pass.
+IMAGES_SWEEP_EVERY = timedelta(minutes=10)
+IMAGES_SWEEP_BATCH = 50
+_images_swept_at: list[datetime] = []
+
+
+def sweep_images(*, force: bool = False) -> int:
+    """Store the images of ready stories that have none stored yet (saved before Broadsheet
+    stored images, or whose task died): one final images task each, IMAGES_SWEEP_BATCH a pass,
+    every IMAGES_SWEEP_EVERY. Then delete the stored images no story uses. How many stories
+    were handed out."""
+    current = timezone.now()
+    if not force and _images_swept_at and current - _images_swept_at[-1] < IMAGES_SWEEP_EVERY:
+        return 0
+    _images_swept_at[:] = [current]
+    count = 0
+    for item_id in images.needing_images(IMAGES_SWEEP_BATCH):
+        store_images.enqueue(item_id, True)
+        count += 1
+    if count:
+        log.info("handed out %d stories to store their images", count)
+    deleted = images.delete_orphans()
+    if deleted:
+        log.info("deleted %d stored images no story uses", deleted)
+    return count

@@ -9,10 +9,12 @@ traceback. django-tasks' own per-task lines are filtered out (core.logfilters).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.utils import timezone
 from django_tasks import task
 
-from broadsheet.core import following, importing, newsletter, polling, related
+from broadsheet.core import following, images, importing, newsletter, polling, related
 from broadsheet.core.models import Feed, Item, Topic
 from broadsheet.core.processing import Outcome, Processed, fail_item, process_item
 
@@ -38,7 +40,25 @@ def fetch_item(item_id: int, token: str) -> str:
     log_outcome(item_id, processed)
     if processed.outcome is Outcome.READY:
         enrich_item.enqueue(item_id)
+        store_images.enqueue(item_id)
     return processed.outcome.value
+
+
+# A story's images that failed for a reason that may pass are tried once more after this long.
+IMAGES_RETRY_AFTER = timedelta(minutes=2)
+
+
+@task()
+def store_images(item_id: int, final: bool = False) -> str:
+    """Fetch and store a ready story's images and point its HTML at them (core.images). Safe to
+    run twice: what is stored is not fetched again. Images that failed for a passing reason
+    (a timeout) get one more run, the final one, after IMAGES_RETRY_AFTER."""
+    stored = images.store_item_images(item_id, final=final)
+    if stored.transient and not final:
+        store_images.using(run_after=timezone.now() + IMAGES_RETRY_AFTER).enqueue(item_id, True)
+    if not stored.skipped:
+        log.info("images of item %s: %s", item_id, stored.summary)
+    return stored.summary
 
 
 @task()

@@ -27,7 +27,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "th": {"colspan", "rowspan"},
     "td": {"colspan", "rowspan"},
 }
-ALLOWED_CLASSES: dict[str, set[str]] = {"span": {"credit"}}
+# "img-missing": the quiet placeholder of a story image Broadsheet could not store (core.images).
+ALLOWED_CLASSES: dict[str, set[str]] = {"span": {"credit", "img-missing"}}
 # Dropped together with their content (the rest of the disallowed tags keep their text).
 CLEAN_CONTENT_TAGS: frozenset[str] = frozenset(
     {
@@ -111,7 +112,16 @@ def safe_url(value: str, base_url: str | None) -> str | None:
 _BASE_URL: ContextVar[str | None] = ContextVar("sanitize_base_url", default=None)
 
 
+# The address of a story image Broadsheet stored and serves itself (core.images): a path on our
+# own origin, digits and hex only, kept as it is (not resolved against a page's base), so that
+# stored HTML stays a fixed point of the sanitizer. The route checks the reader owns the story
+# and the image is that story's; core.images drops one a page wrote itself.
+LOCAL_IMAGE_PATH = re.compile(r"/images/[0-9]{1,19}/[0-9a-f]{64}")
+
+
 def _keep_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "src" and tag == "img" and LOCAL_IMAGE_PATH.fullmatch(value):
+        return value
     if attr in _URL_ATTRS:
         return safe_url(value, _BASE_URL.get())
     if attr in _NUMERIC_ATTRS:

@@ -16,7 +16,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 from broadsheet.api.schemas import ErrorOut
 from broadsheet.core import errors
@@ -98,8 +98,30 @@ def body_limit() -> int | None:
     return None if limit is None else int(limit)
 
 
-def too_large_message() -> str:
+# The one operation whose body may be larger than Django's limit: a save that brings the page's
+# HTML (the browser extension).
+SAVE_PATH = "/api/v1/items"
+# Room in a save's body for the rest of it (the address, the tags) beside the HTML.
+SAVE_BODY_SLACK = 64 * 1024
+
+
+def save_body_limit() -> int:
+    """The largest body of a save: the page's HTML may be BROADSHEET_SAVE_HTML_MAX_BYTES bytes,
+    which JSON's escapes (`\\"`, `\\n`) make longer in the body: twice that, and the slack. The
+    HTML's own size is then checked exactly (core.services.save_item)."""
+    return 2 * int(settings.BROADSHEET_SAVE_HTML_MAX_BYTES) + SAVE_BODY_SLACK
+
+
+def body_limit_for(request: HttpRequest) -> int | None:
+    """The largest body this request may have: Django's limit, or a save's when larger."""
     limit = body_limit()
+    if limit is not None and request.method == "POST" and request.path_info == SAVE_PATH:
+        return max(limit, save_body_limit())
+    return limit
+
+
+def too_large_message(limit: int | None = None) -> str:
+    limit = body_limit() if limit is None else limit
     return f"The request body is larger than {limit:,} bytes." if limit else TOO_LARGE.message
 
 

@@ -8,7 +8,9 @@ keeping the headers that matter (Allow, Retry-After).
 
 It also refuses a body larger than Django will read (DATA_UPLOAD_MAX_MEMORY_SIZE) with 413
 `too_large` from its Content-Length, before anything reads it: otherwise Django raises while a
-view reads the body and answers 400 with its HTML page.
+view reads the body and answers 400 with its HTML page. A save (`POST /api/v1/items`) may be
+larger, since it may bring the page's HTML (BROADSHEET_SAVE_HTML_MAX_BYTES): its body, within
+that operation's own limit, is read here.
 
 It sits in settings.MIDDLEWARE after the security-header middleware (so its answers get those
 headers too) and before CommonMiddleware (which is where a bad Host is found).
@@ -51,6 +53,13 @@ def _as_json(request: HttpRequest, response: HttpResponseBase) -> HttpResponse:
     return answer
 
 
+def _read_larger_body(request: HttpRequest) -> None:
+    """Read a body that is larger than Django's limit but within its operation's (a save with
+    the page's HTML, see errors.body_limit_for), as HttpRequest.body reads one: Django itself
+    would refuse it with its 400 page."""
+    request._body = request.read()
+
+
 class ApiErrorsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -61,9 +70,15 @@ class ApiErrorsMiddleware:
         length = _content_length(request)
         if length is None:
             return errors.answer(errors.BAD_REQUEST, "The Content-Length header is not a number.")
-        limit = errors.body_limit()
+        limit = errors.body_limit_for(request)
         if limit is not None and length > limit:
-            return errors.answer(errors.TOO_LARGE, errors.too_large_message())
+            return errors.answer(errors.TOO_LARGE, errors.too_large_message(limit))
+        django_limit = errors.body_limit()
+        if django_limit is not None and length > django_limit:
+            try:
+                _read_larger_body(request)
+            except OSError:
+                return errors.answer(errors.BAD_REQUEST, "The request body could not be read.")
         response = self.get_response(request)
         if response.status_code >= 400 and not _is_json(response):
             return _as_json(request, response)

@@ -165,8 +165,15 @@ _BODY = frozenset({"text", "html"})
 
 @api.post("/items", response=responses({201: ItemOut}, 409, 422))
 def save(request: HttpRequest, payload: SaveIn) -> Status[ItemOut]:
-    """Save a story. Answers at once with `status: pending`; fetching runs in the background."""
-    item = services.save_item(request.user, payload.url)  # type: ignore[arg-type]
+    """Save a story. Answers at once with `status: pending`; fetching runs in the background.
+    With `html` (the page as the reader's browser has it), nothing is fetched: that HTML is
+    extracted as a fetched page would be."""
+    item = services.save_item(
+        request.user,  # type: ignore[arg-type]
+        payload.url,
+        html=payload.html,
+        tags=payload.tags or (),
+    )
     return Status(201, _item_out(item))
 
 

@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from broadsheet.core import schedule
+from broadsheet.core import images, schedule
 from broadsheet.core.canonical import MAX_URL_LENGTH
 from broadsheet.core.models import (
     ACTION_NOTE_MAX_CHARS,
@@ -30,17 +30,6 @@ MAX_OFFSET = 1_000_000_000
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
-
-
-class SaveIn(Strict):
-    url: str = Field(
-        ...,
-        max_length=MAX_URL_LENGTH,
-        description=f"Address of the story to save (http or https), at most {MAX_URL_LENGTH} "
-        "characters. The server canonicalises it; an address it cannot save (another scheme, no "
-        "host, a bad port, ...) is refused with 422 `invalid_url`.",
-        examples=["https://news.example.org/2024/05/story"],
-    )
 
 
 def _optional_boolean(schema: dict[str, Any]) -> None:
@@ -156,9 +145,16 @@ class ItemOut(Schema):
     published: datetime | None
     site_name: str
     language: str
-    image: str
+    image: str = Field(
+        description="The address of the story's lead image on its own site, as the page gave it "
+        "(for reference: Broadsheet serves its stored copy, see `html`)."
+    )
     text: str
-    html: str = Field(description="The sanitised article body.")
+    html: str = Field(
+        description="The sanitised article body. Its images point at Broadsheet's stored copies, "
+        "`/images/{id}/{digest}` on this server (fetch them with the same bearer token); an "
+        'image that could not be stored is `<span class="img-missing"></span>`.'
+    )
     word_count: int
     reading_minutes: int
     archived: bool
@@ -182,6 +178,12 @@ class ItemOut(Schema):
         """An item's tags come as Tag rows (prefetched in lists): their names."""
         rows = value.all() if hasattr(value, "all") else value
         return [getattr(tag, "name", tag) for tag in rows]
+
+    @field_validator("html", mode="before")
+    @classmethod
+    def _local_images(cls, value: Any) -> Any:
+        """No image address of another site, even before the story's images are stored."""
+        return images.local_only(value) if isinstance(value, str) else value
 
 
 class TagOut(Schema):
@@ -258,6 +260,34 @@ class NoNulls(Strict):
                         {"key": key},
                     )
         return data
+
+
+class SaveIn(NoNulls):
+    url: str = Field(
+        ...,
+        max_length=MAX_URL_LENGTH,
+        description=f"Address of the story to save (http or https), at most {MAX_URL_LENGTH} "
+        "characters. The server canonicalises it; an address it cannot save (another scheme, no "
+        "host, a bad port, ...) is refused with 422 `invalid_url`.",
+        examples=["https://news.example.org/2024/05/story"],
+    )
+    html: str | None = Field(
+        None,
+        description="The page's HTML as the reader's browser has it (the browser extension sends "
+        "`document.documentElement.outerHTML`), so a story behind a login or a paywall the "
+        "reader has passed is saved whole. Then nothing is fetched: the HTML is extracted and "
+        "sanitised exactly as a fetched page. At most `BROADSHEET_SAVE_HTML_MAX_BYTES` bytes "
+        "of UTF-8 (10 MiB by default); a larger page is refused with 413 `too_large`. Leave it "
+        "out to have the server fetch the address.",
+        json_schema_extra=_optional("string"),
+    )
+    tags: list[TagName] | None = Field(
+        None,
+        max_length=TAGS_PER_ITEM_MAX,
+        description="Tags for the new story (names that differ only in case or spacing are one "
+        "tag). Leave it out for none.",
+        json_schema_extra=_optional("array"),
+    )
 
 
 class TopicIn(NoNulls):

@@ -193,6 +193,18 @@ class ImportTooLarge(BroadsheetError):
         self.limit = limit
 
 
+class PageTooLarge(BroadsheetError):
+    """A save that brings the page's HTML (the browser extension) over
+    BROADSHEET_SAVE_HTML_MAX_BYTES: refused whole, as a fetch of so large a page fails."""
+
+    code = "too_large"
+    status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"A page sent with a save is at most {_size(limit)}; this one is larger.")
+        self.limit = limit
+
+
 class TokenInURL(BroadsheetError):
     """An API token sent in the address, where logs and browser history keep it."""
 

@@ -29,6 +29,7 @@ from ebooklib import epub  # type: ignore[import-untyped]
 from lxml import etree
 
 from broadsheet import fetch
+from broadsheet.core import images as image_store
 from broadsheet.core import processing
 from broadsheet.core.export_data import User, clean_text, stories
 from broadsheet.core.models import Item
@@ -92,35 +93,53 @@ class Images:
         )
         return cls(options=options)
 
-    def file_for(self, address: str) -> str | None:
-        """The image's file name in the book, fetching it the first time; None when it cannot
-        be had (the caller drops the image)."""
+    def file_for(self, address: str, item: Item | None = None) -> str | None:
+        """The image's file name in the book, getting it the first time (`image_bytes`); None
+        when it cannot be had (the caller drops the image)."""
         if address in self.added:
             return self.added[address]
         if address in self.failed or self.spent >= IMAGES_TIME_BUDGET:
             return None
         started = time.monotonic()
         try:
-            page = fetch.fetch(address, options=self.options)
-        except fetch.FetchError:
-            self.failed.add(address)
-            return None
+            content = image_bytes(item, address, self.options)
         finally:
             self.spent += time.monotonic() - started
-        media_type = _image_type(page.content)
-        if media_type is None or self.total + len(page.content) > BOOK_IMAGE_MAX_BYTES:
+        if content is None:
+            self.failed.add(address)
+            return None
+        media_type = _image_type(content)
+        if media_type is None or self.total + len(content) > BOOK_IMAGE_MAX_BYTES:
             self.failed.add(address)
             return None
         digest = hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
         name = f"images/{digest}.{IMAGE_TYPES[media_type][0]}"
         self.items.append(
             epub.EpubImage(
-                uid=f"img-{digest}", file_name=name, media_type=media_type, content=page.content
+                uid=f"img-{digest}", file_name=name, media_type=media_type, content=content
             )
         )
-        self.total += len(page.content)
+        self.total += len(content)
         self.added[address] = name
         return name
+
+
+def image_bytes(item: Item | None, address: str, options: fetch.FetchOptions) -> bytes | None:
+    """The bytes of one image of a story (`item`, when known) at `address`, or None when it
+    cannot be had. The one place a book gets its images: the stored copy (`core.images`: the
+    story's `/images/...` address, or the source address of an image it stored) when there is
+    one, else fetched through `broadsheet.fetch` as a fallback (the caller checks what the
+    bytes are)."""
+    if item is not None:
+        stored = image_store.read_stored(item, address)
+        if stored is not None:
+            return stored[1]
+    if not address.startswith(("http://", "https://")):
+        return None  # one of our own addresses whose copy is gone: nothing to fetch
+    try:
+        return fetch.fetch(address, options=options).content
+    except fetch.FetchError:
+        return None
 
 
 def _fragment(item: Item) -> lxml.html.HtmlElement:
@@ -132,10 +151,10 @@ def _fragment(item: Item) -> lxml.html.HtmlElement:
     return lxml.html.fragment_fromstring(html or "", create_parent="div")
 
 
-def _with_images(body: lxml.html.HtmlElement, images: Images) -> None:
+def _with_images(body: lxml.html.HtmlElement, images: Images, item: Item) -> None:
     for n, img in enumerate(list(body.iter("img"))):
         src = img.get("src", "")
-        name = images.file_for(src) if src and n < IMAGES_PER_STORY else None
+        name = images.file_for(src, item) if src and n < IMAGES_PER_STORY else None
         if name is None:
             img.drop_tree()  # keeps the text after it
         else:
@@ -155,16 +174,37 @@ def chapter_xhtml(item: Item, images: Images) -> str:
     site = escape(" ".join(clean_text(item.site_name or item.host or item.url).split()))
     url = escape(clean_text(item.url), quote=True)
     body = _fragment(item)
-    _with_images(body, images)
+    _with_images(body, images, item)
     inner = escape(body.text or "") + "".join(
         etree.tostring(child, method="xml", encoding="unicode") for child in body
     )
     head = f"<h1>{title}</h1>"
     if credit:
         head += f'<p class="byline">{credit}</p>'
+    head += _dateline(item)
     head += f'<p class="site"><a href="{url}">{site}</a></p>'
     document = f"<head><title>{title}</title></head><body><article>{head}{inner}</article></body>"
     return f"<html>{document}</html>"
+
+
+def _dateline(item: Item) -> str:
+    """The story's date under its byline: when it was published, or else when it was saved."""
+    when = item.published or item.saved_at
+    if when is None:
+        return ""
+    day = timezone.localtime(when) if timezone.is_aware(when) else when
+    shown = f"{day.day} {day:%B %Y}"
+    label = "" if item.published else "Saved "
+    return f'<p class="date"><time datetime="{when.isoformat()}">{label}{shown}</time></p>'
+
+
+def filename(item: Item) -> str:
+    """A file name for the book of one story: its title in lower case ASCII words joined by
+    hyphens (at most 80 characters), or ``story-ID`` for a title with no such words."""
+    from django.utils.text import slugify
+
+    slug = slugify(clean_text(item.title))[:80].strip("-")
+    return f"{slug or f'story-{item.pk}'}.epub"
 
 
 def language_of(item: Item) -> str:
@@ -183,6 +223,7 @@ def book(items: Sequence[Item], images: Images, *, user_label: str = "") -> Any:
         book.set_title(" ".join(clean_text(only.title or only.url).split()))
         if only.byline.strip():
             book.add_author(" ".join(clean_text(only.byline).split()))
+        _story_metadata(book, only)
     else:
         book.set_title(f"Broadsheet: {len(items)} stories")
         if user_label:
@@ -206,6 +247,20 @@ def book(items: Sequence[Item], images: Images, *, user_label: str = "") -> Any:
     book.add_item(epub.EpubNav())
     book.spine = ["nav", *chapters]
     return book
+
+
+def _story_metadata(book: Any, item: Item) -> None:
+    """The book of one story says where and when it comes from (Dublin Core): the date it was
+    published, its address, its site and its summary."""
+    if item.published is not None:
+        book.add_metadata("DC", "date", item.published.isoformat())
+    book.add_metadata("DC", "source", clean_text(item.url))
+    site = " ".join(clean_text(item.site_name or item.host).split())
+    if site:
+        book.add_metadata("DC", "publisher", site)
+    summary = " ".join(clean_text(item.summary).split())
+    if summary:
+        book.add_metadata("DC", "description", summary)
 
 
 def write(user: User, ids: Sequence[int] | None, out: IO[bytes], images: Images | None) -> None:

@@ -24,6 +24,8 @@ _PATTERNS = (
     re.compile(r"(?i)([?&](?:access_)?token=)[^&\s'\"]+"),
     # Broadsheet's own tokens wherever they appear.
     re.compile(r"()\bbs_[A-Za-z0-9_-]{8,}"),
+    # An app password used as the key of an e-reader catalog's address (/opds/k/KEY/...).
+    re.compile(r"(/opds/k/)[^/\s'\"?]+"),
 )
 
 

@@ -26,6 +26,7 @@ CLASSES: dict[str, str] = {
     "xss": "Script in the article (stored and rendered)",
     "titles": "Hostile titles, site names, bylines and summaries in every output",
     "dom": "Oversized and deep documents",
+    "mail": "Hostile mail to the save-by-mail door (header injection, MIME bombs, script)",
 }
 
 

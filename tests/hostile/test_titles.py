@@ -41,11 +41,12 @@ def hostile_page(value: str) -> bytes:
 
 def _no_script_anywhere(page: bytes) -> Any:
     doc = lxml.html.document_fromstring(page)
-    # The reader view carries one script, ours, from our origin (highlights, progress); no
-    # other script element, and none inline.
+    # The reader view carries one script, ours, from our origin (highlights, progress), and the
+    # unread list one (the offline worker's); no other script element, and none inline.
     scripts = [(el.get("src"), (el.text or "").strip()) for el in doc.xpath("//script")]
     ours = ("/static/broadsheet/reader.js", "")
-    assert scripts in ([], [ours]), f"a <script> element reached the page: {scripts}"
+    offline = ("/static/broadsheet/offline.js", "")
+    assert scripts in ([], [ours], [offline]), f"a <script> element reached the page: {scripts}"
     assert doc.xpath("//svg | //img[@onerror] | //*[local-name()='svg']") == []
     handlers = [
         (el.tag, name)

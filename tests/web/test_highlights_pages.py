@@ -137,12 +137,13 @@ def test_reader_view_policy_and_progress(web: Client, alice: AbstractBaseUser) -
     body = page.content.decode()
     assert 'data-progress="0.4200"' in body
     assert '<script src="/static/broadsheet/reader.js" defer></script>' in body
-    # Only a fetched story gets the script; a pending one and every other page do not.
+    # Only a fetched story gets the script; a pending one and every other page do not (but the
+    # unread list, which has a script of its own: offline.js, see test_offline_pages).
     pending = services.save_item(alice, "https://news.example/pending")
     other = web.get(f"/items/{pending.pk}/")
     assert "script-src 'none'" in other["Content-Security-Policy"]
     assert "<script" not in other.content.decode()
-    for path in ("/", "/notes/", "/highlights/", "/settings/"):
+    for path in ("/archive/", "/notes/", "/highlights/", "/settings/"):
         assert "script-src 'none'" in web.get(path)["Content-Security-Policy"], path
 
     # The script's report: 204, then the item has it.

@@ -729,9 +729,11 @@ def test_security_headers_on_every_page(web: Client, alice: AbstractBaseUser) ->
         where = r.request["PATH_INFO"]
         csp = r["Content-Security-Policy"]
         directives = {d.split()[0]: d for d in (p.strip() for p in csp.split(";")) if d}
-        # Only the reader view of a fetched story runs a script: ours, from our origin.
+        # Only the reader view of a fetched story and the unread list (logged in) run a
+        # script: ours, from our origin.
         reader = where == f"/items/{item.pk}/"
-        wanted = "script-src 'self'" if reader else "script-src 'none'"
+        listing = where == "/" and r.status_code == 200
+        wanted = "script-src 'self'" if reader or listing else "script-src 'none'"
         assert directives["script-src"] == wanted, where
         assert directives["frame-ancestors"] == "frame-ancestors 'none'", where
         assert directives["object-src"] == "object-src 'none'", where
@@ -753,6 +755,10 @@ def test_pages_carry_no_inline_script(web: Client, alice: AbstractBaseUser) -> N
         if where == f"/items/{item.pk}/":
             # The reader view's one script: a file of ours, nothing inline.
             assert scripts == ['<script src="/static/broadsheet/reader.js" defer></script>']
+            body = body.replace(scripts[0], "")
+        elif where == "/":
+            # The unread list's one script (registers the offline worker): a file of ours.
+            assert scripts == ['<script src="/static/broadsheet/offline.js" defer></script>']
             body = body.replace(scripts[0], "")
         assert "<script" not in body, where
         assert not re.search(r"\son[a-z]+=", body), where

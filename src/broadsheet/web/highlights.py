@@ -7,12 +7,15 @@ bearer tokens only (see docs/security.md).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from broadsheet.core import access, highlighting, queries, services
@@ -102,6 +105,22 @@ def highlights_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reported_at(request: HttpRequest) -> datetime | None:
+    """When the reader was at that place: `?at=` (milliseconds since 1970), which the service
+    worker adds to a report it kept offline and sends later; never later than now. None (now)
+    without it."""
+    try:
+        millis = int(request.GET.get("at", ""))
+    except ValueError:
+        return None
+    now = timezone.now()
+    try:
+        when = datetime.fromtimestamp(millis / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return min(when, now)
+
+
 @login_required
 @require_POST
 def progress(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -116,7 +135,7 @@ def progress(request: HttpRequest, item_id: int) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     try:
-        services.set_progress(request.user, item_id, share)
+        services.set_progress(request.user, item_id, share, at=_reported_at(request))
     except NotFound:
         return HttpResponse("Not found.", status=404, content_type="text/plain; charset=utf-8")
     except BroadsheetError as exc:

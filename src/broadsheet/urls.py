@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from broadsheet.api.routes import api
 from broadsheet.web.views import admin_login
@@ -9,5 +9,7 @@ urlpatterns = [
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The wallabag v2 API (apps that already exist), behind any extra leading slashes.
+    re_path(r"^/*", include("broadsheet.wallabag.urls")),
     path("", include("broadsheet.web.urls")),
 ]

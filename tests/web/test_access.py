@@ -8,25 +8,38 @@ an anonymous request is sent to the login page (web) or answered 401 (API).
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
 
+import PIL.Image
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from broadsheet.core import access, highlighting, services, tagging
+from broadsheet.core import (
+    access,
+    app_passwords,
+    highlighting,
+    images,
+    oauth,
+    services,
+    tagging,
+)
 from broadsheet.core.models import (
     ActionLink,
+    ApiClient,
     ApiToken,
+    AppPassword,
     Feed,
     FeedEntry,
     Fold,
     Highlight,
     ImportJob,
     Item,
+    ItemImage,
     ItemTag,
     Note,
     Tag,
@@ -48,8 +61,19 @@ PARAMETERS = {
     "tag_id": "tag",
     "highlight_id": "highlight",
     "job_id": "import_job",
+    "app_password_id": "app_password",
+    "client_id": "api_client",
+    # Not a row id: the stored image of an item (/images/<item_id>/<digest>), which must be
+    # that item's.
+    "digest": "image_digest",
 }
-SKIP_PREFIXES = ("admin/",)  # Django's admin: staff only, and its own permission system
+# Django's admin: staff only, and its own permission system. The e-reader catalog signs in with
+# HTTP Basic and an app password (or the app password in the address), never a session:
+# tests/opds/test_routes.py walks its routes the same way (anonymous 401, another reader 404).
+# The wallabag door's routes are regular expressions mounted behind `^/*` (any extra leading
+# slashes): tests/wallabag/test_access.py walks them the same way (anonymous 401, another reader
+# 404).
+SKIP_PREFIXES = ("admin/", "opds/", "^/*")
 # The JSON body an API route needs to do its work (the others take {}): the owner's request must
 # succeed for the test to mean anything.
 API_BODIES: dict[str, dict[str, Any]] = {
@@ -111,10 +135,10 @@ def test_the_walk_finds_the_known_routes() -> None:
     assert "api/v1/items/<item_id>/retry" in ROUTES
 
 
-def _fill(route: str, rows: dict[str, int]) -> str:
+def _fill(route: str, rows: dict[str, Any]) -> str:
     path = route
     for name, pattern_kind in PARAMETERS.items():
-        for conv in ("int:", ""):
+        for conv in ("int:", "str:", ""):
             path = path.replace(f"<{conv}{name}>", str(rows[pattern_kind]))
     assert "<" not in path, f"the access test does not know the parameter in {route!r}"
     return "/" + path
@@ -136,7 +160,7 @@ def _request(
     )
 
 
-def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
+def _rows_of(user: AbstractBaseUser) -> dict[str, Any]:
     item = services.save_item(user, "https://news.example/private-story")
     Item.objects.filter(pk=item.pk).update(
         status=Item.Status.FAILED,
@@ -156,7 +180,10 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
     tagging.set_tags(user, item.pk, ["Dams"])
     highlight = highlighting.add_highlight(user, item.pk, "farmers downstream", note="Ask")
     job = ImportJob.objects.create(user=user, format="pocket", filename="ril_export.csv")
+    stored = images.store(images.check(_png(), max_pixels=100))
+    ItemImage.objects.create(item=item, source_url="https://news.example/a.png", image=stored)
     return {
+        "image_digest": stored.digest,
         "tag": access.tags_of(user).get().pk,
         "item": item.pk,
         "token": token.token.pk,
@@ -167,7 +194,15 @@ def _rows_of(user: AbstractBaseUser) -> dict[str, int]:
         "entry": entry.pk,
         "highlight": highlight.pk,
         "import_job": job.pk,
+        "app_password": app_passwords.create_app_password(user, "Kobo").app_password.pk,
+        "api_client": oauth.create_client(user, "phone").pk,
     }
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    PIL.Image.new("RGB", (4, 3), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _snapshot(user: AbstractBaseUser) -> list[Any]:
@@ -187,7 +222,13 @@ def _snapshot(user: AbstractBaseUser) -> list[Any]:
     highlights = list(
         Highlight.objects.filter(user=user).order_by("pk").values("pk", "quote", "note")
     )
-    return [items, tokens, notes, topics, actions, feeds, entries, tags, item_tags, highlights]
+    devices = list(AppPassword.objects.filter(user=user).order_by("pk").values("pk", "name"))
+    clients = list(ApiClient.objects.filter(user=user).order_by("pk").values("pk", "name"))
+    return [
+        *(items, tokens, notes, topics, actions, feeds, entries, tags, item_tags, highlights),
+        devices,
+        clients,
+    ]
 
 
 @pytest.mark.parametrize("route", ROUTES)
@@ -274,7 +315,15 @@ PUBLIC = {
     "api/v1/",  # django-ninja's root: a redirect to the docs
     "api/v1/openapi.json",
     "api/v1/docs",
+    # The installable app's files and its offline page name nobody and show nothing of anyone.
+    "manifest.webmanifest",
+    "sw.js",
+    "offline/",
+    # wallabag's web login (the Android app's server check) is a login form's other end.
+    "login_check",
 }
+# Web routes that programs read (the offline worker's list): 401 like the API, not a redirect.
+PROGRAM_ROUTES = {"offline/manifest.json"}
 # Routes whose parameter is a signed key that stands in for the login: the key's maker.
 KEY_ROUTES = {"feeds/<str:key>/unread.atom": "broadsheet.web.feed.key_for"}
 # Routes whose signed key does one thing for its owner and nothing else, tested where they live.
@@ -320,7 +369,8 @@ def test_anonymous_is_refused_everywhere(route: str, method: str, alice: Abstrac
     assert _snapshot(alice) == before
     if r.status_code == 405:
         return
-    if route.startswith("api/"):
+    if route.startswith("api/") or route in PROGRAM_ROUTES:
+        # JSON for programs (the API, the offline worker's list): 401, not a login page.
         assert r.status_code == 401, (method, route, r.status_code)
     else:
         assert r.status_code == 302, (method, route, r.status_code)

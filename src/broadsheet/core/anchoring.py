@@ -184,3 +184,57 @@ def locate(text: str, selector: Selector) -> Span | None:
 def context(text: str, span: Span, size: int) -> tuple[str, str]:
     """The `size` characters before and after a span: a selector's prefix and suffix."""
     return text[max(0, span.start - size) : span.start], text[span.end : span.end + size]
+
+
+@dataclass(frozen=True)
+class ElementPoint:
+    """A place in the story as annotator.js (wallabag's highlighter) writes it: the path of an
+    element from the story's root (``/p[2]/em[1]``, counting same-named siblings from 1) and a
+    code-point offset into that element's text."""
+
+    path: str
+    offset: int
+
+
+def _path(root: LexborNode, element: LexborNode) -> str:
+    steps: list[str] = []
+    node: LexborNode | None = element
+    while node is not None and node.mem_id != root.mem_id:
+        tag = node.tag or ""
+        index = 1
+        sibling = node.prev
+        while sibling is not None:
+            if sibling.is_element_node and sibling.tag == tag:
+                index += 1
+            sibling = sibling.prev
+        steps.append(f"{tag}[{index}]")
+        node = node.parent
+    return "/" + "/".join(reversed(steps))
+
+
+def element_points(html: str, positions: list[int]) -> list[ElementPoint]:
+    """Each position of the canonical text as an element path and an offset in the element's
+    text, for clients that speak annotator.js ranges. A position past the end is the end."""
+    root = parse_story(html or "")
+    nodes = text_nodes(root)
+    starts: list[int] = []
+    total = 0
+    for node in nodes:
+        starts.append(total)
+        total += len(node.text_content or "")
+    points = []
+    for position in positions:
+        if not nodes:
+            points.append(ElementPoint("", 0))
+            continue
+        at = min(max(position, 0), total)
+        i = max(0, bisect_left(starts, at + 1) - 1)
+        node = nodes[i]
+        parent = node.parent or root
+        before = 0
+        for other in text_nodes(parent):
+            if other.mem_id == node.mem_id:
+                break
+            before += len(other.text_content or "")
+        points.append(ElementPoint(_path(root, parent), before + at - starts[i]))
+    return points

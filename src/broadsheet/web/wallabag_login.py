@@ -1,0 +1,60 @@
+"""`/login_check` and `/logout` as wallabag's web pages have them, for the wallabag Android app.
+
+Before it will sync, the app checks a server by logging in to its web pages: it reads the login
+form's `_csrf_token` (the marks are in an HTML comment of every page, see
+`templatetags.wallabag_clients.wallabag_marks`), posts `_username`, `_password` and that token to
+`/login_check`, and expects a signed-in page after the redirects. This is that form's other end:
+the same CSRF check (the token is Django's), the same rate-limited password check as the login
+page, the same session. `/logout` is where the marks' logout link points: a page with the real,
+POST logout button.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate, login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from broadsheet.core import auth
+
+
+def _no_response(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the CSRF check never calls the view")
+
+
+@csrf_exempt
+@require_POST
+def login_check(request: HttpRequest) -> HttpResponse:
+    # Django's own CSRF check, with the token where wallabag's form puts it.
+    request.META["HTTP_X_CSRFTOKEN"] = request.POST.get("_csrf_token", "")
+    refused = CsrfViewMiddleware(_no_response).process_view(request, _no_response, (), {})
+    if refused is not None:
+        return refused
+    user = authenticate(
+        request,
+        username=request.POST.get("_username", ""),
+        password=request.POST.get("_password", ""),
+    )
+    limited = auth.limited(request)
+    if limited is not None:
+        response = render(
+            request, "registration/rate_limited.html", {"limited": limited.message}, status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    if user is None:
+        return HttpResponseRedirect(reverse("web:login"))
+    login(request, user, backend="broadsheet.core.auth.RateLimitedModelBackend")
+    return HttpResponseRedirect("/")
+
+
+@require_GET
+def logout_page(request: HttpRequest) -> HttpResponse:
+    """A GET never logs anyone out (a link scanner would): this page has the button that does."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("web:login"))
+    return render(request, "broadsheet/logout.html")

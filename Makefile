@@ -12,9 +12,9 @@ EXTENSION := setup.py src/broadsheet/extract/_walk.pyx
 BROADSHEET_TEST_POSTGRES ?=
 # What touches the database: the second pass runs these again on PostgreSQL (extract and fetch
 # are pure and need no second run).
-DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e tests/browser
+DB_TESTS := tests/core tests/api tests/web tests/cli tests/accounts tests/e2e tests/browser tests/opds tests/wallabag tests/mailin
 
-.PHONY: run install dev test test-sqlite test-postgres lint format bench bench-library bench-import bench-related gate identity ablation load fuzz contract clean
+.PHONY: run install dev test test-sqlite test-postgres lint format bench bench-library bench-import bench-related gate identity ablation load fuzz contract screenshots icons extension clean
 
 # Groups to leave out, as a marker expression: `make test MARKS='not slow and not browser'`.
 MARKS ?=
@@ -143,6 +143,24 @@ fuzz: $(DEV_STAMP)
 CONTRACT_ARGS ?=
 contract: $(DEV_STAMP)
 	$(BIN)/python -m tests.contract.run $(CONTRACT_ARGS)
+
+## screenshots: write the reference images of tests/browser/test_screenshots.py anew (the list,
+## the reader view and settings at 360 and 1280 px, light and dark); review every changed one
+## before committing it (docs/reading.md)
+screenshots: $(DEV_STAMP) | $(CHROMIUM)
+	BROADSHEET_UPDATE_SCREENSHOTS=1 BROADSHEET_SECRET_KEY=test-only-secret \
+		$(BIN)/pytest -p no:cacheprovider -n 0 -q tests/browser/test_screenshots.py -k looks_as_reviewed
+	@git status --short tests/browser/screenshots 2>/dev/null || true
+
+## icons: render the app's PNG icons (192, 512, maskable, apple-touch) from
+## src/broadsheet/web/static/broadsheet/icon.svg with Chromium (tools/make_icons.py); commit them
+icons: $(DEV_STAMP) | $(CHROMIUM)
+	$(BIN)/python tools/make_icons.py
+
+## extension: the browser extension (extension/) zipped for Chromium and Firefox, in
+## dist/broadsheet-extension-VERSION.zip (docs/browser.md); needs only Python
+extension:
+	$(PYTHON) extension/tools/package.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build

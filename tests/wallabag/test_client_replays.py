@@ -11,6 +11,7 @@ import http.client
 import http.cookiejar
 import json
 import re
+import time
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -273,13 +274,16 @@ def test_android(server: LiveServer, pair: dict[str, str], site: Site) -> None:
         server, "DELETE", f"/api/entries/{entry['id']}/tags/{c['id']}.json", headers=_bearer(access)
     ).json()
     assert [t["label"] for t in untagged["tags"]] == ["b"]
-    # Annotations are JSON bodies.
-    quote = " ".join(
-        send(server, "GET", f"/api/entries/{entry['id']}.json", headers=_bearer(access))
-        .json()["content"]
-        .split("<p>")[1]
-        .split()[2:6]
-    )
+    # Annotations are JSON bodies, on words of the story (once the worker has fetched it).
+    content = ""
+    for _ in range(120):
+        content = send(
+            server, "GET", f"/api/entries/{entry['id']}.json", headers=_bearer(access)
+        ).json()["content"]
+        if "<p>" in content:
+            break
+        time.sleep(0.5)
+    quote = " ".join(content.split("<p>")[1].split()[2:6])
     note = send(
         server,
         "POST",

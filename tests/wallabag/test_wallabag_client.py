@@ -1,7 +1,7 @@
 """The real `wallabag` CLI (wallabag-client 1.8.12 from PyPI, in the dev group) against a live
 Broadsheet server, the rows of the contract's §5 table in order (../shared/contracts/
-wallabag-api.md). Each test is one or more rows; they share one server and one library, so they
-run in file order."""
+wallabag-api.md). The rows share one library and build on each other (an entry added in
+row 4 is read in row 13), so one test runs them in order, each row a function named for it."""
 
 from __future__ import annotations
 
@@ -97,16 +97,11 @@ def pages(site: Site) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def state() -> dict[str, Any]:
-    return {}
-
-
-def test_row_1_config_check(config: Path) -> None:
+def row_1_config_check(config: Path) -> None:
     assert "The config is suitable." in _ok(wallabag(config, "config", "--check"))
 
 
-def test_rows_2_and_3_a_wrong_secret_and_a_wrong_password(
+def rows_2_and_3_a_wrong_secret_and_a_wrong_password(
     server: LiveServer, pair: tuple[str, str], tmp_path: Path
 ) -> None:
     wrong_secret = tmp_path / "secret.ini"
@@ -121,7 +116,7 @@ def test_rows_2_and_3_a_wrong_secret_and_a_wrong_password(
     assert r.returncode == 1 and "invalid_grant" in r.stdout + r.stderr
 
 
-def test_rows_4_to_7_add_then_already_saved(
+def rows_4_to_7_add_then_already_saved(
     config: Path, pages: dict[str, str], state: dict[str, Any]
 ) -> None:
     out = _ok(wallabag(config, "--no-spinner", "add", pages["one"], "-t", "First", "-a", "foo,bar"))
@@ -137,7 +132,7 @@ def test_rows_4_to_7_add_then_already_saved(
     state["id2"] = int(out.split("\t", 1)[1].split(".", 1)[0])
 
 
-def test_rows_8_to_10_list_count_and_filters(config: Path, state: dict[str, Any]) -> None:
+def rows_8_to_10_list_count_and_filters(config: Path, state: dict[str, Any]) -> None:
     listed = _ok(wallabag(config, "--no-spinner", "list", "-q", "10"))
     assert str(state["id1"]) in listed and str(state["id2"]) in listed
     assert listed.index(str(state["id2"])) < listed.index(str(state["id1"]))  # newest first
@@ -148,7 +143,7 @@ def test_rows_8_to_10_list_count_and_filters(config: Path, state: dict[str, Any]
     assert "First" in tagged and "Story two" not in tagged
 
 
-def test_rows_11_and_12_show_and_info(config: Path, state: dict[str, Any]) -> None:
+def rows_11_and_12_show_and_info(config: Path, state: dict[str, Any]) -> None:
     shown = _ok(wallabag(config, "--no-spinner", "show", str(state["id1"]), "-w", "60"))
     assert "First" in shown
     info = _ok(wallabag(config, "--no-spinner", "info", str(state["id1"])))
@@ -158,7 +153,7 @@ def test_rows_11_and_12_show_and_info(config: Path, state: dict[str, Any]) -> No
     assert "foo" in info and "bar" in info
 
 
-def test_rows_13_to_15_read_update_star(config: Path, state: dict[str, Any]) -> None:
+def rows_13_to_15_read_update_star(config: Path, state: dict[str, Any]) -> None:
     assert "successfully updated" in _ok(
         wallabag(config, "--no-spinner", "read", str(state["id1"]))
     )
@@ -181,7 +176,7 @@ def _tag_ids(config: Path) -> dict[str, int]:
     return found
 
 
-def test_rows_16_to_20_tags(config: Path, state: dict[str, Any]) -> None:
+def rows_16_to_20_tags(config: Path, state: dict[str, Any]) -> None:
     assert {"foo", "bar"} <= set(_tag_ids(config))
     out = _ok(
         wallabag(
@@ -200,7 +195,7 @@ def test_rows_16_to_20_tags(config: Path, state: dict[str, Any]) -> None:
     assert "bar" not in _tag_ids(config)
 
 
-def test_rows_21_and_22_export(config: Path, state: dict[str, Any], tmp_path: Path) -> None:
+def rows_21_and_22_export(config: Path, state: dict[str, Any], tmp_path: Path) -> None:
     out = _ok(wallabag(config, "--no-spinner", "export", str(state["id1"]), "-o", str(tmp_path)))
     assert "Exported to" in out
     (written,) = tmp_path.glob("*.json")
@@ -214,7 +209,7 @@ def test_rows_21_and_22_export(config: Path, state: dict[str, Any], tmp_path: Pa
         assert list(tmp_path.glob(f"*.{fmt}")), fmt
 
 
-def test_row_23_update_and_delete_by_tags(
+def row_23_update_and_delete_by_tags(
     config: Path, pages: dict[str, str], server: LiveServer
 ) -> None:
     for name in ("grp-a", "grp-b"):
@@ -225,7 +220,7 @@ def test_row_23_update_and_delete_by_tags(
     assert out.count("success") >= 2
 
 
-def test_row_24_delete_then_404(config: Path, state: dict[str, Any]) -> None:
+def row_24_delete_then_404(config: Path, state: dict[str, Any]) -> None:
     out = _ok(wallabag(config, "--no-spinner", "delete", "-f", str(state["id2"])))
     assert "successfully deleted" in out
     gone = wallabag(config, "--no-spinner", "info", str(state["id2"]))
@@ -240,7 +235,7 @@ def _edit(config: Path, section: str, key: str, value: str) -> None:
         parser.write(out)
 
 
-def test_rows_25_and_26_a_bogus_token_then_a_new_one(config: Path) -> None:
+def rows_25_and_26_a_bogus_token_then_a_new_one(config: Path) -> None:
     _edit(config, "token", "access_token", "bogus")
     r = wallabag(config, "--no-spinner", "list", "-q", "5")
     assert r.returncode == 1
@@ -249,6 +244,30 @@ def test_rows_25_and_26_a_bogus_token_then_a_new_one(config: Path) -> None:
     assert "Renamed" in _ok(wallabag(config, "--no-spinner", "list", "-q", "5"))
 
 
-def test_row_27_annotations(config: Path, state: dict[str, Any]) -> None:
+def row_27_annotations(config: Path, state: dict[str, Any]) -> None:
     r = wallabag(config, "--no-spinner", "anno", "-e", str(state["id1"]))
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_every_row_of_the_contract_table(
+    config: Path,
+    server: LiveServer,
+    pair: tuple[str, str],
+    pages: dict[str, str],
+    tmp_path: Path,
+) -> None:
+    state: dict[str, Any] = {}
+    for folder in ("wrong", "export"):
+        (tmp_path / folder).mkdir()
+    row_1_config_check(config)
+    rows_2_and_3_a_wrong_secret_and_a_wrong_password(server, pair, tmp_path / "wrong")
+    rows_4_to_7_add_then_already_saved(config, pages, state)
+    rows_8_to_10_list_count_and_filters(config, state)
+    rows_11_and_12_show_and_info(config, state)
+    rows_13_to_15_read_update_star(config, state)
+    rows_16_to_20_tags(config, state)
+    rows_21_and_22_export(config, state, tmp_path / "export")
+    row_23_update_and_delete_by_tags(config, pages, server)
+    row_24_delete_then_404(config, state)
+    rows_25_and_26_a_bogus_token_then_a_new_one(config)
+    row_27_annotations(config, state)

@@ -194,9 +194,24 @@
   } else {
     window.addEventListener("load", restore);
   }
+  /* The bar's progress meter follows the scroll (its first value is the server's). */
+  var meter = document.getElementById("read-progress");
+  var drawing = false;
+
+  function draw() {
+    drawing = false;
+    if (meter) {
+      meter.value = Math.round(position() * 100);
+    }
+  }
+
   window.addEventListener(
     "scroll",
     function () {
+      if (!drawing) {
+        drawing = true;
+        window.requestAnimationFrame(draw);
+      }
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
         send(false);

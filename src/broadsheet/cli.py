@@ -87,6 +87,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     host = args.host or settings.BROADSHEET_HOST
     port = args.port or settings.BROADSHEET_PORT
     workers_n = settings.BROADSHEET_WORKERS if args.workers is None else args.workers
+    # Save by e-mail: the mail-in server in this process, when it has a port.
+    mail_in = _start_mail_in(None, None) if settings.BROADSHEET_MAIL_IN_PORT else None
     # Workers get a session of their own so that Ctrl-C in a terminal reaches only the server,
     # which then stops each worker once, gracefully (a second signal would abort its task).
     workers = [
@@ -117,6 +119,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if mail_in is not None:
+            mail_in.stop()
         for w in workers:
             w.send_signal(signal.SIGTERM)
         for w in workers:
@@ -125,6 +129,52 @@ def cmd_run(args: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 w.kill()
         print("Broadsheet stopped.", flush=True)
+    return 0
+
+
+def _start_mail_in(host: str | None, port: int | None) -> Any:
+    """Start the mail-in SMTP server (a thread of this process) and say where it listens."""
+    from django.conf import settings
+
+    from broadsheet.mailin.server import from_settings
+
+    if not settings.BROADSHEET_MAIL_DOMAIN:
+        raise UsageError(
+            "the mail-in server needs BROADSHEET_MAIL_DOMAIN, the host of the readers' "
+            "save-by-mail addresses (docs/email.md)"
+        )
+    if port is None and settings.BROADSHEET_MAIL_IN_PORT is None:
+        raise UsageError("set BROADSHEET_MAIL_IN_PORT, or give --port")
+    server = from_settings(host, port)
+    try:
+        server.start()
+    except OSError as exc:
+        raise UsageError(
+            f"the mail-in server cannot listen on {server.host}:{server.port}: {exc}"
+        ) from exc
+    print(
+        f"Mail-in on smtp://{server.host}:{server.port}/ for "
+        f"save+KEY@{settings.BROADSHEET_MAIL_DOMAIN}.",
+        flush=True,
+    )
+    return server
+
+
+def cmd_mail_in(args: argparse.Namespace) -> int:
+    """Take mail for the readers' save-by-mail addresses until Ctrl-C (or SIGTERM)."""
+    _setup()
+    server = _start_mail_in(args.host, args.port)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+    print("Ctrl-C stops.", flush=True)
+    try:
+        while not stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        print("Mail-in stopped.", flush=True)
     return 0
 
 
@@ -142,7 +192,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from broadsheet.core import related, search_index
     from broadsheet.core.copies import backfill
-    from broadsheet.core.enqueue import sweep_digests, sweep_feeds, sweep_imported, sweep_stalled
+    from broadsheet.core.enqueue import (
+        sweep_digests,
+        sweep_feeds,
+        sweep_images,
+        sweep_imported,
+        sweep_stalled,
+    )
     from broadsheet.core.services import purge_deleted
 
     stop = threading.Event()
@@ -165,6 +221,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 purge_deleted,
                 sweep_digests,
                 sweep_feeds,
+                sweep_images,
                 backfill,
                 related.backfill,
                 search_index.sweep,
@@ -283,6 +340,38 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
     new = services.create_token(_user(args.name), args.label)
     print(new.secret)
+    return 0
+
+
+def cmd_client_create(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import oauth
+
+    client = oauth.create_client(_user(args.user), args.name)
+    print(f"client_id: {oauth.public_id(client)}")
+    print(f"client_secret: {client.secret}")
+    return 0
+
+
+def cmd_client_list(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import access, oauth
+
+    for client in access.api_clients_of(_user(args.user)):
+        print(f"{client.pk}\t{oauth.public_id(client)}\t{client.name}")
+    return 0
+
+
+def cmd_client_delete(args: argparse.Namespace) -> int:
+    _setup()
+    from broadsheet.core import oauth
+    from broadsheet.core.errors import NotFound
+
+    try:
+        oauth.delete_client(_user(args.user), args.id)
+    except NotFound:
+        raise SystemExit(f"broadsheet: {args.user} has no API client {args.id}") from None
+    print(f"deleted API client {args.id}; its apps must log in with another")
     return 0
 
 
@@ -625,6 +714,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except extract.ExtractError as exc:
         raise SystemExit(f"broadsheet: {exc.message}") from None
     print(extract.render(article, args.format))
+    return 0
+
+
+def cmd_images(args: argparse.Namespace) -> int:
+    """Store the images of stories saved before Broadsheet stored images, and delete the
+    stored images no story uses (the worker does both by itself, a batch at a time)."""
+    if not (args.backfill or args.orphans):
+        raise UsageError("say what to do: --backfill, --orphans, or both")
+    _setup()
+    from broadsheet.core import images
+
+    if args.backfill:
+        user_id = _user(args.user).pk if args.user else None
+        ids = images.needing_images(user_id=user_id)
+        totals = {"stored": 0, "reused": 0, "failed": 0}
+        for item_id in ids:
+            done = images.store_item_images(item_id, final=True)
+            totals["stored"] += done.stored
+            totals["reused"] += done.reused
+            totals["failed"] += done.failed
+        print(
+            f"Stored the images of {len(ids)} story(ies): {totals['stored']} stored, "
+            f"{totals['reused']} already stored, {totals['failed']} not stored"
+        )
+    if args.orphans:
+        deleted = images.delete_orphans()
+        print(f"Deleted {deleted} stored image(s) no story uses")
     return 0
 
 
@@ -1027,6 +1143,13 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     worker.set_defaults(func=cmd_worker)
 
+    mail_in = sub.add_parser(
+        "mail-in", help="take mail for the readers' save-by-mail addresses (an SMTP server)"
+    )
+    mail_in.add_argument("--host", help="listen address (default BROADSHEET_MAIL_IN_HOST)")
+    mail_in.add_argument("--port", type=int, help="port (default BROADSHEET_MAIL_IN_PORT)")
+    mail_in.set_defaults(func=cmd_mail_in)
+
     sub.add_parser("migrate", help="create or update the database").set_defaults(func=cmd_migrate)
 
     user = sub.add_parser("user", help="manage users").add_subparsers(
@@ -1061,6 +1184,21 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate.add_argument("name", help="the user")
     tcreate.add_argument("--label", default="cli", help="a name for the token")
     tcreate.set_defaults(func=cmd_token_create)
+
+    client = sub.add_parser(
+        "client", help="API clients for wallabag apps (client_id and client_secret)"
+    ).add_subparsers(dest="client_command", required=True, metavar="ACTION")
+    ccreate = client.add_parser("create", help="print a new API client's id and secret")
+    ccreate.add_argument("--user", required=True, help="the user")
+    ccreate.add_argument("--name", default="", help="which app or device it is for")
+    ccreate.set_defaults(func=cmd_client_create)
+    clist = client.add_parser("list", help="list a user's API clients")
+    clist.add_argument("--user", required=True, help="the user")
+    clist.set_defaults(func=cmd_client_list)
+    cdelete = client.add_parser("delete", help="delete an API client; its tokens stop working")
+    cdelete.add_argument("--user", required=True, help="the user")
+    cdelete.add_argument("id", help="the client's number (first column of `client list`)")
+    cdelete.set_defaults(func=cmd_client_delete)
 
     digest = sub.add_parser("digest", help="the newsletter").add_subparsers(
         dest="digest_command", required=True, metavar="ACTION"
@@ -1178,6 +1316,14 @@ def build_parser() -> argparse.ArgumentParser:
     rx = sub.add_parser("reextract", help="extract kept pages again with the current engine")
     rx.add_argument("--user", help="only this user's items")
     rx.set_defaults(func=cmd_reextract)
+
+    im = sub.add_parser("images", help="store the images of older stories; delete unused ones")
+    im.add_argument(
+        "--backfill", action="store_true", help="store the images of stories that have none yet"
+    )
+    im.add_argument("--orphans", action="store_true", help="delete the stored images no story uses")
+    im.add_argument("--user", help="with --backfill: only this user's stories")
+    im.set_defaults(func=cmd_images)
     return p
 
 

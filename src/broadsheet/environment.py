@@ -86,6 +86,44 @@ def _smtp_tls(name: str, raw: str) -> str:
     raise ConfigError(f"{name}={raw!r}: expected false, starttls (or true), or ssl")
 
 
+def _storage(name: str, raw: str) -> str:
+    value = raw.strip().lower()
+    if value in ("", "filesystem", "file", "files"):
+        return "filesystem"
+    if value == "s3":
+        return "s3"
+    raise ConfigError(f"{name}={raw!r}: expected filesystem or s3")
+
+
+def _endpoint_url(name: str, raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
+        raise ConfigError(
+            f"{name}={raw!r}: expected an http(s) address like https://s3.example.org"
+        )
+    return url
+
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN_RE = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+
+
+def _mail_domain(name: str, raw: str) -> str:
+    value = raw.strip().lower().rstrip(".")
+    if value and (len(value) > 253 or not _DOMAIN_RE.fullmatch(value)):
+        raise ConfigError(f"{name}={raw!r}: expected a host name like news.example.org")
+    return value
+
+
+def _port_or_off(name: str, raw: str) -> int | None:
+    if not raw.strip():
+        return None
+    port = _int(name, raw, minimum=1)
+    if port > 65535:
+        raise ConfigError(f"{name} must be a port number (1 to 65535), not {port}")
+    return port
+
+
 def _networks(name: str, raw: str) -> tuple[IPv4Network | IPv6Network, ...]:
     """Comma-separated addresses or networks (`10.0.0.1`, `10.0.0.0/8`, `::1`)."""
     out: list[IPv4Network | IPv6Network] = []
@@ -212,6 +250,96 @@ SETTINGS_TABLE: tuple[Setting, ...] = (
         _int,
         "Imported stories without their text fetched per minute, all hosts together (0: none).",
     ),
+    Setting(
+        "BROADSHEET_MAIL_DOMAIN",
+        "",
+        _mail_domain,
+        "Host of the save-by-mail addresses (save+KEY@DOMAIN); empty: no save by e-mail.",
+    ),
+    Setting(
+        "BROADSHEET_MAIL_IN_PORT",
+        "",
+        _port_or_off,
+        "Port of the mail-in SMTP server that `run` starts beside the web; empty: none.",
+    ),
+    Setting("BROADSHEET_MAIL_IN_HOST", "127.0.0.1", _str, "Address the mail-in server listens on."),
+    Setting(
+        "BROADSHEET_MAIL_IN_MAX_BYTES",
+        "10485760",
+        lambda n, r: _int(n, r, minimum=1024),
+        "Largest message the mail-in server takes, in bytes.",
+    ),
+    Setting(
+        "BROADSHEET_MAIL_IN_RATE",
+        "60",
+        _int,
+        "Messages a reader's save-by-mail address takes per hour (0: no limit).",
+    ),
+    Setting(
+        "BROADSHEET_WALLABAG_BIND_CLIENTS",
+        "false",
+        _bool,
+        "Keep each wallabag API client to the reader who made it (wallabag lets any client "
+        "log in any reader, whose password still decides).",
+    ),
+    Setting(
+        "BROADSHEET_IMAGE_MAX_BYTES",
+        "5242880",
+        lambda n, r: _int(n, r, minimum=1),
+        "Largest story image Broadsheet fetches and stores, in bytes.",
+    ),
+    Setting(
+        "BROADSHEET_IMAGE_MAX_PIXELS",
+        "40000000",
+        lambda n, r: _int(n, r, minimum=1),
+        "Largest story image in pixels (width times height), read before any decoding.",
+    ),
+    Setting(
+        "BROADSHEET_IMAGES_PER_STORY",
+        "40",
+        _int,
+        "Images of one story fetched and stored at most (0: none are stored or shown).",
+    ),
+    Setting(
+        "BROADSHEET_IMAGES_STORY_MAX_BYTES",
+        "52428800",
+        lambda n, r: _int(n, r, minimum=1),
+        "Bytes of images stored for one story at most, all its images together.",
+    ),
+    Setting(
+        "BROADSHEET_STORAGE",
+        "filesystem",
+        _storage,
+        "Where files (story images, uploaded imports) are kept: filesystem (the data directory) "
+        "or s3 (S3-compatible object storage, the BROADSHEET_S3_* settings).",
+    ),
+    Setting("BROADSHEET_S3_BUCKET", "", _str, "S3 bucket name (required with storage s3)."),
+    Setting(
+        "BROADSHEET_S3_ENDPOINT_URL",
+        "",
+        _endpoint_url,
+        "S3 endpoint address for S3-compatible stores (MinIO, Garage, ...); empty: AWS.",
+    ),
+    Setting("BROADSHEET_S3_REGION", "", _str, "S3 region name (empty: the client's default)."),
+    Setting(
+        "BROADSHEET_S3_ACCESS_KEY_ID",
+        "",
+        _str,
+        "S3 access key id (empty: boto3's usual sources, such as an instance role).",
+    ),
+    Setting("BROADSHEET_S3_SECRET_ACCESS_KEY", "", _str, "S3 secret access key."),
+    Setting(
+        "BROADSHEET_S3_PREFIX",
+        "",
+        _str,
+        "Folder inside the bucket under which Broadsheet keeps its files (empty: the top).",
+    ),
+    Setting(
+        "BROADSHEET_SAVE_HTML_MAX_BYTES",
+        "10485760",
+        lambda n, r: _int(n, r, minimum=1),
+        "Largest page HTML a save may bring (the browser extension), in bytes of UTF-8.",
+    ),
     Setting("DATABASE_URL", "", _str, "Database URL; empty means SQLite in the data directory."),
 )
 
@@ -233,6 +361,34 @@ def load(environ: Mapping[str, str] | None = None) -> Config:
             raw = env.get("BROADSHEET_EMAIL_FROM", raw)  # the name before issue 12
         values[setting.name] = setting.parse(setting.name, raw)
     return Config(values)
+
+
+def default_storage(config: Config) -> dict[str, Any]:
+    """Django's STORAGES["default"] for BROADSHEET_STORAGE: the file system under the data
+    directory, or an S3-compatible bucket through django-storages."""
+    if config["BROADSHEET_STORAGE"] != "s3":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    bucket = config["BROADSHEET_S3_BUCKET"]
+    if not bucket:
+        raise ConfigError("BROADSHEET_STORAGE=s3 needs BROADSHEET_S3_BUCKET")
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Every file is private: images are served through Broadsheet's access check, never
+        # from the bucket's own address.
+        "default_acl": None,
+        "querystring_auth": True,
+        "file_overwrite": True,
+        "location": config["BROADSHEET_S3_PREFIX"].strip("/"),
+    }
+    for setting, option in (
+        ("BROADSHEET_S3_ENDPOINT_URL", "endpoint_url"),
+        ("BROADSHEET_S3_REGION", "region_name"),
+        ("BROADSHEET_S3_ACCESS_KEY_ID", "access_key"),
+        ("BROADSHEET_S3_SECRET_ACCESS_KEY", "secret_key"),
+    ):
+        if config[setting]:
+            options[option] = config[setting]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
 def secret_key(config: Config) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from broadsheet.environment import SETTINGS_TABLE, load, secret_key
+from broadsheet.environment import SETTINGS_TABLE, default_storage, load, secret_key
 
 __all__ = ["SETTINGS_TABLE"]
 
@@ -126,7 +126,8 @@ STATIC_URL = "/static/"
 # Files (uploaded imports waiting for the worker, ...) live in the data directory by default.
 MEDIA_ROOT = str(DATA_DIR / "files")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The data directory, or an S3-compatible bucket (BROADSHEET_STORAGE=s3).
+    "default": default_storage(CONFIG),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -229,3 +230,14 @@ BROADSHEET_LOGIN_WINDOW: int = CONFIG["BROADSHEET_LOGIN_WINDOW"]
 BROADSHEET_TRUSTED_PROXIES: tuple[Any, ...] = CONFIG["BROADSHEET_TRUSTED_PROXIES"]
 BROADSHEET_IMPORT_MAX_BYTES: int = CONFIG["BROADSHEET_IMPORT_MAX_BYTES"]
 BROADSHEET_IMPORT_FETCH_RATE: int = CONFIG["BROADSHEET_IMPORT_FETCH_RATE"]
+BROADSHEET_MAIL_DOMAIN: str = CONFIG["BROADSHEET_MAIL_DOMAIN"]
+BROADSHEET_MAIL_IN_PORT: int | None = CONFIG["BROADSHEET_MAIL_IN_PORT"]
+BROADSHEET_MAIL_IN_HOST: str = CONFIG["BROADSHEET_MAIL_IN_HOST"]
+BROADSHEET_MAIL_IN_MAX_BYTES: int = CONFIG["BROADSHEET_MAIL_IN_MAX_BYTES"]
+BROADSHEET_MAIL_IN_RATE: int = CONFIG["BROADSHEET_MAIL_IN_RATE"]
+BROADSHEET_SAVE_HTML_MAX_BYTES: int = CONFIG["BROADSHEET_SAVE_HTML_MAX_BYTES"]
+BROADSHEET_WALLABAG_BIND_CLIENTS: bool = CONFIG["BROADSHEET_WALLABAG_BIND_CLIENTS"]
+BROADSHEET_IMAGE_MAX_BYTES: int = CONFIG["BROADSHEET_IMAGE_MAX_BYTES"]
+BROADSHEET_IMAGE_MAX_PIXELS: int = CONFIG["BROADSHEET_IMAGE_MAX_PIXELS"]
+BROADSHEET_IMAGES_PER_STORY: int = CONFIG["BROADSHEET_IMAGES_PER_STORY"]
+BROADSHEET_IMAGES_STORY_MAX_BYTES: int = CONFIG["BROADSHEET_IMAGES_STORY_MAX_BYTES"]

@@ -14,7 +14,9 @@ from django.db.models import Model, QuerySet
 from broadsheet.core.errors import NotFound
 from broadsheet.core.models import (
     ActionLink,
+    ApiClient,
     ApiToken,
+    AppPassword,
     Feed,
     FeedEntry,
     Fold,
@@ -153,6 +155,17 @@ def entry_for(user: User, entry_id: int | str, *, for_update: bool = False) -> F
     return _one(entries_of(user), entry_id, for_update=for_update)
 
 
+def api_clients_of(user: User) -> QuerySet[ApiClient]:
+    """The reader's wallabag API clients, oldest first."""
+    if not user.is_authenticated:
+        return ApiClient.objects.none()
+    return ApiClient.objects.filter(user_id=user.pk)
+
+
+def api_client_for(user: User, client_id: int | str) -> ApiClient:
+    return _one(api_clients_of(user), client_id, for_update=False)
+
+
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     if not user.is_authenticated:
         return ApiToken.objects.none()
@@ -170,6 +183,17 @@ def token_for(user: User, token_id: int | str) -> ApiToken:
     if token is None:
         raise NotFound()
     return token
+
+
+def app_passwords_of(user: User) -> QuerySet[AppPassword]:
+    """The user's app passwords (core.app_passwords), newest first."""
+    if not user.is_authenticated:
+        return AppPassword.objects.none()
+    return AppPassword.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def app_password_for(user: User, app_password_id: int | str) -> AppPassword:
+    return _one(app_passwords_of(user), app_password_id, for_update=False)
 
 
 def active_user(user_id: object) -> AbstractBaseUser | None:

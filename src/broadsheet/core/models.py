@@ -489,6 +489,7 @@ class LoginFailure(models.Model):
         ACCOUNT = "account", "Account"
         ADDRESS = "address", "Address"
         TOKEN = "token", "API token address"
+        MAIL = "mail", "Message to a save-by-mail address"
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     key = models.CharField(max_length=200)

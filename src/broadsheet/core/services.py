@@ -24,6 +24,8 @@ from broadsheet.core import (
     access,
     enqueue,
     following,
+    mailkeys,
+    oauth,
     profiles,
     ratelimit,
     schedule,
@@ -43,6 +45,7 @@ from broadsheet.core.errors import (
     LimitReached,
     NotFound,
     NothingToRetry,
+    PageTooLarge,
     QuotaExceeded,
     RateLimited,
     SignupClosed,
@@ -60,6 +63,7 @@ from broadsheet.core.models import (
     TOPICS_PER_USER_MAX,
     ActionLink,
     ApiToken,
+    AppPassword,
     Feed,
     FeedEntry,
     Fold,
@@ -131,10 +135,10 @@ class PasswordChanged:
 def change_password(user: AbstractBaseUser, password: str) -> PasswordChanged:
     """Set a new password and retire everything the old one stood behind.
 
-    Every API token is revoked; the bookmarklet and feed keys (derived from the password hash)
-    and every other session (Django checks the hash on each request) stop working by themselves;
-    the account's failed logins are forgotten. The caller keeps its own session with
-    `update_session_auth_hash`.
+    Every API token and app password is revoked; the bookmarklet and feed keys (derived from the
+    password hash) and every other session (Django checks the hash on each request) stop working
+    by themselves; the account's failed logins are forgotten. The caller keeps its own session
+    with `update_session_auth_hash`.
     """
     if len(password) < 8:
         raise InvalidInput("The password must be at least 8 characters long.")
@@ -142,6 +146,10 @@ def change_password(user: AbstractBaseUser, password: str) -> PasswordChanged:
         user.set_password(password)
         user.save(update_fields=["password"])
         revoked = revoke_all_tokens(user)
+        # App passwords (core.app_passwords) go too: a device signs in again with a new one.
+        AppPassword.objects.filter(user_id=user.pk).delete()
+        # The wallabag apps' tokens too (their clients stay; the apps log in again).
+        oauth.revoke_all(user)
         clear_login_failures(user.get_username())
     return PasswordChanged(revoked_tokens=revoked)
 
@@ -246,15 +254,42 @@ def _existing_item_id(user: AbstractBaseUser, canonical: str) -> int | None:
     return into[0] if into else None
 
 
-def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> Item:
+def existing_item_id(user: AbstractBaseUser, canonical: str) -> int | None:
+    """The reader's story at this canonical address (its own, its page's canonical address, or
+    one folded into it), as "already saved" finds it; None when there is none."""
+    return _existing_item_id(user, canonical)
+
+
+def save_item(
+    user: AbstractBaseUser,
+    url: str,
+    *,
+    html: str | None = None,
+    tags: Sequence[object] = (),
+) -> Item:
     """Store the item at once with its address; fetching and extraction run in the background.
 
-    `html`, when given (the bookmarklet or an import that already has the page), is used instead
-    of fetching. Raises InvalidURL, AlreadySaved or QuotaExceeded. A copy of the same address in
-    the trash (deleted, still restorable) is purged first: saving again means a fresh save.
+    `html`, when given (the browser extension, or an import that already has the page), is used
+    instead of fetching: stored as the page's snapshot, it is decoded, extracted and sanitised by
+    the same task as a fetched page, and nothing is fetched. It is at most
+    BROADSHEET_SAVE_HTML_MAX_BYTES bytes of UTF-8 (the fetcher's own cap by default). `tags` are
+    set on the new item in the same transaction. Raises InvalidURL, PageTooLarge, AlreadySaved or
+    QuotaExceeded. A copy of the same address in the trash (deleted, still restorable) is purged
+    first: saving again means a fresh save.
     """
     address = normalize_input(url)
     canonical = canonicalize(address)
+    data = None
+    if html is not None:
+        try:
+            data = html.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate (JSON allows "\ud800") is no character: U+FFFD, as the worker
+            # reads a byte of a fetched page that is not in the page's charset.
+            data = html.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode()
+        cap = settings.BROADSHEET_SAVE_HTML_MAX_BYTES
+        if len(data) > cap:
+            raise PageTooLarge(cap)
     try:
         with transaction.atomic():
             profile = profiles.locked(user)
@@ -275,8 +310,9 @@ def save_item(user: AbstractBaseUser, url: str, *, html: str | None = None) -> I
                 host=site_host(address),
                 task_token=str(uuid.uuid4()),
             )
-            if html is not None:
-                data = html.encode("utf-8")
+            if tags:
+                tagging.set_tags(user, item.pk, tags)
+            if data is not None:
                 PageSnapshot.objects.create(
                     item=item,
                     content=compress(data),
@@ -395,6 +431,23 @@ def update_item(
             item = set_progress(user, item.pk, progress)
         if tags is not None:
             item = tagging.set_tags(user, item.pk, tags)
+    return item
+
+
+ITEM_TITLE_MAX_CHARS = 1000
+
+
+def set_title(user: User, item_id: int | str, title: object) -> Item:
+    """Give the story the reader's own title (a wallabag app's rename, a title sent with a
+    save). Extraction keeps it from then on instead of the page's headline."""
+    cleaned = one_line(title, "A title", ITEM_TITLE_MAX_CHARS)
+    with transaction.atomic():
+        item = access.item_for(user, item_id, for_update=True)
+        if item.title != cleaned or not item.title_given:
+            item.title = cleaned
+            item.title_given = True
+            item.save(update_fields=["title", "title_given", "updated_at"])
+            search_index.refresh_on_commit([item.pk])
     return item
 
 
@@ -937,7 +990,58 @@ def revoke_all_tokens(user: AbstractBaseUser) -> int:
     return deleted
 
 
+# --- save by e-mail (reads and the allowance's rules in core.mailkeys) ----------------------------
+
+
+def new_mail_key(user: AbstractBaseUser) -> str:
+    """Give the reader a save-by-mail address, or a new one: the old key names nobody from now
+    on (mail to it is refused at RCPT). Returns the new key."""
+    for _ in range(3):
+        key = secrets.token_hex(mailkeys.KEY_BYTES)
+        try:
+            with transaction.atomic():
+                profile = profiles.locked(user)
+                profile.mail_key = key
+                profile.save(update_fields=["mail_key"])
+        except IntegrityError:  # another reader holds this key: 2**-128, but never two owners
+            continue
+        return key
+    raise Conflict("Could not make a new address; try again.")
+
+
+def remove_mail_key(user: AbstractBaseUser) -> None:
+    """Stop taking mail for the reader: the address names nobody any more."""
+    with transaction.atomic():
+        profile = profiles.locked(user)
+        if profile.mail_key is not None:
+            profile.mail_key = None
+            profile.save(update_fields=["mail_key"])
+
+
+def begin_mail_message(user: AbstractBaseUser) -> None:
+    """Count one message to the reader's address against the hourly allowance, or raise
+    RateLimited (and count nothing) when it is spent. The reader's profile lock serialises two
+    messages arriving at once, so the allowance holds across processes."""
+    now = timezone.now()
+    LoginFailure.objects.filter(
+        scope=mailkeys.MAIL_SCOPE, at__lt=now - mailkeys.RATE_WINDOW
+    ).delete()
+    with transaction.atomic():
+        profiles.locked(user)
+        wait = mailkeys.retry_after(user, now=now)
+        if wait:
+            raise RateLimited(wait, mailkeys.RATE_WHAT)
+        LoginFailure.objects.create(scope=mailkeys.MAIL_SCOPE, key=mailkeys.rate_key(user), at=now)
+
+
 # --- the login rate limit (reads and rules in core.ratelimit) -------------------------------------
+
+
+def _purge_login_failures(now: datetime) -> None:
+    """Forget failures older than the login window (save-by-mail counts keep their own hour)."""
+    LoginFailure.objects.filter(at__lt=now - ratelimit.window()).exclude(
+        scope=mailkeys.MAIL_SCOPE
+    ).delete()
 
 
 @dataclass(frozen=True)
@@ -958,7 +1062,7 @@ def begin_login_attempt(username: str, address: str) -> LoginAttempt:
     as the limit allows go on to the password check.
     """
     now = timezone.now()
-    LoginFailure.objects.filter(at__lt=now - ratelimit.window()).delete()
+    _purge_login_failures(now)
     keys = ratelimit.login_keys(username, address)
     with transaction.atomic():
         _lock_rate_limit_keys(keys)
@@ -998,7 +1102,7 @@ def clear_login_failures(username: str) -> int:
 def record_token_failure(address: str) -> None:
     """A request with a bad API token; counted per address like failed logins."""
     now = timezone.now()
-    LoginFailure.objects.filter(at__lt=now - ratelimit.window()).delete()
+    _purge_login_failures(now)
     LoginFailure.objects.create(
         scope=LoginFailure.Scope.TOKEN, key=ratelimit.address_key(address), at=now
     )

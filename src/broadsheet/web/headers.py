@@ -7,16 +7,20 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 # No page runs script but the reader view (READER_CSP below). Stored article HTML is rendered
-# under a policy without inline script, so even a sanitiser miss cannot run code of its own;
-# images may come from the story's own site over https.
+# under a policy without inline script, so even a sanitiser miss cannot run code of its own.
+# Images come from our own origin only (core.images stores a story's images and serves them at
+# /images/...): the reader's browser never contacts the story's site.
 CSP = "; ".join(
     [
         "default-src 'none'",
         "script-src 'none'",
         "style-src 'self'",
-        "img-src 'self' https: http: data:",
+        "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        # The web app manifest and the service worker (web.offline) are files of this origin.
+        "manifest-src 'self'",
+        "worker-src 'self'",
         "form-action 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",
@@ -27,6 +31,9 @@ CSP = "; ".join(
 # position), from this origin only: no inline script, no eval, no inline style or handler. The
 # story's HTML is sanitised (no <script>, no on* attributes), so 'self' gives it nothing to run.
 READER_CSP = CSP.replace("script-src 'none'", "script-src 'self'")
+# The unread list runs one script of ours too (static/broadsheet/offline.js: registers the
+# service worker, shows what waits to be sent); same policy, same reasons. See web.offline.
+LIST_CSP = READER_CSP
 # The API docs (Swagger UI, served from our own static files) and the Django admin need their
 # own scripts and inline styles; they get a policy of their own, still same-origin only.
 DOCS_PREFIXES = ("/api/v1/docs", "/admin/")

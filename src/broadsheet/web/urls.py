@@ -1,8 +1,21 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from broadsheet.web import bulk, highlights, search_page, views
+from broadsheet.web import (
+    api_clients,
+    bulk,
+    highlights,
+    images,
+    mail_address,
+    offline,
+    opds,
+    search_page,
+    share,
+    views,
+    wallabag_login,
+)
+from broadsheet.web import app_passwords as app_password_pages
 from broadsheet.web import importing as import_pages
+from broadsheet.web import reader_settings as reader_pages
 
 app_name = "web"
 
@@ -17,6 +30,8 @@ urlpatterns = [
     path("search/", search_page.search_page, name="search"),
     path("items/bulk/", bulk.bulk, name="items-bulk"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
+    # Where wallabag apps and the wallabag CLI open a story in the browser.
+    path("view/<int:item_id>", views.wallabag_view, name="wallabag-view"),
     path("items/<int:item_id>/archive/", views.archive, name="item-archive"),
     path("items/<int:item_id>/unarchive/", views.unarchive, name="item-unarchive"),
     path("items/<int:item_id>/delete/", views.delete, name="item-delete"),
@@ -64,21 +79,43 @@ urlpatterns = [
     path("import/", import_pages.import_page, name="import"),
     path("import/<int:job_id>/", import_pages.import_job, name="import-job"),
     path("settings/newsletter/", views.newsletter_settings, name="newsletter-settings"),
+    path("settings/reader/", reader_pages.reader_settings_form, name="reader-settings"),
     path("newsletter/preview/", views.newsletter_preview, name="newsletter-preview"),
     path("newsletter/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("settings/mail/new/", mail_address.mail_address_new, name="mail-address-new"),
+    path("settings/mail/remove/", mail_address.mail_address_remove, name="mail-address-remove"),
     path("settings/tokens/", views.token_create, name="token-create"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
+    path("settings/clients/", api_clients.create, name="api-client-create"),
+    path("settings/clients/<int:client_id>/delete/", api_clients.delete, name="api-client-delete"),
+    path("settings/app-passwords/", app_password_pages.create, name="app-password-create"),
+    path("settings/app-passwords/new/", app_password_pages.show_new, name="app-password-new"),
+    path(
+        "settings/app-passwords/<int:app_password_id>/revoke/",
+        app_password_pages.revoke,
+        name="app-password-revoke",
+    ),
+    path("opds/", include(opds.urlpatterns)),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password-change"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", offline.logout, name="logout"),
+    # wallabag's web login and logout addresses, for the wallabag Android app's server check.
+    path("login_check", wallabag_login.login_check, name="wallabag-login-check"),
+    path("logout", wallabag_login.logout_page, name="wallabag-logout"),
     path("export/items.csv", views.export_file, {"fmt": "csv"}, name="export-csv"),
     path("export/items.json", views.export_file, {"fmt": "json"}, name="export-json"),
     path("export/bookmarks.html", views.export_file, {"fmt": "html"}, name="export-html"),
     path("export/items.zip", views.export_file, {"fmt": "markdown"}, name="export-markdown"),
     path("export/items.epub", views.export_file, {"fmt": "epub"}, name="export-epub"),
     path("items/<int:item_id>/epub/", views.item_epub, name="item-epub"),
+    path("images/<int:item_id>/<str:digest>", images.item_image, name="item-image"),
     path("feeds/<str:key>/unread.atom", views.unread_feed, name="feed-unread"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", offline.web_manifest, name="web-manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("offline/manifest.json", offline.offline_manifest, name="offline-manifest"),
+    path("share/", share.share, name="share"),
 ]

@@ -31,6 +31,7 @@ from broadsheet.core import (
     export,
     following,
     highlighting,
+    images,
     newsletter,
     queries,
     ratelimit,
@@ -54,7 +55,7 @@ from broadsheet.core.models import (
     RATING_MIN,
     ActionLink,
 )
-from broadsheet.web import bookmarklet, feed, headers, notices
+from broadsheet.web import bookmarklet, feed, headers, notices, offline
 from broadsheet.web.forms import PasswordChangeForm, SaveForm, SignupForm, TokenForm
 
 SAVED = "This item has been saved to read later from any device."
@@ -85,6 +86,7 @@ def _list(
     template_tab: str,
     *,
     favorite: bool | None = None,
+    offline: bool = False,
 ) -> HttpResponse:
     """A list page: one state (and starred only, for the Starred tab), narrowed to one tag by
     `?tag=`, in the order `?sort=` names (an unknown one is the default)."""
@@ -116,14 +118,19 @@ def _list(
             "sort": sort,
             "sorts": SORTS.items(),
             "page_query": urlencode(kept),
+            "offline_script": offline,
         },
     )
 
 
 @login_required
 @require_GET
+@offline.keeps_messages
 def unread(request: HttpRequest) -> HttpResponse:
-    return _list(request, "unread", "unread")
+    """The unread list; it registers the service worker that keeps it offline (web.offline)."""
+    response = _list(request, "unread", "unread", offline=True)
+    response["Content-Security-Policy"] = headers.LIST_CSP
+    return response
 
 
 @login_required
@@ -176,7 +183,8 @@ def local_path(url: str) -> str:
 
 def _back(request: HttpRequest) -> str:
     """Where the reader was when they pressed `Save for later`: the form's `next` if it is a path
-    of this site, else the Referer if it is this site, else the list. Never the save page."""
+    of this site, else the Referer if it is this site, else the list. Never the save page
+    (nor the share page)."""
     referer = request.headers.get("Referer", "")
     from_referer = ""
     if referer and url_has_allowed_host_and_scheme(
@@ -184,9 +192,10 @@ def _back(request: HttpRequest) -> str:
     ):
         parts = urlsplit(referer)
         from_referer = parts.path + (f"?{parts.query}" if parts.query else "")
-    save_page = reverse("web:save")
+    # Not the pages that asked "Save this story?" (the bookmarklet's, the share target's).
+    asking = (reverse("web:save"), reverse("web:share"))
     for candidate in (local_path(request.POST.get("next", "")), local_path(from_referer)):
-        if candidate and not candidate.startswith(save_page):
+        if candidate and not candidate.startswith(asking):
             return candidate
     return reverse("web:unread")
 
@@ -229,6 +238,18 @@ def save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def wallabag_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    """`/view/<id>`, where wallabag apps send a reader to a story in the browser."""
+    try:
+        item = access.item_for(request.user, item_id)
+    except NotFound:
+        return _not_found(request)
+    return redirect("web:item", item_id=item.pk)
+
+
+@login_required
+@require_GET
+@offline.keeps_messages
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         item = access.item_for(request.user, item_id)
@@ -307,7 +328,8 @@ def _highlights(marked: highlighting.MarkedStory) -> dict[str, Any]:
     """The story's HTML with the reader's marks, and its highlights: found, and no longer found
     in the story's text."""
     return {
-        "story_html": marked.html,
+        # No image from another origin, even before the story's images are stored.
+        "story_html": images.local_only(marked.html),
         "highlights": [h for h in marked.highlights if h.pk not in marked.orphaned],
         "lost_highlights": [h for h in marked.highlights if h.pk in marked.orphaned],
         "highlight_quote_max": HIGHLIGHT_QUOTE_MAX_CHARS,
@@ -818,7 +840,10 @@ def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
         entry = services.open_entry(request.user, entry_id)
     except NotFound:
         return _not_found(request)
-    return render(request, "broadsheet/entry.html", {"entry": entry, "tab": "feeds"})
+    # A feed entry's images are not stored (only saved stories' are): placeholders, never
+    # an image from the story's site (the pages' CSP allows images of our origin only).
+    context = {"entry": entry, "entry_html": images.local_only(entry.html), "tab": "feeds"}
+    return render(request, "broadsheet/entry.html", context)
 
 
 @login_required

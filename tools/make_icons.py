@@ -1,4 +1,5 @@
-"""Render the app's PNG icons from web/static/broadsheet/icon.svg with Debian's Chromium.
+"""Render every PNG icon from web/static/broadsheet/icon.svg with Debian's Chromium: the web
+app's and the browser extension's (Pillow cannot read SVG).
 
 The web app manifest needs PNGs (192 and 512 pixels, and a "maskable" one whose artwork keeps
 inside the central 80% circle that Android's launchers cut out), and iOS wants a 180-pixel
@@ -7,6 +8,7 @@ once: `make icons` (or `.venv/bin/python tools/make_icons.py`), then commit the 
 
 - `icon-192.png`, `icon-512.png`: the SVG as it is (rounded corners, transparent outside).
 - `icon-maskable-512.png`, `icon-180.png`: full-bleed square background, the letter at 80%.
+- `extension/icons/icon-{16,32,48,128}.png`: the toolbar and extension-page icons, as they are.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import re
 import sys
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parent.parent / "src" / "broadsheet" / "web" / "static"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC = ROOT / "src" / "broadsheet" / "web" / "static"
 SVG = STATIC / "broadsheet" / "icon.svg"
+EXTENSION_ICONS = ROOT / "extension" / "icons"
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -44,26 +48,27 @@ def main() -> int:
 
     svg = SVG.read_text(encoding="utf-8").strip()
     wanted = {
-        "icon-192.png": (svg, 192),
-        "icon-512.png": (svg, 512),
-        "icon-maskable-512.png": (full_bleed(svg), 512),
-        "icon-180.png": (full_bleed(svg), 180),
+        SVG.parent / "icon-192.png": (svg, 192),
+        SVG.parent / "icon-512.png": (svg, 512),
+        SVG.parent / "icon-maskable-512.png": (full_bleed(svg), 512),
+        SVG.parent / "icon-180.png": (full_bleed(svg), 180),
     }
+    for size in (16, 32, 48, 128):
+        wanted[EXTENSION_ICONS / f"icon-{size}.png"] = (svg, size)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         try:
-            for name, (art, size) in wanted.items():
+            for target, (art, size) in wanted.items():
                 context = browser.new_context(
                     viewport={"width": size, "height": size}, device_scale_factor=1
                 )
                 tab = context.new_page()
                 tab.set_content(page(art, size))
-                target = SVG.parent / name
                 tab.screenshot(path=str(target), omit_background=True)
                 context.close()
-                print(f"wrote {target.relative_to(STATIC.parent.parent.parent.parent)}")
+                print(f"wrote {target.relative_to(ROOT)}")
         finally:
             browser.close()
     return 0

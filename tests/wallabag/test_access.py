@@ -14,7 +14,6 @@ from django.test import Client
 from broadsheet.core import highlighting, oauth, services, tagging
 from broadsheet.core.models import Highlight, Item, ItemTag, Tag
 from broadsheet.wallabag import urls
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -114,4 +113,3 @@ def test_another_reader_gets_404_and_changes_nothing(
         headers={"Authorization": f"Bearer {_token(alice)}"},
     )
     assert own.status_code == 200, (method, path, own.content)
-    assert PASSWORD

@@ -20,7 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
-from broadsheet.core import profiles, ratelimit, services
+from broadsheet.core import profiles, ratelimit, search_index, services
 from broadsheet.core.errors import QuotaExceeded, RateLimited
 from broadsheet.core.models import Item, LoginFailure
 
@@ -89,3 +89,55 @@ def test_other_keys_do_not_wait(settings: Any) -> None:
         thread.join(10)
         assert not thread.is_alive(), "an attempt on other keys waited for carol's lock"
     assert "result" in out, out
+
+
+def _indexed(item_id: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT document::text FROM core_itemsearch WHERE rowid = %s", [item_id])
+        row = cursor.fetchone()
+    return str(row[0]) if row else ""
+
+
+def _story(alice: AbstractBaseUser, title: str) -> Item:
+    item = Item.objects.create(
+        user_id=alice.pk, url="https://news.example/ferry", canonical_url="ferry", title=title
+    )
+    search_index.refresh([item.pk])
+    return item
+
+
+def test_a_refresh_waits_for_another_refresh_of_the_same_story(alice: AbstractBaseUser) -> None:
+    """A tag removed while the worker stores the story: both refresh its index row after they
+    commit. The second waits for the first and then indexes the story as it is now."""
+    item = _story(alice, "Harbour ferry")
+    with transaction.atomic():
+        search_index.lock([item.pk])  # what the first refresh holds
+        thread, out = _in_thread(lambda: search_index.refresh([item.pk]))
+        thread.join(WAIT)
+        assert thread.is_alive(), f"the second refresh did not wait for the first: {out}"
+        Item.objects.filter(pk=item.pk).update(title="Lighthouse keeper")
+        search_index._write([item.pk])
+    thread.join(10)
+    assert not thread.is_alive()
+    assert "error" not in out, out
+    assert "'lighthouse'" in _indexed(item.pk)
+
+
+def test_a_refresh_replaces_a_row_written_while_it_waited(alice: AbstractBaseUser) -> None:
+    """A writer that took no lock (an older process during an upgrade) has deleted and written
+    the row and not committed: the refresh's DELETE waits for it, then misses the new row; its
+    INSERT must replace that row, not fail on the key."""
+    item = _story(alice, "Harbour ferry")
+    with transaction.atomic():
+        Item.objects.filter(pk=item.pk).update(title="Lighthouse keeper")
+        search_index._write([item.pk])
+        thread, out = _in_thread(lambda: search_index.refresh([item.pk]))
+        thread.join(WAIT)
+        assert thread.is_alive(), f"the refresh did not wait for the row: {out}"
+    thread.join(10)
+    assert not thread.is_alive()
+    assert "error" not in out, out
+    assert "'lighthouse'" in _indexed(item.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM core_itemsearch WHERE rowid = %s", [item.pk])
+        assert cursor.fetchone() == (1,)

@@ -270,10 +270,11 @@ def test_android(server: LiveServer, pair: dict[str, str], site: Site) -> None:
     ).json()
     assert sorted(t["label"] for t in patched["tags"]) == ["b", "c"]
     c = next(t for t in patched["tags"] if t["label"] == "c")
-    untagged = send(
+    removed = send(
         server, "DELETE", f"/api/entries/{entry['id']}/tags/{c['id']}.json", headers=_bearer(access)
-    ).json()
-    assert [t["label"] for t in untagged["tags"]] == ["b"]
+    )
+    assert removed.status == 200, removed.body
+    assert [t["label"] for t in removed.json()["tags"]] == ["b"]
     # Annotations are JSON bodies, on words of the story (once the worker has fetched it).
     content = ""
     for _ in range(120):

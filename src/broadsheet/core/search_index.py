@@ -132,25 +132,50 @@ def quote_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+# The first key of the advisory locks that serialise refreshes of one item on PostgreSQL.
+LOCK_CLASS: Final = 0x5EA2C4
+
+
 def refresh(item_ids: Iterable[int]) -> None:
     """Rewrite the index rows of these items; an item that no longer exists loses its row."""
     ids = sorted(set(item_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with transaction.atomic():
-            _write(chunk, documents(chunk))
+            lock(chunk)
+            _write(chunk)
 
 
-def _write(ids: Sequence[int], docs: Sequence[Document]) -> None:
+def lock(ids: Sequence[int]) -> None:
+    """Hold these items' index rows until the transaction ends (PostgreSQL; SQLite's write lock
+    already serialises writers). Two requests changing one story at once (a tag removed while
+    the worker stores the extracted text) both refresh its row after they commit: without the
+    lock the second one's DELETE misses the row the first one has just inserted and its INSERT
+    fails on the key. Under the lock the second one reads the story after the first has written,
+    so the row it leaves is the newer one. Taken in id order, so two refreshes never deadlock."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for item_id in sorted(ids):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, item_id & 0x7FFFFFFF]
+            )
+
+
+def _write(ids: Sequence[int]) -> None:
+    """Delete the rows, then read the stories and write them again. The stories are read after
+    the DELETE, which waits for any other writer of these rows, so they are read as it left them."""
     marks = ",".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", list(ids))  # noqa: S608
+        docs = documents(ids)
         if not docs:
             return
         if connection.vendor == "postgresql":
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, user_id, document) "  # noqa: S608
-                "VALUES (%s, %s, CAST(%s AS tsvector))",
+                "VALUES (%s, %s, CAST(%s AS tsvector)) ON CONFLICT (rowid) DO UPDATE "
+                "SET user_id = EXCLUDED.user_id, document = EXCLUDED.document",
                 [(d.item_id, d.user_id, tsvector_literal(d)) for d in docs],
             )
         else:

@@ -12,6 +12,7 @@ import http.cookiejar
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -542,3 +543,125 @@ def test_android_login_check_without_the_token_is_refused(server: LiveServer) ->
         body=urlencode({"_username": "reader", "_password": PASSWORD}),
     )
     assert r.status == 403
+
+
+# --- the Android app's connection wizard: its client from /developer -----------------------------
+
+# The app's pattern for one client on /developer (contract §1.3), with DOTALL as it compiles it:
+# the name, then id, secret, redirect addresses and grants, then the client's delete action.
+CLIENT = re.compile(
+    r'<div class="collapsible-header">([^<]+?)</div>'
+    + r".*?<td><strong><code>([^<]+?)</code></strong></td>" * 4
+    + r".*?/developer/client/delete/",
+    re.S,
+)
+CREATE_TOKEN = ('<input type="hidden" id="client__token" name="client[_token]" value="', '" />')
+
+
+def _between(body: str, start: str, end: str) -> str | None:
+    at = body.find(start)
+    if at < 0:
+        return None
+    at += len(start)
+    stop = body.find(end, at)
+    return body[at:stop] if stop >= 0 else None
+
+
+class _AndroidWeb:
+    """The app's web session: every page it reads, signing in again when it meets the login
+    page (its `executeRequestForResult`)."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.browser = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.logins = 0
+
+    def _open(self, path: str, form: dict[str, str] | None = None) -> str:
+        data = urlencode(form).encode() if form is not None else None
+        with self.browser.open(self.server.url(path), data, timeout=60) as r:
+            assert r.status == 200
+            return str(r.read().decode())
+
+    def page(self, path: str, form: dict[str, str] | None = None) -> str:
+        body = self._open(path, form)
+        if not (LOGIN_FORM.search(body) and LOGGED_IN[1].search(body)):
+            return body
+        token = CSRF.search(self._open("/"))
+        assert token is not None
+        login = {"_username": "reader", "_password": PASSWORD, "_csrf_token": token.group(1)}
+        assert not LOGIN_FORM.search(self._open("/login_check", login))
+        self.logins += 1
+        body = self._open(path, form)
+        assert not LOGIN_FORM.search(body)
+        return body
+
+    def credentials(self, *, desperate: bool) -> tuple[str, str] | None:
+        last = None
+        for match in CLIENT.finditer(self.page("/developer")):
+            last = (match.group(2), match.group(3))
+            if match.group(1).startswith("Android app - #"):
+                return last
+        return last if desperate else None
+
+    def connect(self) -> tuple[str, str]:
+        found = self.credentials(desperate=False)
+        if found is None:
+            form = self.page("/developer/client/create")
+            token = _between(form, *CREATE_TOKEN)
+            assert token
+            self.page(
+                "/developer/client/create",
+                {
+                    "client[name]": "Android app",
+                    "client[redirect_uris]": "",
+                    "client[save]": "",
+                    "client[_token]": token,
+                },
+            )
+            found = self.credentials(desperate=True)
+        assert found is not None
+        return found
+
+
+def test_android_connection_wizard(server: LiveServer, pair: dict[str, str]) -> None:
+    """Given the server, user name and password only, the app signs in, finds no client of its
+    own among the reader's (the `pair` client is "apps"), makes one, reads its id and secret,
+    and gets a token with them. Connecting again finds that client; nothing new is made."""
+    app = _AndroidWeb(server)
+    client_id, secret = app.connect()
+    assert app.logins == 1
+    assert client_id != pair["client_id"]
+    token = send(
+        server,
+        "POST",
+        "/oauth/v2/token",
+        **_form(
+            grant_type="password",
+            username="reader",
+            password=PASSWORD,
+            client_id=client_id,
+            client_secret=secret,
+        ),
+    )
+    assert token.status == 200 and token.json()["access_token"]
+    again = _AndroidWeb(server)
+    assert again.connect() == (client_id, secret)
+    names = [m.group(1) for m in CLIENT.finditer(again.page("/developer"))]
+    assert sum(n.startswith("Android app - #") for n in names) == 1
+    assert any(n.startswith("apps - #") for n in names)
+
+
+def test_android_wizard_token_is_checked(server: LiveServer) -> None:
+    """The create form's `client[_token]` is Django's CSRF token under wallabag's name: a post
+    without the session's token makes nothing."""
+    app = _AndroidWeb(server)
+    before = app.page("/developer")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        app.page(
+            "/developer/client/create",
+            {"client[name]": "Forged", "client[save]": "", "client[_token]": "x" * 64},
+        )
+    assert refused.value.code == 403
+    assert app.page("/developer").count("collapsible-header") == before.count("collapsible-header")

@@ -11,6 +11,7 @@ from broadsheet.web import (
     search_page,
     share,
     views,
+    wallabag_developer,
     wallabag_login,
 )
 from broadsheet.web import app_passwords as app_password_pages
@@ -103,6 +104,14 @@ urlpatterns = [
     # wallabag's web login and logout addresses, for the wallabag Android app's server check.
     path("login_check", wallabag_login.login_check, name="wallabag-login-check"),
     path("logout", wallabag_login.logout_page, name="wallabag-logout"),
+    # wallabag's API client pages, where the Android app's wizard finds or makes its client.
+    path("developer", wallabag_developer.developer, name="developer"),
+    path("developer/client/create", wallabag_developer.create, name="developer-create"),
+    path(
+        "developer/client/delete/<int:client_id>",
+        wallabag_developer.delete,
+        name="developer-delete",
+    ),
     path("export/items.csv", views.export_file, {"fmt": "csv"}, name="export-csv"),
     path("export/items.json", views.export_file, {"fmt": "json"}, name="export-json"),
     path("export/bookmarks.html", views.export_file, {"fmt": "html"}, name="export-html"),

@@ -571,8 +571,9 @@ class _AndroidWeb:
     """The app's web session: every page it reads, signing in again when it meets the login
     page (its `executeRequestForResult`)."""
 
-    def __init__(self, server: LiveServer) -> None:
+    def __init__(self, server: LiveServer, password: str = PASSWORD) -> None:
         self.server = server
+        self.password = password
         self.browser = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
@@ -590,7 +591,7 @@ class _AndroidWeb:
             return body
         token = CSRF.search(self._open("/"))
         assert token is not None
-        login = {"_username": "reader", "_password": PASSWORD, "_csrf_token": token.group(1)}
+        login = {"_username": "reader", "_password": self.password, "_csrf_token": token.group(1)}
         assert not LOGIN_FORM.search(self._open("/login_check", login))
         self.logins += 1
         body = self._open(path, form)
@@ -665,3 +666,41 @@ def test_android_wizard_token_is_checked(server: LiveServer) -> None:
         )
     assert refused.value.code == 403
     assert app.page("/developer").count("collapsible-header") == before.count("collapsible-header")
+
+
+def _app_password(server: LiveServer) -> str:
+    """An app password made on the settings page, as the reader makes one."""
+    app = _AndroidWeb(server)
+    settings = app.page("/settings/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', settings)
+    assert token is not None
+    shown = app.page(
+        "/settings/app-passwords/", {"label": "Phone", "csrfmiddlewaretoken": token.group(1)}
+    )
+    secret = re.search(r'id="app-password-secret">([^<]+)<', shown)
+    assert secret is not None
+    return secret.group(1)
+
+
+def test_android_connection_wizard_with_an_app_password(server: LiveServer) -> None:
+    """Given an app password, the app's web check and wizard pass and its token works; the web
+    session that password opened reaches nothing else (the settings page sends to the login)."""
+    secret = _app_password(server)
+    app = _AndroidWeb(server, password=secret)
+    client_id, client_secret = app.connect()
+    assert app.logins == 1
+    token = send(
+        server,
+        "POST",
+        "/oauth/v2/token",
+        **_form(
+            grant_type="password",
+            username="reader",
+            password=secret,
+            client_id=client_id,
+            client_secret=client_secret,
+        ),
+    )
+    assert token.status == 200
+    settings = app._open("/settings/")
+    assert LOGIN_FORM.search(settings) and "app-password-secret" not in settings

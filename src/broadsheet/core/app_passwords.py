@@ -119,9 +119,9 @@ def revoke_all_app_passwords(user: AbstractBaseUser) -> int:
 # --- authenticating -------------------------------------------------------------------------------
 
 
-def _owner(secret: str, username: str | None = None) -> AbstractBaseUser | None:
-    """The active owner of the app password `secret` (and named `username`, when given), or
-    None. One index probe on the digest; the final compare is constant-time."""
+def _row(secret: str, username: str | None = None) -> AppPassword | None:
+    """The app password `secret` of an active reader (named `username`, when given), or None.
+    One index probe on the digest; the final compare is constant-time."""
     if not isinstance(secret, str) or len(secret) > _INPUT_MAX_CHARS:
         return None
     plain = normalise(secret)
@@ -131,24 +131,28 @@ def _owner(secret: str, username: str | None = None) -> AbstractBaseUser | None:
     row = AppPassword.objects.select_related("user").filter(digest=digest).first()
     if row is None or not hmac.compare_digest(row.digest, digest):
         return None
-    user: AbstractBaseUser = row.user
-    if not user.is_active:
+    if not row.user.is_active:
         return None
     if username is not None and ratelimit.account_key(username) != ratelimit.account_key(
-        user.get_username()
+        row.user.get_username()
     ):
         return None
     now = timezone.now()
     if row.last_used_at is None or now - row.last_used_at >= USED_RESOLUTION:
         AppPassword.objects.filter(pk=row.pk).update(last_used_at=now)
-    return user
+    return row
 
 
-def authenticate_app_password(
+def _owner(secret: str, username: str | None = None) -> AbstractBaseUser | None:
+    row = _row(secret, username)
+    return row.user if row is not None else None
+
+
+def find_app_password(
     username: str, secret: str, *, address: str = ratelimit.UNKNOWN_ADDRESS
-) -> AbstractBaseUser | None:
-    """The user whose app password `secret` is, if `username` is theirs (case does not matter,
-    as user names are unique whatever their case); None otherwise. The account password is not
+) -> AppPassword | None:
+    """The app password `secret` if it is `username`'s (case does not matter, as user names are
+    unique whatever their case), its reader loaded; None otherwise. The account password is not
     an app password and is refused.
 
     Every attempt goes through the login rate limit, as a login does: it is counted as a
@@ -158,10 +162,23 @@ def authenticate_app_password(
     every caller shares the limit of the "unknown" address.
     """
     attempt = services.begin_login_attempt(str(username)[:_INPUT_MAX_CHARS], address)
-    user = _owner(secret, username=str(username))
-    if user is not None:
+    row = _row(secret, username=str(username))
+    if row is not None:
         services.login_attempt_succeeded(attempt)
-    return user
+    return row
+
+
+def authenticate_app_password(
+    username: str, secret: str, *, address: str = ratelimit.UNKNOWN_ADDRESS
+) -> AbstractBaseUser | None:
+    """The reader whose app password `secret` is (`find_app_password`), or None."""
+    row = find_app_password(username, secret, address=address)
+    return row.user if row is not None else None
+
+
+def exists(app_password_id: int) -> bool:
+    """Whether this app password is still there (not revoked, its reader's password unchanged)."""
+    return AppPassword.objects.filter(pk=app_password_id).exists()
 
 
 def user_for_key(key: str, *, address: str = ratelimit.UNKNOWN_ADDRESS) -> AbstractBaseUser | None:

@@ -14,14 +14,11 @@ settings page for one device) works in place of the account password.
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from broadsheet.core import app_passwords, auth, oauth, ratelimit
-from broadsheet.core.errors import RateLimited
+from broadsheet.core import auth, oauth
 from broadsheet.wallabag import params
 from broadsheet.wallabag.answers import answer, problem
 
@@ -39,22 +36,6 @@ def _tokens(tokens: oauth.Tokens) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response
-
-
-def _password_user(request: HttpRequest, username: str, password: str) -> AbstractBaseUser | None:
-    """The reader for an account password or one of their app passwords. Either way the attempt
-    is counted by the login rate limit (past it, `auth.limited(request)` says so)."""
-    if app_passwords.shaped_like_one(password):
-        address = ratelimit.client_address(request)
-        try:
-            found = app_passwords.authenticate_app_password(username, password, address=address)
-        except RateLimited as exc:
-            setattr(request, auth.LIMITED_ATTRIBUTE, exc)
-            return None
-        if found is not None:
-            return found
-    user: AbstractBaseUser | None = authenticate(request, username=username, password=password)
-    return user
 
 
 @csrf_exempt
@@ -85,7 +66,8 @@ def token(request: HttpRequest) -> HttpResponse:
     username, password = given.text("username"), given.text("password")
     if not username or not password:
         return problem(400, 'Missing parameters. "username" and "password" required')
-    user = _password_user(request, username, password)
+    signed_in = auth.password_sign_in(request, username, password)
+    user = signed_in.user if signed_in is not None else None
     limited = auth.limited(request)
     if limited is not None:
         response = problem(429, limited.message, "rate_limited")

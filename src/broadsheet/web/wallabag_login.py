@@ -5,13 +5,14 @@ form's `_csrf_token` (the marks are in an HTML comment of every page, see
 `templatetags.wallabag_clients.wallabag_marks`), posts `_username`, `_password` and that token to
 `/login_check`, and expects a signed-in page after the redirects. This is that form's other end:
 the same CSRF check (the token is Django's), the same rate-limited password check as the login
-page, the same session. `/logout` is where the marks' logout link points: a page with the real,
-POST logout button.
+page, the same session. It also takes an app password, as the wallabag API does: the session it
+opens then counts only on the pages the app reads (`web.device_sessions`). `/logout` is where
+the marks' logout link points: a page with the real, POST logout button.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from broadsheet.core import auth
+from broadsheet.web import device_sessions
 
 
 def _no_response(request: HttpRequest) -> HttpResponse:
@@ -39,10 +41,8 @@ def login_check(request: HttpRequest) -> HttpResponse:
     refused = csrf_refused(request, "_csrf_token")
     if refused is not None:
         return refused
-    user = authenticate(
-        request,
-        username=request.POST.get("_username", ""),
-        password=request.POST.get("_password", ""),
+    signed_in = auth.password_sign_in(
+        request, request.POST.get("_username", ""), request.POST.get("_password", "")
     )
     limited = auth.limited(request)
     if limited is not None:
@@ -51,9 +51,11 @@ def login_check(request: HttpRequest) -> HttpResponse:
         )
         response["Retry-After"] = str(limited.retry_after)
         return response
-    if user is None:
+    if signed_in is None or not signed_in.user.is_active:
         return HttpResponseRedirect(reverse("web:login"))
-    login(request, user, backend="broadsheet.core.auth.RateLimitedModelBackend")
+    login(request, signed_in.user, backend="broadsheet.core.auth.RateLimitedModelBackend")  # type: ignore[arg-type]
+    if signed_in.app_password_id is not None:
+        device_sessions.begin(request, signed_in.app_password_id)
     return HttpResponseRedirect("/")
 
 

@@ -42,7 +42,5 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user  # type: ignore[assignment]
             return user
-        address = ratelimit.client_address(request)
-        ratelimit.check_token(address)  # past the limit: 429, and not counted again
-        services.record_token_failure(address)
+        services.refuse_token(ratelimit.client_address(request))  # past the limit: 429
         return None

@@ -190,6 +190,5 @@ def user_for_key(key: str, *, address: str = ratelimit.UNKNOWN_ADDRESS) -> Abstr
     user = _owner(key)
     if user is not None:
         return user
-    ratelimit.check_token(address)
-    services.record_token_failure(address)
+    services.refuse_token(address)
     return None

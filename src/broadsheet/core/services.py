@@ -1099,6 +1099,14 @@ def clear_login_failures(username: str) -> int:
     return deleted
 
 
+def refuse_token(address: str) -> None:
+    """A request from this address brought a bad token (an API token, a wallabag access token,
+    an app password in an address): past the address's limit raise RateLimited and count
+    nothing more, else count it. Every door that takes a token calls this on a bad one."""
+    ratelimit.check_token(address)
+    record_token_failure(address)
+
+
 def record_token_failure(address: str) -> None:
     """A request with a bad API token; counted per address like failed logins."""
     now = timezone.now()

@@ -43,14 +43,12 @@ def protected(view: View) -> View:
         if found == "expired":
             return _unauthorised("The access token provided has expired.", "invalid_grant")
         if isinstance(found, str):
-            address = ratelimit.client_address(request)
             try:
-                ratelimit.check_token(address)
+                services.refuse_token(ratelimit.client_address(request))
             except RateLimited as exc:
                 response = problem(429, exc.message, "rate_limited")
                 response["Retry-After"] = str(exc.retry_after)
                 return response
-            services.record_token_failure(address)
             return _unauthorised("The access token provided is invalid.", "invalid_grant")
         request.user = found  # type: ignore[assignment]
         return view(request, *args, **kwargs)

@@ -39,9 +39,7 @@ def _bearer_user(request: HttpRequest) -> access.User | None:
         found = oauth.user_for_access_token(token.strip())
         user = found if not isinstance(found, str) else None
     if user is None:
-        address = ratelimit.client_address(request)
-        ratelimit.check_token(address)
-        services.record_token_failure(address)
+        services.refuse_token(ratelimit.client_address(request))
     return user
 
 

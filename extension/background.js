@@ -8,12 +8,19 @@
 // The server extracts that HTML exactly as a page it fetched and fetches nothing. The page goes
 // to the reader's own server and nowhere else.
 //
-// No remote code, no eval: this file, the popup's and the options page's are the whole program.
+// No remote code, no eval: this file, address.js, the popup's and the options page's are the whole
+// program.
 
 "use strict";
 
 // Firefox has `browser` (promises); Chromium's `chrome` returns promises in Manifest V3 too.
 const ext = globalThis.browser ?? globalThis.chrome;
+
+// serverBase(): address.js, listed before this file in Firefox's background scripts; Chromium's
+// service worker loads it here.
+if (typeof serverBase !== "function" && typeof importScripts === "function") {
+  importScripts("address.js");
+}
 
 // The contract's words (docs/index.md), as the web app shows them.
 const SAVED = [
@@ -34,18 +41,6 @@ async function settings() {
   };
 }
 
-// "https://news.example.org/broadsheet/" -> "https://news.example.org/broadsheet"; "" if it is
-// not an http(s) address.
-function serverBase(raw) {
-  let url;
-  try {
-    url = new URL(String(raw).trim());
-  } catch {
-    return "";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "";
-  return (url.origin + url.pathname).replace(/\/+$/, "");
-}
 
 // The host permission the extension needs to reach the server (asked on the options page).
 function originPattern(base) {

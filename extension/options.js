@@ -6,17 +6,6 @@
 const ext = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
 
-function serverBase(raw) {
-  let url;
-  try {
-    url = new URL(String(raw).trim());
-  } catch {
-    return "";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "";
-  return (url.origin + url.pathname).replace(/\/+$/, "");
-}
-
 function say(text, ok) {
   $("status").textContent = text;
   $("status").className = `status ${ok ? "ok" : "problem"}`;

@@ -4,6 +4,7 @@ through core.services and stored by the real tasks; hostile files refused, place
 from __future__ import annotations
 
 import io
+import json
 import re
 import socket
 import zipfile
@@ -17,7 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
 
 from broadsheet import cli
-from broadsheet.core import export_epub, images, newsletter, services
+from broadsheet.core import access, export, export_epub, images, newsletter, services
+from broadsheet.core.importing import import_file
 from broadsheet.core.models import Item, ItemImage, StoredImage
 from broadsheet.extract import sanitize_html
 from tests.conftest import Site, story_text
@@ -389,3 +391,47 @@ def test_an_image_on_a_private_address_is_never_fetched(
     finally:
         inside.httpd.shutdown()
         inside.httpd.server_close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_json_export_gives_back_the_pages_image_addresses(
+    alice: AbstractBaseUser,
+    bob: AbstractBaseUser,
+    media: Path,
+    allow_loopback: None,
+    story: Callable[[str], tuple[str, dict[str, str]]],
+    run_tasks: Callable[[], int],
+) -> None:
+    """Our /images/ addresses mean nothing on another server: the JSON export writes the page's
+    own addresses back, so a Broadsheet that imports the file fetches and stores the images
+    itself (the move keeps them)."""
+    url, urls = story("moving")
+    item = services.save_item(alice, url)
+    run_tasks()
+    item = Item.objects.get(pk=item.pk)
+    assert len(_srcs(item.html)) == 2
+    exported = export.export(alice, "json")
+    (row,) = json.loads(exported)["items"]
+    assert sorted(_srcs(row["html"])) == sorted([urls["png"], urls["jpeg"]])
+    assert "/images/" not in row["html"]
+
+    report = import_file(bob, io.BytesIO(exported.encode()), "broadsheet-items.json")
+    assert report.imported == 1
+    moved = access.items_of(bob).get()
+    assert moved.status == "ready"
+    assert images.collect(moved)[-2:] == [urls["png"], urls["jpeg"]]
+    images.store_item_images(moved.pk)
+    moved.refresh_from_db()
+    srcs = _srcs(moved.html)
+    assert len(srcs) == 2
+    assert all(re.fullmatch(rf"/images/{moved.pk}/[0-9a-f]{{64}}", s) for s in srcs)
+
+
+def test_an_image_whose_source_is_unknown_keeps_our_address() -> None:
+    digest = "a" * 64
+    html = f'<p><img src="/images/7/{digest}" alt=""><img src="/images/7/{"b" * 64}"></p>'
+    out = images.with_source_urls(html, {digest: 'https://p.example/a.png?x=1&y="2"'})
+    assert out == (
+        '<p><img src="https://p.example/a.png?x=1&amp;y=&quot;2&quot;" alt="">'
+        f'<img src="/images/7/{"b" * 64}"></p>'
+    )

@@ -26,12 +26,13 @@ from typing import Any, Literal
 
 from django.utils import timezone
 
-from broadsheet.core import export_bookmarks, export_epub, export_markdown
+from broadsheet.core import export_bookmarks, export_epub, export_markdown, images
 from broadsheet.core.export_data import (
     BATCH,
     User,
     clean_text,
     highlights_of,
+    image_sources,
     iso,
     notes_of,
     stories,
@@ -151,7 +152,8 @@ def story(item: Item) -> Row:
         "tags": tag_names(item),
         "highlights": highlights_of(item),
         "text": clean_text(item.text),
-        "html": clean_text(item.html),
+        # Our image addresses mean nothing elsewhere: the page's own, for another server to fetch.
+        "html": clean_text(images.with_source_urls(item.html, image_sources(item))),
     }
 
 

@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from broadsheet.core import access, queries
-from broadsheet.core.models import Highlight, Item, Note, Tag
+from broadsheet.core.models import Highlight, Item, ItemImage, Note, Tag
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -44,6 +44,11 @@ def _with_children(qs: QuerySet[Item]) -> QuerySet[Item]:
         Prefetch("tags", queryset=Tag.objects.order_by("key", "id")),
         Prefetch("notes", queryset=Note.objects.order_by("created_at", "id")),
         Prefetch("highlights", queryset=Highlight.objects.order_by("start", "created_at", "id")),
+        Prefetch(
+            "images",
+            queryset=ItemImage.objects.filter(image__isnull=False).select_related("image"),
+            to_attr="stored_images",
+        ),
     )
 
 
@@ -79,6 +84,15 @@ def stories(
     if limit is not None:
         qs = qs[:limit]
     yield from qs.iterator(chunk_size=BATCH)
+
+
+def image_sources(item: Item) -> dict[str, str]:
+    """The story's stored images: digest to the address the page gave (prefetched by `stories`)."""
+    rows = getattr(item, "stored_images", None)
+    if rows is None:
+        stored = ItemImage.objects.filter(item=item, image__isnull=False)
+        rows = list(stored.select_related("image"))
+    return {row.image.digest: row.source_url for row in rows if row.image is not None}
 
 
 def tag_names(item: Item) -> list[str]:

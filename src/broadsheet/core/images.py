@@ -27,9 +27,10 @@ import io
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from html import escape
 from typing import IO
 
 import lxml.html
@@ -208,6 +209,19 @@ def with_signed_urls(html: str, base: str) -> str:
         return f'src="{root}{signed_url(int(found.group(1)), found.group(2))}"'
 
     return _OUR_SRC.sub(sign, html)
+
+
+def with_source_urls(html: str, sources: Mapping[str, str]) -> str:
+    """The story's HTML with each of our image addresses given back as the address the page had
+    (``sources``: digest to source address), for a file that leaves this server (the JSON
+    export): another Broadsheet that imports it fetches and stores the images itself. An image
+    whose source is not known keeps our address."""
+
+    def source(found: re.Match[str]) -> str:
+        address = sources.get(found.group(2))
+        return f'src="{escape(address)}"' if address else found.group(0)
+
+    return _OUR_SRC.sub(source, html)
 
 
 def open_signed(item_id: int, digest: str, signature: str) -> tuple[StoredImage, IO[bytes]]:

@@ -198,6 +198,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         sweep_images,
         sweep_imported,
         sweep_stalled,
+        sweep_stuck_imports,
     )
     from broadsheet.core.services import purge_deleted
 
@@ -218,6 +219,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             for job in (
                 sweep_stalled,
                 sweep_imported,
+                sweep_stuck_imports,
                 purge_deleted,
                 sweep_digests,
                 sweep_feeds,

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from broadsheet.core import access, enqueue, importing, search_index, services
@@ -351,6 +352,83 @@ def test_a_job_that_fails_says_why_and_drops_its_upload(
     assert job.status == ImportJob.Status.FAILED
     assert "is not a format Broadsheet imports" in job.error
     assert job.upload == "" and not any(media.rglob("*.upload"))
+
+
+def _died_running(job: ImportJob, *, attempts: int = 1, minutes_ago: int = 11) -> None:
+    """What a run leaves when its worker is stopped mid-file: the job running, its counters
+    last written `minutes_ago`."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING,
+        run_token="the-dead-run",
+        heartbeat_at=timezone.now() - timedelta(minutes=minutes_ago),
+        attempts=attempts,
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_whose_worker_died_is_started_again_and_finishes(
+    alice: AbstractBaseUser, media: Any, run_tasks: Any
+) -> None:
+    job = services.start_import(alice, SimpleUploadedFile("ril_export.csv", POCKET))
+    # The dead run had written its first story.
+    import_records(alice, [Record(line=2, url="https://news.example/a", title="A story")])
+    _died_running(job)
+    assert enqueue.sweep_stuck_imports() == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED and job.run_token == ""
+    run_tasks()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE, job.error
+    assert (job.rows, job.imported, job.existing, job.invalid) == (3, 1, 1, 1)
+    assert job.attempts == 2 and job.upload == ""
+    assert access.items_of(alice).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_import_that_writes_is_left_alone(alice: AbstractBaseUser, media: Any) -> None:
+    job = services.start_import(alice, SimpleUploadedFile("ril_export.csv", POCKET))
+    _died_running(job, minutes_ago=1)
+    assert enqueue.sweep_stuck_imports() == 0
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.RUNNING and job.run_token == "the-dead-run"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_stopped_three_times_fails_and_says_so(
+    alice: AbstractBaseUser, media: Any
+) -> None:
+    job = services.start_import(alice, SimpleUploadedFile("ril_export.csv", POCKET))
+    _died_running(job, attempts=importing.IMPORT_ATTEMPTS)
+    assert enqueue.sweep_stuck_imports() == 0
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.error.startswith("The import stopped 3 times")
+    assert job.upload == "" and not any(media.rglob("*.upload"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_taken_for_dead_stops_at_its_next_batch(
+    alice: AbstractBaseUser, media: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run the sweeper gave up on (it was only slow) finds at its next batch that the job is
+    another run's: it stops there, and neither ends the job nor deletes its upload."""
+    job = services.start_import(alice, SimpleUploadedFile("ril_export.csv", POCKET))
+    real = importing.import_file
+
+    def slow_then_superseded(*args: Any, **kwargs: Any) -> importing.ImportReport:
+        taken = ImportJob.objects.get(pk=job.pk)
+        taken.heartbeat_at = timezone.now() - timedelta(minutes=11)
+        ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=taken.heartbeat_at)
+        assert importing.restart_or_give_up(taken)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_file", slow_then_superseded)
+    assert importing.run_job(job.pk) == "superseded"
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.QUEUED and job.finished_at is None
+    assert (media / job.upload).is_file()
+    monkeypatch.setattr(importing, "import_file", real)
+    assert importing.run_job(job.pk) == "done"
 
 
 def test_start_import_refuses_what_it_cannot_take(

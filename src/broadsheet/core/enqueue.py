@@ -2,8 +2,8 @@
 
 Inside core the arrows run one way, kept by an import-linter contract:
 `services -> enqueue -> tasks -> processing`. Services call `fetch_on_commit` and `requeue`;
-the worker's sweeper calls `sweep_stalled` and `sweep_imported`; the task reschedules its own
-retries.
+the worker's sweeper calls `sweep_stalled`, `sweep_imported` and `sweep_stuck_imports`; the
+task reschedules its own retries.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from broadsheet.core import images, newsletter, polling
+from broadsheet.core import images, importing, newsletter, polling
 from broadsheet.core.models import Feed, FeedEntry, ImportJob, Item, Topic
 from broadsheet.core.processing import fail_item, rotate_token
 from broadsheet.core.tasks import (
@@ -147,6 +147,20 @@ def import_on_commit(job: ImportJob) -> None:
     """Once the import's job is written, let the worker run it."""
     job_id = job.pk
     transaction.on_commit(lambda: run_import.enqueue(job_id))
+
+
+def sweep_stuck_imports() -> int:
+    """Start again each import whose run died (a worker stopped during it: no counters written
+    for importing.IMPORT_STALE_AFTER), or fail it after importing.IMPORT_ATTEMPTS runs. What the
+    dead run added stays: the new run counts those stories as already there. How many were
+    started again."""
+    count = 0
+    for job in importing.stuck_jobs(timezone.now()):
+        with transaction.atomic():
+            if importing.restart_or_give_up(job):
+                import_on_commit(job)
+                count += 1
+    return count
 
 
 def sweep_digests() -> int:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import logging
 import math
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from itertools import islice
 from typing import IO, Any, BinaryIO, cast
@@ -31,6 +32,7 @@ import lxml.html
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from broadsheet import extract
@@ -566,26 +568,63 @@ def _problems(report: ImportReport) -> list[dict[str, Any]]:
     return [{"line": p.line, "reason": p.reason} for p in report.problems]
 
 
-def _save_counters(job: ImportJob, report: ImportReport, *extra: str) -> None:
-    job.read_bytes = min(job.size, report.read_bytes) if job.size else report.read_bytes
-    job.rows, job.imported, job.existing = report.rows, report.imported, report.existing
-    job.over_limit, job.invalid = report.over_limit, report.invalid
-    job.problems = _problems(report)
-    fields = ["read_bytes", "rows", "imported", "existing", "over_limit", "invalid", "problems"]
-    job.save(update_fields=[*fields, *extra])
+# A run that has written no counters for this long is taken for dead (a worker stopped during
+# it): `enqueue.sweep_stuck_imports` starts the job again, IMPORT_ATTEMPTS runs at most. A batch
+# of BATCH rows takes seconds.
+IMPORT_STALE_AFTER = timedelta(minutes=10)
+IMPORT_ATTEMPTS = 3
+STOPPED = (
+    "The import stopped {n} times before it was done (the worker was stopped during it). "
+    "The stories it had added are kept; upload the file again for the rest."
+)
+
+
+class _Superseded(Exception):
+    """This run no longer holds its job: the sweeper took it for dead and started another."""
+
+
+def _counters(job: ImportJob, report: ImportReport) -> dict[str, Any]:
+    read = min(job.size, report.read_bytes) if job.size else report.read_bytes
+    return {
+        "read_bytes": read,
+        "rows": report.rows,
+        "imported": report.imported,
+        "existing": report.existing,
+        "over_limit": report.over_limit,
+        "invalid": report.invalid,
+        "problems": _problems(report),
+    }
+
+
+def _beat(job: ImportJob, token: str, report: ImportReport) -> None:
+    """Write the counters, and so show the run is alive; only while this run holds the job."""
+    held = ImportJob.objects.filter(
+        pk=job.pk, run_token=token, status=ImportJob.Status.RUNNING
+    ).update(**_counters(job, report), heartbeat_at=timezone.now())
+    if held != 1:
+        raise _Superseded()
 
 
 def run_job(job_id: int) -> str:
     """The body of `tasks.run_import`: run a queued import once. A job that is already running
     or finished (a second delivery of the task) is left alone. Counters are written once a
-    batch; the stored upload is deleted at the end, whatever happened."""
+    batch, under the run's token; the stored upload is deleted at the end, whatever happened,
+    unless the sweeper gave the job to another run meanwhile (this one then stops at its next
+    batch and leaves the job to it)."""
+    token = str(uuid.uuid4())
+    now = timezone.now()
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+        status=ImportJob.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        run_token=token,
+        attempts=F("attempts") + 1,
     )
     if claimed != 1:
         return "skipped"
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     outcome = ImportJob.Status.FAILED
+    error = ""
     try:
         with default_storage.open(job.upload, "rb") as stored:
             report = import_file(
@@ -593,12 +632,10 @@ def run_job(job_id: int) -> str:
                 cast(BinaryIO, stored),
                 job.filename,
                 format=job.format or None,
-                on_progress=lambda r: _save_counters(job, r),
+                on_progress=lambda r: _beat(job, token, r),
             )
-        job.error = ""
-        job.read_bytes = job.size
         report.read_bytes = job.size
-        _save_counters(job, report)
+        _beat(job, token, report)
         outcome = ImportJob.Status.DONE
         log.info(
             "import %s: done, %d rows: %d imported, %d already there, %d over the limit, "
@@ -610,28 +647,67 @@ def run_job(job_id: int) -> str:
             report.over_limit,
             report.invalid,
         )
+    except _Superseded:
+        log.warning("import %s: another run has it now; this one stops", job_id)
+        return "superseded"
     except BroadsheetError as exc:
-        job.error = exc.message[:500]
+        error = exc.message[:500]
         log.info("import %s: failed, %s: %s", job_id, exc.code, exc.message)
     except FileNotFoundError:
-        job.error = "The uploaded file is gone; upload it again."
+        error = "The uploaded file is gone; upload it again."
         log.warning("import %s: failed, its upload %s is missing", job_id, job.upload)
     except Exception:
-        job.error = CRASHED
+        error = CRASHED
         log.exception("import %s: crashed", job_id)
+        _finish(job, token, ImportJob.Status.FAILED, error)
         raise
-    finally:
-        _finish(job, outcome)
+    _finish(job, token, outcome, error)
     return outcome.value
 
 
-def _finish(job: ImportJob, status: str) -> None:
-    if job.upload:
+def _finish(job: ImportJob, token: str, status: str, error: str) -> bool:
+    """End the job (only while run `token` holds it) and delete its upload. Whether it was
+    ended here."""
+    held = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, run_token=token)
+    ended = held.update(
+        status=status, error=error, upload="", run_token="", finished_at=timezone.now()
+    )
+    if ended and job.upload:
         try:
             default_storage.delete(job.upload)
         except OSError:
             log.warning("import %s: could not delete its upload %s", job.pk, job.upload)
-    job.upload = ""
-    job.status = status
-    job.finished_at = timezone.now()
-    job.save(update_fields=["upload", "status", "error", "finished_at"])
+    return bool(ended)
+
+
+def stuck_jobs(now: datetime) -> list[ImportJob]:
+    """Running imports whose run has written nothing for IMPORT_STALE_AFTER."""
+    stale = now - IMPORT_STALE_AFTER
+    return list(
+        ImportJob.objects.filter(status=ImportJob.Status.RUNNING).filter(
+            models.Q(heartbeat_at__lt=stale)
+            | models.Q(heartbeat_at__isnull=True, started_at__lt=stale)
+        )[:50]
+    )
+
+
+def restart_or_give_up(job: ImportJob) -> bool:
+    """A stuck import: back to the queue with a new run to come (True: enqueue it), or, after
+    IMPORT_ATTEMPTS runs, failed with STOPPED (the stories it added stay). Only if no run has
+    written to it since it was found stuck."""
+    still = ImportJob.objects.filter(
+        pk=job.pk,
+        status=ImportJob.Status.RUNNING,
+        run_token=job.run_token,
+        heartbeat_at=job.heartbeat_at,
+    )
+    if job.attempts >= IMPORT_ATTEMPTS or not job.upload:
+        if still.exists():
+            reason = STOPPED.format(n=job.attempts) if job.upload else CRASHED
+            _finish(job, job.run_token, ImportJob.Status.FAILED, reason)
+            log.warning("import %s: stopped %d times; failed", job.pk, job.attempts)
+        return False
+    requeued = still.update(status=ImportJob.Status.QUEUED, run_token="", heartbeat_at=None)
+    if requeued:
+        log.warning("import %s: its run stopped; starting it again", job.pk)
+    return bool(requeued)

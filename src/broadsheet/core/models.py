@@ -605,6 +605,11 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The run that holds the job (a new one when the sweeper starts it again), when that run
+    # last wrote its counters, and how many runs it has had (`enqueue.sweep_stuck_imports`).
+    run_token = models.CharField(max_length=36, blank=True, default="")
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

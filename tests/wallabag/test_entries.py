@@ -449,3 +449,43 @@ def test_images_come_from_broadsheet_signed_for_apps_without_a_session(
     # A story moved to the trash takes its signed images with it.
     services.delete_item(reader, item.pk)
     assert Client().get(src.group(1).removeprefix("http://testserver")).status_code == 404
+
+
+def test_exists_by_hash_finds_where_the_fetch_ended_and_the_oldest(
+    wb: Wallabag, reader: AbstractBaseUser, bob: AbstractBaseUser
+) -> None:
+    """The hashes are kept on the stories (an index probe, not a pass over the library): the
+    address as saved and where the fetch ended; the oldest story when two share one; never
+    another reader's; an upper-case or malformed hash asked for is answered too."""
+    first = _ready(reader, "https://example.org/short")
+    Item.objects.filter(pk=first.pk).update(final_url="https://example.org/long%20story")
+    first.refresh_from_db()
+    first.save()  # as the worker saves a fetched story
+    later = _ready(reader, "https://example.org/other")
+    later.final_url = "https://example.org/long%20story"  # redirected to the same page
+    later.save(update_fields=["final_url"])
+    _ready(bob, "https://example.org/bobs")
+    saved = hashlib.sha1(b"https://example.org/short").hexdigest()
+    ended = hashlib.sha1(b"https://example.org/long story").hexdigest()
+    bobs = hashlib.sha1(b"https://example.org/bobs").hexdigest()
+    asked = [saved, ended.upper(), bobs, "not-a-hash"]
+    query = "&".join(f"hashed_urls[]={h}" for h in asked) + "&return_id=1"
+    answer = wb.get(f"/api/entries/exists.json?{query}").json()
+    assert answer == {saved: first.pk, ended.upper(): first.pk, bobs: None, "not-a-hash": None}
+    assert later.pk > first.pk
+    other = hashlib.sha1(b"https://example.org/other").hexdigest()
+    assert wb.get("/api/entries/exists", {"hashed_url": other}).json() == {"exists": True}
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_hashes_of_older_stories(reader: AbstractBaseUser) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    item = _ready(reader, "https://example.org/old%2Dstory")
+    Item.objects.filter(pk=item.pk).update(url_hash=None, final_url_hash=None)
+    import_module("broadsheet.core.migrations.0017_wallabag_hashes").fill(apps, None)
+    item.refresh_from_db()
+    assert item.url_hash == hashlib.sha1(b"https://example.org/old-story").hexdigest()
+    assert item.final_url_hash is None

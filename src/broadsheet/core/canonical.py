@@ -5,8 +5,9 @@ The rules are data (DESIGN.md, "rules as data"): tracking parameters live in the
 
 from __future__ import annotations
 
+import hashlib
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from broadsheet.core.errors import InvalidURL
 
@@ -161,3 +162,9 @@ def site_host(url: str) -> str:
     except ValueError:
         return ""
     return host.removeprefix("www.")[:255]
+
+
+def address_hash(url: str) -> str:
+    """wallabag's hash of an address (its UrlHasher): SHA-1 of the address with its %-escapes
+    decoded, in hex. Its apps ask "do you have this story?" by it (`Item.url_hash`)."""
+    return hashlib.sha1(unquote(url).encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from broadsheet import extract
 from broadsheet.core import access, importers, profiles, search_index, tagging
-from broadsheet.core.canonical import canonicalize, normalize_input, site_host
+from broadsheet.core.canonical import address_hash, canonicalize, normalize_input, site_host
 from broadsheet.core.errors import (
     BroadsheetError,
     ImportFormatUnknown,
@@ -231,6 +231,7 @@ def _item(user_id: int, row: _Row, now: datetime) -> dict[str, Any]:
     item = dict(
         user_id=user_id,
         url=row.address,
+        url_hash=address_hash(row.address),
         canonical_url=row.canonical,
         host=site_host(row.address),
         status=Item.Status.PENDING,

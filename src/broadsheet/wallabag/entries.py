@@ -9,22 +9,21 @@ always arrays, `headers` null rather than `[]` (Readeck wants an object or null)
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import unquote
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.text import slugify
 
 from broadsheet.core import anchoring, images
+from broadsheet.core.canonical import address_hash
 from broadsheet.core.models import Highlight, Item, Tag
 from broadsheet.wallabag.answers import date
 
 
 def url_hash(url: str) -> str:
     """Wallabag's UrlHasher: SHA-1 of the address with its %-escapes decoded."""
-    return hashlib.sha1(unquote(url).encode("utf-8"), usedforsecurity=False).hexdigest()
+    return address_hash(url)
 
 
 def slug_of(name: str) -> str:

@@ -17,7 +17,9 @@ database's time plus the ORM's, not HTTP):
 * tag: one page of the list narrowed to a tag, plus its count;
 * search: `core.search.search` (one page of 50 with snippets, and the count) for queries of
   every kind: a common word (in most stories), a middling one, a rare one, two words, a phrase,
-  a word with `site:`, with `is:unread`, with `tag:`, an exclusion, and filters alone.
+  a word with `site:`, with `is:unread`, with `tag:`, an exclusion, and filters alone;
+* exists: one request of the wallabag Android app's deleted-story sweep, 70 address hashes
+  (`queries.items_by_address_hash`).
 
 Writes bench/results/library-<db>.md and prints the table.
 
@@ -111,6 +113,7 @@ def fill(rows: int, user_rows: int, words_per_story: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from broadsheet.core import search_index
+    from broadsheet.core.canonical import address_hash
     from broadsheet.core.models import Item, ItemTag, Tag
 
     rng = random.Random(SEED)
@@ -141,10 +144,15 @@ def fill(rows: int, user_rows: int, words_per_story: int) -> dict[str, Any]:
                 title = rng.choices(vocab, cum_weights=weights, k=8)
                 body = rng.choices(vocab, cum_weights=weights, k=words_per_story)
                 url = f"https://{host}/{made}"
+                # Where the fetch ended: the same address, or a tenth of the time another.
+                final = url if rng.random() < 0.9 else f"https://{host}/story/{made}"
                 batch.append(
                     Item(
                         user_id=user.pk,
                         url=url,
+                        url_hash=address_hash(url),
+                        final_url=final,
+                        final_url_hash=address_hash(final),
                         canonical_url=url,
                         host=host,
                         site_name=host.split(".")[0].title(),
@@ -188,7 +196,7 @@ def fill(rows: int, user_rows: int, words_per_story: int) -> dict[str, Any]:
                         strict=True,
                     )
                 ]
-                search_index._write([i.pk for i in created], docs)
+                search_index.insert(docs)
             left -= size
             print(f"\r  {made:,} of {rows:,} stories", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
@@ -225,6 +233,7 @@ def pct(values: list[float], q: float) -> float:
 
 def measure(library: dict[str, Any], runs: int) -> list[tuple[str, str, list[float]]]:
     from broadsheet.core import queries, search
+    from broadsheet.core.canonical import address_hash
 
     user = library["user"]
     vocab = library["vocab"]
@@ -272,6 +281,16 @@ def measure(library: dict[str, Any], runs: int) -> list[tuple[str, str, list[flo
     ]
     for label, text in searches:
         cases.append(("search", label, lambda text=text: search.search(user, text)))
+    # The wallabag Android app's deleted-story sweep: about 70 hashes a request, most of them
+    # the reader's stories, some gone.
+    addresses = list(queries.items(user, "all").values_list("url", flat=True)[:5_000])
+
+    def sweep_request() -> object:
+        asked = [address_hash(u) for u in rng.sample(addresses, 60)]
+        asked += [address_hash(f"https://gone.example/{rng.random()}") for _ in range(10)]
+        return queries.items_by_address_hash(user, asked)
+
+    cases.append(("exists", "70 address hashes (wallabag sweep)", sweep_request))
     out = []
     for kind, label, fn in cases:
         out.append((kind, label, timed(fn, runs)))

@@ -168,9 +168,15 @@ def _write(ids: Sequence[int]) -> None:
     marks = ",".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", list(ids))  # noqa: S608
-        docs = documents(ids)
-        if not docs:
-            return
+    insert(documents(ids))
+
+
+def insert(docs: Sequence[Document]) -> None:
+    """Write these documents' rows (the caller has deleted any they had; on PostgreSQL a row
+    another writer has put back meanwhile is replaced)."""
+    if not docs:
+        return
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, user_id, document) "  # noqa: S608

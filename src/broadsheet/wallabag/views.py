@@ -19,7 +19,6 @@ from xml.etree import ElementTree
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -50,7 +49,6 @@ from broadsheet.wallabag.entries import (
 
 View = Callable[..., HttpResponseBase]
 DEFAULT_PER_PAGE = 30
-_SHA1 = re.compile(r"[0-9a-f]{40}")
 SORTS = {"created": "id", "updated": "updated_at", "archived": "archived_at"}
 # Wallabag's per-entry export formats that Broadsheet makes, with wallabag's content types.
 EXPORTS = {
@@ -302,27 +300,6 @@ def reload(request: HttpRequest, item_id: str) -> HttpResponse:
     return answer(_entry(item.pk, request))
 
 
-def _by_hashes(request: HttpRequest, hashes: list[str]) -> dict[str, int]:
-    """Which of these wallabag hashes of an address (as saved, or where the fetch ended) are
-    the reader's stories, mapped to the story's id (the oldest, when two share one): an index
-    probe on the stored hashes (`Item.url_hash`), however large the library."""
-    wanted = sorted({h.lower() for h in hashes if _SHA1.fullmatch(h.lower())})
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = (
-            access.items_of(request.user)
-            .filter(Q(url_hash__in=chunk) | Q(final_url_hash__in=chunk))
-            .order_by("id")
-            .values_list("id", "url_hash", "final_url_hash")
-        )
-        for item_id, saved_hash, final_hash in rows:
-            for key in (saved_hash, final_hash):
-                if key in chunk:
-                    found.setdefault(key, item_id)
-    return found
-
-
 def _lookup(request: HttpRequest, url: str) -> int | None:
     """The reader's story for this address: the same story under its canonical address, the
     page's own canonical address or an address folded into it, like "already saved"."""
@@ -345,13 +322,14 @@ def exists(request: HttpRequest) -> HttpResponse:
         return answer({"exists": value(_lookup(request, given.text("url")))})
     if "hashed_url" in given:
         one = given.text("hashed_url")
-        return answer({"exists": value(_by_hashes(request, [one]).get(one.lower()))})
+        known = queries.items_by_address_hash(request.user, [one])
+        return answer({"exists": value(known.get(one.lower()))})
     urls = given.many("urls[]") or given.many("urls")
     if urls:
         return answer({u: value(_lookup(request, u)) for u in urls})
     hashes = given.many("hashed_urls[]") or given.many("hashed_urls")
     if hashes:
-        known = _by_hashes(request, hashes)
+        known = queries.items_by_address_hash(request.user, hashes)
         return answer({h: value(known.get(h.lower())) for h in hashes})
     return problem(403, "An url, hashed_url, urls[] or hashed_urls[] is required.")
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from broadsheet.api.routes import api
+from broadsheet.web import extra_slashes
 from broadsheet.web.views import admin_login
 
 urlpatterns = [
@@ -12,4 +13,7 @@ urlpatterns = [
     # The wallabag v2 API (apps that already exist), behind any extra leading slashes.
     re_path(r"^/*", include("broadsheet.wallabag.urls")),
     path("", include("broadsheet.web.urls")),
+    # Any other address with extra leading slashes: the same page, with one (last: it only
+    # catches what nothing above answers).
+    re_path(r"^/+(?P<rest>.*)$", extra_slashes.one_slash, name="extra-slashes"),
 ]

@@ -626,6 +626,16 @@ class _AndroidWeb:
         return found
 
 
+def _password_grant(server: LiveServer, password: str, client_id: str, secret: str) -> Answer:
+    fields = {"grant_type": "password", "username": "reader", "password": password}
+    return send(
+        server,
+        "POST",
+        "/oauth/v2/token",
+        **_form(**fields, client_id=client_id, client_secret=secret),
+    )
+
+
 def test_android_connection_wizard(server: LiveServer, pair: dict[str, str]) -> None:
     """Given the server, user name and password only, the app signs in, finds no client of its
     own among the reader's (the `pair` client is "apps"), makes one, reads its id and secret,
@@ -634,18 +644,7 @@ def test_android_connection_wizard(server: LiveServer, pair: dict[str, str]) -> 
     client_id, secret = app.connect()
     assert app.logins == 1
     assert client_id != pair["client_id"]
-    token = send(
-        server,
-        "POST",
-        "/oauth/v2/token",
-        **_form(
-            grant_type="password",
-            username="reader",
-            password=PASSWORD,
-            client_id=client_id,
-            client_secret=secret,
-        ),
-    )
+    token = _password_grant(server, PASSWORD, client_id, secret)
     assert token.status == 200 and token.json()["access_token"]
     again = _AndroidWeb(server)
     assert again.connect() == (client_id, secret)
@@ -689,18 +688,7 @@ def test_android_connection_wizard_with_an_app_password(server: LiveServer) -> N
     app = _AndroidWeb(server, password=secret)
     client_id, client_secret = app.connect()
     assert app.logins == 1
-    token = send(
-        server,
-        "POST",
-        "/oauth/v2/token",
-        **_form(
-            grant_type="password",
-            username="reader",
-            password=secret,
-            client_id=client_id,
-            client_secret=client_secret,
-        ),
-    )
+    token = _password_grant(server, secret, client_id, client_secret)
     assert token.status == 200
     settings = app._open("/settings/")
     assert LOGIN_FORM.search(settings) and "app-password-secret" not in settings

@@ -36,9 +36,15 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, client_id: int) -> HttpResponse:
+    return delete_then(request, client_id, _back())
+
+
+def delete_then(request: HttpRequest, client_id: int, back: HttpResponse) -> HttpResponse:
+    """Delete one of the reader's clients and answer `back` with a message (404 for a client
+    that is not theirs); also `/developer`'s delete."""
     try:
         oauth.delete_client(request.user, client_id)  # type: ignore[arg-type]
     except NotFound:
         return HttpResponse("Not found", status=404, content_type="text/plain; charset=utf-8")
     messages.success(request, "API client deleted: the apps that used it are signed out.")
-    return _back()
+    return back

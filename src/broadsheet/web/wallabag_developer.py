@@ -23,7 +23,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadsheet.core import access, oauth
-from broadsheet.core.errors import BroadsheetError, NotFound
+from broadsheet.core.errors import BroadsheetError
+from broadsheet.web import api_clients
 from broadsheet.web.wallabag_login import csrf_refused
 
 # What the listing says of each client's grants and redirect addresses, as wallabag's JSON.
@@ -69,9 +70,4 @@ def create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest, client_id: int) -> HttpResponse:
-    try:
-        oauth.delete_client(request.user, client_id)  # type: ignore[arg-type]
-    except NotFound:
-        return HttpResponse("Not found", status=404, content_type="text/plain; charset=utf-8")
-    messages.success(request, "API client deleted: the apps that used it are signed out.")
-    return _listing()
+    return api_clients.delete_then(request, client_id, _listing())

@@ -55,7 +55,7 @@ class DeviceSessionMiddleware:
         if app_password_id is not None:
             if not app_passwords.exists(app_password_id):
                 logout(request)
-            elif request.path not in PAGES:
+            elif request.path_info not in PAGES:
                 anonymous = AnonymousUser()
                 request.user = anonymous
 

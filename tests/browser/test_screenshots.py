@@ -153,6 +153,20 @@ def test_the_page_looks_as_reviewed(
     width: int,
     scheme: str,
 ) -> None:
+    name = f"{which}-{width}-{scheme}"
+    png = _shoot(stable_browser, server, story_id, which, width, scheme)
+    try:
+        _compare(name, png)
+    except AssertionError:
+        # Now and then Chromium draws a form control's text a fraction of a pixel off (a select's
+        # text in one run of many); a real change is there on a second look too.
+        _compare(name, _shoot(stable_browser, server, story_id, which, width, scheme))
+
+
+def _shoot(
+    stable_browser: Any, server: LiveServer, story_id: int, which: str, width: int, scheme: str
+) -> bytes:
+    """The page as the reader sees it, in a fresh browser context."""
     context, page = _open(stable_browser, server, width, scheme)
     try:
         path = {"list": "/", "reader": f"/items/{story_id}/", "settings": "/settings/"}[which]
@@ -179,7 +193,7 @@ def test_the_page_looks_as_reviewed(
         png = page.screenshot(mask=masks, **shot)
     finally:
         context.close()
-    _compare(f"{which}-{width}-{scheme}", png)
+    return bytes(png)
 
 
 def test_eight_stories_fit_a_phone_screen(

@@ -21,11 +21,6 @@ from broadsheet.core.models import Highlight, Item, Tag
 from broadsheet.wallabag.answers import date
 
 
-def url_hash(url: str) -> str:
-    """Wallabag's UrlHasher: SHA-1 of the address with its %-escapes decoded."""
-    return address_hash(url)
-
-
 def slug_of(name: str) -> str:
     """A tag's slug as wallabag makes it: lower case, words joined by hyphens."""
     return slugify(name, allow_unicode=True) or "-".join(name.casefold().split())
@@ -96,10 +91,10 @@ def entry_json(
         "uid": None,
         "title": title,
         "url": address,
-        "hashed_url": url_hash(address),
+        "hashed_url": address_hash(address),
         "origin_url": None,
         "given_url": given,
-        "hashed_given_url": url_hash(given),
+        "hashed_given_url": address_hash(given),
         "is_archived": int(item.archived),
         "archived_at": date(item.archived_at),
         "is_starred": int(item.favorite),
